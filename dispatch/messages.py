@@ -1,0 +1,110 @@
+"""User-facing texts in Chinese and English: error reasons and unassigned reasons.
+
+Every sentence a canteen worker or a courier may read is written here once, in both
+languages, and rendered with ``text(code, **params)``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    """One message in both languages."""
+
+    en: str
+    zh: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"en": self.en, "zh": self.zh}
+
+
+_CATALOGUE: dict[str, tuple[str, str]] = {
+    # --- input errors -------------------------------------------------------------
+    "file_missing": ("file not found: {path}", "找不到文件：{path}"),
+    "file_unreadable": ("cannot read the file: {detail}", "无法读取文件：{detail}"),
+    "file_format": (
+        "not valid YAML or JSON ({detail})",
+        "不是有效的 YAML 或 JSON（{detail}）",
+    ),
+    "not_mapping": ("must be a mapping of fields", "必须是字段映射（键: 值）"),
+    "missing_field": ("missing required field '{name}'", "缺少必填字段“{name}”"),
+    "unknown_field": ("unknown field '{name}'", "未知字段“{name}”"),
+    "wrong_type": ("must be {expected} (got {got})", "应为{expected_zh}（实际为 {got}）"),
+    "not_one_of": ("must be one of {allowed} (got {got})", "只能取 {allowed}（实际为 {got}）"),
+    "too_small": ("must be at least {limit} (got {got})", "不能小于 {limit}（实际为 {got}）"),
+    "too_large": ("must be at most {limit} (got {got})", "不能大于 {limit}（实际为 {got}）"),
+    "bad_time": (
+        "not a time of day HH:MM between 00:00 and 23:59 (got {got})",
+        "不是 00:00–23:59 之间的时刻 HH:MM（实际为 {got}）",
+    ),
+    "bad_date": ("not a date YYYY-MM-DD (got {got})", "不是日期 YYYY-MM-DD（实际为 {got}）"),
+    "bad_length": ("must have exactly {n} items (got {got})", "必须恰好有 {n} 项（实际为 {got}）"),
+    "too_few": ("must have at least {n} item(s)", "至少需要 {n} 项"),
+    "empty_text": ("must not be empty", "不能为空"),
+    "invalid_value": ("invalid value: {detail}", "取值无效：{detail}"),
+    "window_order": (
+        "must end after it starts (got {start}–{end})",
+        "结束时间必须晚于开始时间（实际为 {start}–{end}）",
+    ),
+    "date_order": (
+        "must not end before it starts (got {start} to {end})",
+        "结束日期不能早于开始日期（实际为 {start} 至 {end}）",
+    ),
+    "duplicate_id": (
+        "duplicate id '{id}' (first used at {first})",
+        "编号“{id}”重复（已在 {first} 使用）",
+    ),
+    "no_meals": ("must order at least one meal", "至少要订一份餐"),
+    "building_lift_mismatch": (
+        "building '{building}' has lift={value} here but lift={other} at {other_path}",
+        "楼栋“{building}”在此处为 lift={value}，但在 {other_path} 为 lift={other}",
+    ),
+    "building_too_spread": (
+        "building '{building}' is {distance_m} m from its location at {other_path}; "
+        "one building must have one location",
+        "楼栋“{building}”与 {other_path} 的位置相距 {distance_m} 米，同一楼栋应为同一位置",
+    ),
+    "unknown_reference": (
+        "refers to unknown {what} '{id}'",
+        "引用了不存在的{what_zh}“{id}”",
+    ),
+    "plan_mismatch": ("{detail}", "{detail_zh}"),
+    # --- unassigned reasons ----------------------------------------------------------
+    "no_climber": (
+        "lives on floor {floor} without a lift and no courier climbs that high "
+        "(highest: floor {best})",
+        "住 {floor} 楼且无电梯，没有配送员能爬这么高（最高 {best} 楼）",
+    ),
+    "over_capacity": (
+        "orders {meals} meals, more than the largest courier carries ({capacity})",
+        "订餐 {meals} 份，超过配送员最大载量（{capacity} 份）",
+    ),
+    "too_far": (
+        "canteen to door takes at least {minutes} min, over the {limit} min food-safety limit",
+        "从饭堂到家门至少需 {minutes} 分钟，超过 {limit} 分钟的食品安全时限",
+    ),
+    "window_unreachable": (
+        "the earliest hand-over is {earliest}, after the window ends at {end}",
+        "最早送达时间 {earliest} 晚于时间窗结束 {end}",
+    ),
+    "window_before_meals": (
+        "the window ends at {end}, before a courier can bring the meal ({earliest})",
+        "时间窗 {end} 结束，早于配送员最早能送到的时间（{earliest}）",
+    ),
+    "no_capacity": (
+        "all couriers are full: {demand} meals ordered, {capacity} can be carried",
+        "配送员已满载：共订 {demand} 份，最多可运 {capacity} 份",
+    ),
+    "no_time": (
+        "no courier has time to reach this door inside its window and the food-safety limit",
+        "没有配送员能在时间窗和食品安全时限内送达",
+    ),
+}
+
+
+def text(code: str, **params: object) -> Text:
+    """Render message ``code`` in both languages with ``params``."""
+    en, zh = _CATALOGUE[code]
+    return Text(en=en.format(**params), zh=zh.format(**params))

@@ -1,0 +1,198 @@
+"""Frozen value objects: the scenario going in and the plan coming out.
+
+Units: times are integer seconds after midnight of the scenario's date (``*_s``),
+durations integer seconds, distances integer metres (``*_m``), coordinates WGS-84
+degrees named ``lat``/``lon``. Nothing here imports other modules of this package.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Literal
+
+Mode = Literal["ebike", "walk", "car"]
+MODES: tuple[Mode, ...] = ("ebike", "walk", "car")
+
+DEFAULT_SPEED_KPH: Mapping[str, float] = MappingProxyType(
+    {"ebike": 15.0, "walk": 4.3, "car": 25.0}
+)
+
+
+def clock(seconds: int) -> str:
+    """Format seconds after midnight as ``HH:MM`` (rounded down to the minute)."""
+    return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}"
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """A WGS-84 point."""
+
+    lat: float
+    lon: float
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    """A closed interval of seconds after midnight."""
+
+    start_s: int
+    end_s: int
+
+    def __post_init__(self) -> None:
+        if self.end_s < self.start_s:
+            raise ValueError(f"window ends before it starts: {self}")
+
+    def contains(self, t_s: int) -> bool:
+        return self.start_s <= t_s <= self.end_s
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Planning settings; every field has a documented default (docs/scenario.md)."""
+
+    max_door_to_door_s: int = 3600
+    max_cooked_to_door_s: int = 7200
+    detour_factor: float = 1.3
+    handover_s: int = 120
+    stop_setup_s: int = 60
+    climb_s_per_floor: int = 15
+    descend_s_per_floor: int = 10
+    lift_wait_s: int = 45
+    lift_s_per_floor: int = 3
+    speed_kph: Mapping[str, float] = field(default_factory=lambda: DEFAULT_SPEED_KPH)
+    time_limit_s: float = 10.0
+    seed: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Canteen:
+    """Where meals are cooked and every courier's route starts."""
+
+    id: str
+    name: str
+    location: Location
+    meals_ready_s: int
+
+
+@dataclass(frozen=True, slots=True)
+class Courier:
+    """A rider (or walker, or driver) and what they can do today."""
+
+    id: str
+    name: str
+    mode: Mode
+    capacity: int
+    shift: Window
+    max_floor_no_lift: int | None = None
+
+    def climbs_to(self, floor: int) -> bool:
+        """Whether this courier climbs stairs up to ``floor``."""
+        return self.max_floor_no_lift is None or floor <= self.max_floor_no_lift
+
+
+@dataclass(frozen=True, slots=True)
+class Client:
+    """One person receiving meals. ``name`` and ``phone`` are personal data."""
+
+    id: str
+    name: str
+    location: Location
+    address: str
+    building: str
+    floor: int
+    lift: bool
+    meals: Mapping[str, int]
+    window: Window | None = None
+    group: str = ""
+    active_from: dt.date | None = None
+    active_to: dt.date | None = None
+    notes: str = ""
+    phone: str = ""
+
+    @property
+    def meal_count(self) -> int:
+        return sum(self.meals.values())
+
+    def active_on(self, day: dt.date) -> bool:
+        after_start = self.active_from is None or self.active_from <= day
+        before_end = self.active_to is None or day <= self.active_to
+        return after_start and before_end
+
+
+@dataclass(frozen=True, slots=True)
+class Scenario:
+    """One day at one canteen: who is delivered, by whom, under which settings."""
+
+    name: str
+    date: dt.date
+    canteen: Canteen
+    couriers: tuple[Courier, ...]
+    clients: tuple[Client, ...]
+    settings: Settings = field(default_factory=Settings)
+
+    def active_clients(self) -> tuple[Client, ...]:
+        return tuple(c for c in self.clients if c.active_on(self.date))
+
+
+StepType = Literal["start", "delivery", "end"]
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One stop of a route. Times may be absent in a hand-made plan."""
+
+    type: StepType
+    location: Location
+    building: str | None = None
+    clients: tuple[str, ...] = ()
+    arrival_s: int | None = None
+    waiting_s: int = 0
+    service_s: int = 0
+    departure_s: int | None = None
+    travel_s: int = 0
+    distance_m: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    courier: str
+    steps: tuple[Step, ...]
+
+    @property
+    def deliveries(self) -> tuple[Step, ...]:
+        return tuple(s for s in self.steps if s.type == "delivery")
+
+
+@dataclass(frozen=True, slots=True)
+class Unassigned:
+    """A client who is not served today, with the reason in plain words."""
+
+    client: str
+    code: str
+    reason_en: str
+    reason_zh: str
+
+
+@dataclass(frozen=True, slots=True)
+class Violation:
+    """A broken rule found by the verifier."""
+
+    rule: str
+    message: str
+    courier: str | None = None
+    client: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """The routes for one scenario, what could not be served, and what the verifier found."""
+
+    scenario: str
+    routes: tuple[Route, ...]
+    unassigned: tuple[Unassigned, ...] = ()
+    violations: tuple[Violation, ...] = ()
+    time_limit_s: float = 0.0
+    seed: int = 0

@@ -1,0 +1,315 @@
+"""Scenario files and bodies → ``Scenario``: the one validation gate.
+
+A scenario arrives as YAML or JSON (a file, or a decoded HTTP body). It is checked
+against the JSON Schema in ``schema/scenario.schema.json`` and then for cross-field
+rules (unique ids, windows that end after they start, one building one place).
+Every defect is reported as a ``ScenarioError`` naming the field path; past this
+module the rest of the package trusts its input.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Iterable, Mapping
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, cast
+
+import jsonschema
+import yaml
+
+from dispatch import geo
+from dispatch.errors import NotFoundError, ScenarioError
+from dispatch.messages import text
+from dispatch.model import (
+    DEFAULT_SPEED_KPH,
+    Canteen,
+    Client,
+    Courier,
+    Location,
+    Mode,
+    Scenario,
+    Settings,
+    Window,
+)
+
+# Clients of one building must stand at one place; beyond this they are a data error.
+MAX_BUILDING_SPREAD_M = 150
+
+_CLOCK = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
+_TYPE_ZH = {
+    "string": "字符串",
+    "integer": "整数",
+    "number": "数字",
+    "boolean": "布尔值（true/false）",
+    "object": "字段映射",
+    "array": "列表",
+}
+
+
+class _Loader(yaml.SafeLoader):
+    """YAML 1.1 without its surprises: ``10:40`` stays a string, dates stay strings."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [
+        (tag, regexp)
+        for tag, regexp in resolvers
+        if tag not in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:int")
+    ]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:int",
+    re.compile(r"^[-+]?(0|[1-9][0-9_]*)$"),
+    list("-+0123456789"),
+)
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read and validate a scenario file (``.yaml``, ``.yml`` or ``.json``)."""
+    return parse_scenario(read_document(path))
+
+
+def read_document(path: str | Path) -> Any:
+    """Decode a YAML or JSON file, translating every failure into our error tree."""
+    file = Path(path)
+    if not file.is_file():
+        raise NotFoundError(str(path), text("file_missing", path=str(path)))
+    try:
+        raw = file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        raise ScenarioError(str(path), text("file_unreadable", detail=err)) from err
+    try:
+        if file.suffix.lower() == ".json":
+            return json.loads(raw)
+        return yaml.load(raw, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+    except (json.JSONDecodeError, yaml.YAMLError) as err:
+        detail = str(err).replace("\n", " ")
+        raise ScenarioError(str(path), text("file_format", detail=detail)) from err
+
+
+def parse_scenario(data: Any) -> Scenario:
+    """Validate a decoded scenario document and build the ``Scenario``."""
+    if not isinstance(data, Mapping):
+        raise ScenarioError("", text("not_mapping"))
+    _check_schema(data)
+    return _build(data)
+
+
+# --- schema ------------------------------------------------------------------------
+
+
+@cache
+def scenario_schema() -> dict[str, Any]:
+    """The JSON Schema of the scenario format (shipped with the package)."""
+    source = resources.files("dispatch").joinpath("schema/scenario.schema.json")
+    return cast(dict[str, Any], json.loads(source.read_text(encoding="utf-8")))
+
+
+@cache
+def _validator() -> jsonschema.protocols.Validator:
+    checker = jsonschema.FormatChecker(formats=())
+    checker.checks("clock")(lambda value: not isinstance(value, str) or bool(_CLOCK.match(value)))
+    checker.checks("date")(lambda value: not isinstance(value, str) or _is_date(value))
+    cls = jsonschema.validators.validator_for(scenario_schema())
+    return cast(jsonschema.protocols.Validator, cls(scenario_schema(), format_checker=checker))
+
+
+def _is_date(value: str) -> bool:
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return len(value) == 10
+
+
+def _check_schema(data: Mapping[str, Any]) -> None:
+    error = next(iter(_validator().iter_errors(data)), None)
+    if error is not None:
+        field, reason = _translate(error)
+        raise ScenarioError(field, reason)
+
+
+def field_path(parts: Iterable[str | int]) -> str:
+    """``["clients", 3, "floor"]`` → ``clients[3].floor``."""
+    out = ""
+    for part in parts:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _translate(error: jsonschema.ValidationError) -> tuple[str, Any]:
+    """A jsonschema error → (field path, bilingual reason)."""
+    path = list(error.absolute_path)
+    got = json.dumps(error.instance, ensure_ascii=False)
+    kind, limit = error.validator, error.validator_value
+    if kind == "required":
+        missing = next(name for name in limit if name not in error.instance)
+        return field_path([*path, missing]), text("missing_field", name=missing)
+    if kind == "additionalProperties":
+        known = error.schema.get("properties", {})
+        extra = next(name for name in error.instance if name not in known)
+        return field_path([*path, extra]), text("unknown_field", name=extra)
+    if kind == "type":
+        expected_zh = _TYPE_ZH.get(str(limit), str(limit))
+        reason = text("wrong_type", expected=f"a {limit}", expected_zh=expected_zh, got=got)
+        return field_path(path), reason
+    if kind == "enum":
+        return field_path(path), text("not_one_of", allowed=", ".join(limit), got=got)
+    if kind in ("minimum", "exclusiveMinimum", "minLength"):
+        return field_path(path), text("too_small", limit=limit, got=got)
+    if kind in ("maximum", "exclusiveMaximum", "maxLength"):
+        return field_path(path), text("too_large", limit=limit, got=got)
+    if kind == "format":
+        code = "bad_time" if limit == "clock" else "bad_date"
+        return field_path(path), text(code, got=got)
+    if kind in ("minItems", "maxItems"):
+        if error.schema.get("minItems") == error.schema.get("maxItems"):
+            return field_path(path), text("bad_length", n=limit, got=len(error.instance))
+        return field_path(path), text("too_few", n=limit)
+    if kind == "minProperties":
+        return field_path(path), text("no_meals")
+    return field_path(path), text("invalid_value", detail=error.message)
+
+
+# --- building the model -----------------------------------------------------------------
+
+
+def _seconds(value: str) -> int:
+    hours, minutes = value.split(":")
+    return int(hours) * 3600 + int(minutes) * 60
+
+
+def _window(value: list[str], path: str) -> Window:
+    start, end = _seconds(value[0]), _seconds(value[1])
+    if end <= start:
+        raise ScenarioError(path, text("window_order", start=value[0], end=value[1]))
+    return Window(start, end)
+
+
+def _location(value: Mapping[str, Any], default_system: geo.CoordinateSystem) -> Location:
+    system = value.get("coordinates", default_system)
+    return geo.to_wgs84(float(value["lat"]), float(value["lon"]), system)
+
+
+def _settings(value: Mapping[str, Any]) -> Settings:
+    defaults = Settings()
+    minutes = {
+        "max_door_to_door_min": "max_door_to_door_s",
+        "max_cooked_to_door_min": "max_cooked_to_door_s",
+    }
+    kwargs: dict[str, Any] = {}
+    for key, item in value.items():
+        if key in minutes:
+            kwargs[minutes[key]] = round(float(item) * 60)
+        elif key == "speed_kph":
+            kwargs[key] = {**DEFAULT_SPEED_KPH, **item}
+        else:
+            kwargs[key] = type(getattr(defaults, key))(item)
+    return Settings(**kwargs)
+
+
+def _courier(value: Mapping[str, Any], path: str) -> Courier:
+    return Courier(
+        id=value["id"],
+        name=value.get("name", ""),
+        mode=cast(Mode, value["mode"]),
+        capacity=int(value["capacity"]),
+        shift=_window(value["shift"], f"{path}.shift"),
+        max_floor_no_lift=value.get("max_floor_no_lift"),
+    )
+
+
+def _client(value: Mapping[str, Any], path: str, system: geo.CoordinateSystem) -> Client:
+    if sum(value["meals"].values()) < 1:
+        raise ScenarioError(f"{path}.meals", text("no_meals"))
+    active = value.get("active", {})
+    active_from = dt.date.fromisoformat(active["from"]) if "from" in active else None
+    active_to = dt.date.fromisoformat(active["to"]) if "to" in active else None
+    if active_from and active_to and active_to < active_from:
+        reason = text("date_order", start=active["from"], end=active["to"])
+        raise ScenarioError(f"{path}.active", reason)
+    window = value.get("window")
+    return Client(
+        id=value["id"],
+        name=value.get("name", ""),
+        phone=value.get("phone", ""),
+        location=_location(value["location"], system),
+        address=value.get("address", ""),
+        building=value.get("building", f"client:{value['id']}"),
+        floor=int(value.get("floor", 1)),
+        lift=bool(value.get("lift", False)),
+        meals={variant: int(n) for variant, n in value["meals"].items() if n > 0},
+        window=_window(window, f"{path}.window") if window else None,
+        group=value.get("group", ""),
+        active_from=active_from,
+        active_to=active_to,
+        notes=value.get("notes", ""),
+    )
+
+
+def _check_unique(items: Iterable[Mapping[str, Any]], section: str) -> None:
+    seen: dict[str, str] = {}
+    for i, item in enumerate(items):
+        path = f"{section}[{i}].id"
+        if item["id"] in seen:
+            raise ScenarioError(path, text("duplicate_id", id=item["id"], first=seen[item["id"]]))
+        seen[item["id"]] = path
+
+
+def _check_buildings(clients: tuple[Client, ...]) -> None:
+    first: dict[str, tuple[int, Client]] = {}
+    for i, client in enumerate(clients):
+        if client.building not in first:
+            first[client.building] = (i, client)
+            continue
+        j, other = first[client.building]
+        other_path = f"clients[{j}]"
+        if client.lift != other.lift:
+            reason = text(
+                "building_lift_mismatch",
+                building=client.building,
+                value=str(client.lift).lower(),
+                other=str(other.lift).lower(),
+                other_path=other_path,
+            )
+            raise ScenarioError(f"clients[{i}].lift", reason)
+        spread = geo.distance_m(client.location, other.location)
+        if spread > MAX_BUILDING_SPREAD_M:
+            reason = text(
+                "building_too_spread",
+                building=client.building,
+                distance_m=round(spread),
+                other_path=other_path,
+            )
+            raise ScenarioError(f"clients[{i}].location", reason)
+
+
+def _build(data: Mapping[str, Any]) -> Scenario:
+    system = cast(geo.CoordinateSystem, data.get("coordinates", "wgs84"))
+    _check_unique(data["couriers"], "couriers")
+    _check_unique(data["clients"], "clients")
+    canteen_data = data["canteen"]
+    canteen = Canteen(
+        id=canteen_data["id"],
+        name=canteen_data.get("name", canteen_data["id"]),
+        location=_location(canteen_data["location"], system),
+        meals_ready_s=_seconds(canteen_data["meals_ready"]),
+    )
+    couriers = tuple(_courier(c, f"couriers[{i}]") for i, c in enumerate(data["couriers"]))
+    clients = tuple(
+        _client(c, f"clients[{i}]", system) for i, c in enumerate(data["clients"])
+    )
+    _check_buildings(clients)
+    return Scenario(
+        name=data["name"],
+        date=dt.date.fromisoformat(data["date"]),
+        canteen=canteen,
+        couriers=couriers,
+        clients=clients,
+        settings=_settings(data.get("settings", {})),
+    )
