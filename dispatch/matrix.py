@@ -40,6 +40,8 @@ def travel_matrices(
     road_m = distance_matrix_m(points) * settings.detour_factor
     distance = np.rint(road_m).astype(np.int64)
     return {
-        mode: TravelMatrix(time_s=seconds_for(road_m, settings.speed_kph[mode]), distance_m=distance)
+        mode: TravelMatrix(
+            time_s=seconds_for(road_m, settings.speed_kph[mode]), distance_m=distance
+        )
         for mode in dict.fromkeys(modes)
     }

@@ -16,9 +16,7 @@ from typing import Literal
 Mode = Literal["ebike", "walk", "car"]
 MODES: tuple[Mode, ...] = ("ebike", "walk", "car")
 
-DEFAULT_SPEED_KPH: Mapping[str, float] = MappingProxyType(
-    {"ebike": 15.0, "walk": 4.3, "car": 25.0}
-)
+DEFAULT_SPEED_KPH: Mapping[str, float] = MappingProxyType({"ebike": 15.0, "walk": 4.3, "car": 25.0})
 
 
 def clock(seconds: int) -> str:

@@ -86,7 +86,7 @@ def read_document(path: str | Path) -> Any:
     try:
         if file.suffix.lower() == ".json":
             return json.loads(raw)
-        return yaml.load(raw, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+        return yaml.load(raw, Loader=_Loader)
     except (json.JSONDecodeError, yaml.YAMLError) as err:
         detail = str(err).replace("\n", " ")
         raise ScenarioError(str(path), text("file_format", detail=detail)) from err
@@ -301,9 +301,7 @@ def _build(data: Mapping[str, Any]) -> Scenario:
         meals_ready_s=_seconds(canteen_data["meals_ready"]),
     )
     couriers = tuple(_courier(c, f"couriers[{i}]") for i, c in enumerate(data["couriers"]))
-    clients = tuple(
-        _client(c, f"clients[{i}]", system) for i, c in enumerate(data["clients"])
-    )
+    clients = tuple(_client(c, f"clients[{i}]", system) for i, c in enumerate(data["clients"]))
     _check_buildings(clients)
     return Scenario(
         name=data["name"],

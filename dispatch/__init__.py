@@ -1,0 +1,30 @@
+"""nuanliu-dispatch (暖流): route planning for community meal delivery."""
+
+from dispatch.errors import (
+    DispatchError,
+    InputError,
+    NotFoundError,
+    PlanFormatError,
+    ScenarioError,
+)
+from dispatch.model import Plan, Scenario
+from dispatch.planning import plan_day
+from dispatch.scenario import load_scenario, parse_scenario
+from dispatch.verify import verify
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "DispatchError",
+    "InputError",
+    "NotFoundError",
+    "Plan",
+    "PlanFormatError",
+    "Scenario",
+    "ScenarioError",
+    "__version__",
+    "load_scenario",
+    "parse_scenario",
+    "plan_day",
+    "verify",
+]

@@ -1,0 +1,147 @@
+"""The OR-Tools engine: build a routing model from a ``Problem``, solve, read back.
+
+This is the only module that imports OR-Tools. It is a pure function of its inputs:
+no printing, no files.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from ortools.constraint_solver import pywrapcp, routing_enums_pb2
+
+from dispatch.vrp import Problem, Solution, SolveParams, VehicleRoute, Visit
+
+_TIME = "time"
+_LOAD = "load"
+
+
+def solve(problem: Problem, params: SolveParams) -> Solution:
+    """Solve ``problem`` within ``params.time_limit_s`` seconds."""
+    if not problem.vehicles or not problem.nodes:
+        return Solution(routes=(), dropped=tuple(range(len(problem.nodes))))
+    manager = pywrapcp.RoutingIndexManager(len(problem.nodes) + 1, len(problem.vehicles), 0)
+    routing = pywrapcp.RoutingModel(manager)
+    times, costs = _transit_matrices(problem)
+    longest_arc = max(int(c.max()) for c in costs)
+    # A vehicle costs more than any total travel, so fewer vehicles always win; a drop
+    # costs more than a vehicle and its two longest arcs, so serving always beats dropping.
+    fixed = longest_arc * (len(problem.nodes) + 1) + 1 if problem.minimise_vehicles else 0
+    penalty_unit = 2 * fixed + 2 * longest_arc + 1
+    time = _add_time(problem, routing, times, costs, fixed)
+    _add_load(problem, routing)
+    _add_nodes(problem, manager, routing, time, penalty_unit)
+    _add_vehicles(problem, routing, time)
+    assignment = routing.SolveWithParameters(_search_parameters(params))
+    if assignment is None:
+        return Solution(routes=(), dropped=(), found=False)
+    return _read_back(problem, manager, routing, time, assignment)
+
+
+def _transit_matrices(problem: Problem) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """Per profile: time transit (service at the tail + travel) and arc cost (travel)."""
+    service = np.array([0] + [n.service_s for n in problem.nodes], dtype=np.int64)
+    times, costs = [], []
+    for travel in problem.time_s:
+        transit = travel.astype(np.int64) + service[:, None]
+        cost = travel.astype(np.int64).copy()
+        if not problem.return_to_depot:
+            transit[:, 0] = service
+            cost[:, 0] = 0
+        times.append(transit)
+        costs.append(cost)
+    return times, costs
+
+
+def _add_time(
+    problem: Problem,
+    routing: pywrapcp.RoutingModel,
+    times: list[np.ndarray],
+    costs: list[np.ndarray],
+    fixed: int,
+) -> pywrapcp.RoutingDimension:
+    time_callbacks = [routing.RegisterTransitMatrix(t.tolist()) for t in times]
+    cost_callbacks = [routing.RegisterTransitMatrix(c.tolist()) for c in costs]
+    for v, vehicle in enumerate(problem.vehicles):
+        routing.SetArcCostEvaluatorOfVehicle(cost_callbacks[vehicle.profile], v)
+        routing.SetFixedCostOfVehicle(fixed, v)
+    horizon = max(
+        max(v.latest_end_s for v in problem.vehicles),
+        max(n.window_end_s + n.service_s for n in problem.nodes),
+    )
+    per_vehicle = [time_callbacks[v.profile] for v in problem.vehicles]
+    routing.AddDimensionWithVehicleTransits(per_vehicle, horizon, horizon, False, _TIME)
+    return routing.GetDimensionOrDie(_TIME)
+
+
+def _add_load(problem: Problem, routing: pywrapcp.RoutingModel) -> None:
+    demand = routing.RegisterUnaryTransitVector([0] + [n.demand for n in problem.nodes])
+    capacities = [v.capacity for v in problem.vehicles]
+    routing.AddDimensionWithVehicleCapacity(demand, 0, capacities, True, _LOAD)
+
+
+def _add_nodes(
+    problem: Problem,
+    manager: pywrapcp.RoutingIndexManager,
+    routing: pywrapcp.RoutingModel,
+    time: pywrapcp.RoutingDimension,
+    penalty_unit: int,
+) -> None:
+    for k, node in enumerate(problem.nodes):
+        index = manager.NodeToIndex(k + 1)
+        time.CumulVar(index).SetRange(node.window_start_s, node.window_end_s)
+        if node.allowed_vehicles is not None:
+            barred = set(range(len(problem.vehicles))) - set(node.allowed_vehicles)
+            routing.VehicleVar(index).RemoveValues(sorted(barred))
+        if node.drop_penalty is not None:
+            routing.AddDisjunction([index], node.drop_penalty * penalty_unit)
+
+
+def _add_vehicles(
+    problem: Problem, routing: pywrapcp.RoutingModel, time: pywrapcp.RoutingDimension
+) -> None:
+    for v, vehicle in enumerate(problem.vehicles):
+        start, end = routing.Start(v), routing.End(v)
+        time.CumulVar(start).SetRange(vehicle.earliest_start_s, vehicle.latest_end_s)
+        time.CumulVar(end).SetMax(vehicle.latest_end_s)
+        if vehicle.max_span_s is not None:
+            time.SetSpanUpperBoundForVehicle(vehicle.max_span_s, v)
+        # Leave as late as the windows allow, finish as early as possible:
+        # the shortest time between leaving the depot and the last service.
+        routing.AddVariableMaximizedByFinalizer(time.CumulVar(start))
+        routing.AddVariableMinimizedByFinalizer(time.CumulVar(end))
+
+
+def _search_parameters(params: SolveParams) -> pywrapcp.DefaultRoutingSearchParameters:
+    search = pywrapcp.DefaultRoutingSearchParameters()
+    search.first_solution_strategy = getattr(
+        routing_enums_pb2.FirstSolutionStrategy, params.first_solution
+    )
+    search.local_search_metaheuristic = getattr(
+        routing_enums_pb2.LocalSearchMetaheuristic, params.metaheuristic
+    )
+    search.time_limit.FromMilliseconds(max(1, round(params.time_limit_s * 1000)))
+    return search
+
+
+def _read_back(
+    problem: Problem,
+    manager: pywrapcp.RoutingIndexManager,
+    routing: pywrapcp.RoutingModel,
+    time: pywrapcp.RoutingDimension,
+    assignment: pywrapcp.Assignment,
+) -> Solution:
+    routes: list[VehicleRoute] = []
+    visited: set[int] = set()
+    for v in range(len(problem.vehicles)):
+        index = assignment.Value(routing.NextVar(routing.Start(v)))
+        visits: list[Visit] = []
+        while not routing.IsEnd(index):
+            node = manager.IndexToNode(index) - 1
+            visits.append(Visit(node=node, start_s=assignment.Min(time.CumulVar(index))))
+            visited.add(node)
+            index = assignment.Value(routing.NextVar(index))
+        if visits:
+            departure = assignment.Min(time.CumulVar(routing.Start(v)))
+            routes.append(VehicleRoute(vehicle=v, departure_s=departure, visits=tuple(visits)))
+    dropped = tuple(k for k in range(len(problem.nodes)) if k not in visited)
+    return Solution(routes=tuple(routes), dropped=dropped)
