@@ -1,5 +1,7 @@
 """nuanliu-dispatch (暖流): route planning for community meal delivery."""
 
+__version__ = "0.1.0"
+
 from dispatch.errors import (
     DispatchError,
     InputError,
@@ -11,8 +13,6 @@ from dispatch.model import Plan, Scenario
 from dispatch.planning import plan_day
 from dispatch.scenario import load_scenario, parse_scenario
 from dispatch.verify import verify
-
-__version__ = "0.1.0"
 
 __all__ = [
     "DispatchError",

@@ -143,7 +143,7 @@ class Step:
     """One stop of a route. Times may be absent in a hand-made plan."""
 
     type: StepType
-    location: Location
+    location: Location | None = None
     building: str | None = None
     clients: tuple[str, ...] = ()
     arrival_s: int | None = None

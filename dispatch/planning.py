@@ -18,7 +18,6 @@ from dispatch.messages import Text, text
 from dispatch.model import (
     Client,
     Courier,
-    Location,
     Plan,
     Route,
     Scenario,
@@ -219,8 +218,7 @@ def _route(
             )
         )
         previous, ready_s = column, visit.start_s + candidate.service_s
-    last: Location = steps[-1].location
-    steps.append(Step("end", last, arrival_s=ready_s, departure_s=ready_s))
+    steps.append(Step("end", steps[-1].location, arrival_s=ready_s, departure_s=ready_s))
     return Route(courier=courier.id, steps=tuple(steps))
 
 

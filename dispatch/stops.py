@@ -73,12 +73,12 @@ def may_serve(courier: Courier, clients: Sequence[Client]) -> bool:
     return all(c.lift or courier.climbs_to(c.floor) for c in clients)
 
 
-def _overlap(a: Window | None, b: Window | None) -> Window | bool | None:
-    """Intersection of two optional windows; ``False`` when they do not meet."""
+def _overlap(a: Window | None, b: Window | None) -> tuple[bool, Window | None]:
+    """Whether two optional windows meet, and their intersection (``None`` = all day)."""
     if a is None or b is None:
-        return a or b
+        return True, a or b
     start, end = max(a.start_s, b.start_s), min(a.end_s, b.end_s)
-    return Window(start, end) if start <= end else False
+    return (True, Window(start, end)) if start <= end else (False, None)
 
 
 def _split_building(
@@ -90,10 +90,10 @@ def _split_building(
     for client in clients:
         if groups:
             members, window = groups[-1]
-            merged = _overlap(window, client.window)
+            meet, merged = _overlap(window, client.window)
             meals = sum(c.meal_count for c in members) + client.meal_count
-            if merged is not False and meals <= max_meals:
-                groups[-1] = ([*members, client], merged or None)
+            if meet and meals <= max_meals:
+                groups[-1] = ([*members, client], merged)
                 continue
         groups.append(([client], client.window))
     return groups

@@ -97,8 +97,8 @@ def _check_stops(route: Route, courier: Courier, stops: list[list[Client]]) -> l
         found.append(
             Violation("capacity", f"{meals} meals, capacity {courier.capacity}", courier.id)
         )
-    for stop in stops:
-        if not stop:
+    for step, stop in zip(route.deliveries, stops, strict=True):
+        if not step.clients:
             found.append(Violation("empty_stop", "delivery step without clients", courier.id))
         elif len({c.building for c in stop}) > 1:
             found.append(Violation("mixed_stop", "one stop serves several buildings", courier.id))

@@ -1,0 +1,113 @@
+"""The ``dispatch`` command: plan a day, verify a plan.
+
+Bad input prints one line (field path, reason in Chinese and English) and exits 2 with
+nothing written; a plan that breaks a rule makes ``verify`` exit 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from dispatch.errors import DispatchError, PlanFormatError
+from dispatch.kpi import summary
+from dispatch.messages import text
+from dispatch.model import Plan, Scenario, clock
+from dispatch.output import render_files, write_folder
+from dispatch.plan_io import plan_from_dict
+from dispatch.planning import plan_day
+from dispatch.scenario import load_scenario, read_document
+from dispatch.sheets import LANGUAGES
+from dispatch.verify import verify
+
+EXIT_OK, EXIT_VIOLATIONS, EXIT_BAD_INPUT = 0, 1, 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="dispatch", description="暖流 nuanliu-dispatch: community meal delivery routes"
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    plan = commands.add_parser("plan", help="plan the routes of a scenario / 生成送餐路线")
+    plan.add_argument("scenario", type=Path)
+    plan.add_argument("--out", type=Path, required=True, help="output folder / 输出目录")
+    plan.add_argument("--time-limit", type=float, help="solver seconds (default: scenario's)")
+    plan.add_argument("--seed", type=int)
+    plan.add_argument("--lang", choices=LANGUAGES, default="zh", help="sheet language")
+    check = commands.add_parser("verify", help="check a plan against a scenario / 校验路线")
+    check.add_argument("scenario", type=Path)
+    check.add_argument("plan", type=Path)
+    return parser
+
+
+def _table(scenario: Scenario, plan: Plan) -> str:
+    figures = summary(scenario, plan)
+    lines = [
+        f"{scenario.name} {scenario.date.isoformat()} · {scenario.canteen.name}",
+        f"{'courier':<10}{'stops':>6}{'meals':>6}{'leave':>7}{'done':>7}{'km':>7}{'d2d min':>9}",
+    ]
+    for route in plan.routes:
+        deliveries = route.deliveries
+        meals = sum(
+            c.meal_count for c in scenario.clients if any(c.id in s.clients for s in deliveries)
+        )
+        leave, done = route.steps[0].departure_s or 0, route.steps[-1].arrival_s or 0
+        km = sum(s.distance_m for s in deliveries) / 1000
+        lines.append(
+            f"{route.courier:<10}{len(deliveries):>6}{meals:>6}{clock(leave):>7}"
+            f"{clock(done):>7}{km:>7.1f}{(done - leave) / 60:>9.0f}"
+        )
+    lines.append(
+        f"served {figures['served']}/{figures['clients']} clients · "
+        f"{figures['couriers_used']} couriers · meals {figures['meals']} · "
+        f"violations {figures['violations']}"
+    )
+    for u in plan.unassigned:
+        lines.append(f"  unassigned {u.client}: {u.reason_zh} / {u.reason_en}")
+    return "\n".join(lines)
+
+
+def _plan(args: argparse.Namespace) -> int:
+    scenario = load_scenario(args.scenario)
+    plan = plan_day(scenario, time_limit_s=args.time_limit, seed=args.seed)
+    files = render_files(scenario, plan, args.lang)
+    write_folder(files, args.out)
+    print(_table(scenario, plan))
+    print(f"written: {args.out}/plan.json, kitchen.csv, index.html, sheets/ ({len(plan.routes)})")
+    return EXIT_OK if not plan.violations else EXIT_VIOLATIONS
+
+
+def _verify(args: argparse.Namespace) -> int:
+    scenario = load_scenario(args.scenario)
+    try:
+        plan = plan_from_dict(read_document(args.plan))
+    except DispatchError as err:
+        if isinstance(err, PlanFormatError) and not err.field.startswith(str(args.plan)):
+            raise PlanFormatError(f"{args.plan}:{err.field}", err.reason) from err
+        raise
+    violations = verify(scenario, plan)
+    for v in violations:
+        who = " ".join(x for x in (v.courier, v.client) if x)
+        print(f"{v.rule}: {who}: {v.message}")
+    print(json.dumps({"violations": len(violations)}))
+    return EXIT_VIOLATIONS if violations else EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return _plan(args) if args.command == "plan" else _verify(args)
+    except DispatchError as err:
+        print(f"错误 error: {err.line()}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except OSError as err:
+        reason = text("file_unreadable", detail=err.strerror or err)
+        print(f"错误 error: {err.filename or ''}: {reason.zh} / {reason.en}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,53 @@
+"""Writing a plan's files into a folder, all or nothing.
+
+Everything is rendered in memory first, written into a fresh temporary folder beside
+the target, and only then swapped into place: a failure leaves the old folder as it was.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from pathlib import Path
+
+from dispatch.model import Plan, Scenario
+from dispatch.plan_io import plan_to_dict
+from dispatch.sheets import index_html, kitchen_csv, route_sheet_html
+
+
+def render_files(scenario: Scenario, plan: Plan, lang: str = "zh") -> dict[str, str]:
+    """Every output file as ``relative path → text``."""
+    files = {
+        "plan.json": json.dumps(plan_to_dict(scenario, plan), ensure_ascii=False, indent=2) + "\n",
+        "kitchen.csv": kitchen_csv(scenario, plan),
+    }
+    sheets = []
+    for route in plan.routes:
+        name = f"sheets/{route.courier}.html"
+        files[name] = route_sheet_html(scenario, route, lang)
+        sheets.append((route.courier, name))
+    files["index.html"] = index_html(scenario, plan, sheets, lang)
+    return files
+
+
+def write_folder(files: dict[str, str], out_dir: Path) -> None:
+    """Replace ``out_dir`` with exactly ``files``, atomically as far as the OS allows."""
+    out_dir = out_dir.resolve()
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
+    try:
+        for name, content in files.items():
+            path = staging / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(content, encoding="utf-8")
+        old = None
+        if out_dir.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old.", dir=out_dir.parent))
+            out_dir.rename(old / "previous")
+        staging.rename(out_dir)
+        if old is not None:
+            shutil.rmtree(old)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise

@@ -1,0 +1,172 @@
+"""Plans ↔ JSON, shaped like VROOM's output: ``summary``, ``routes[].steps[]``, ``unassigned``.
+
+Conventions: times are seconds after midnight of the scenario's date (``*_s``) with an
+``HH:MM`` copy for people; durations are seconds; distances metres; locations WGS-84
+``{lat, lon}``. Hand-made plans may leave out everything but the route order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from dispatch import __version__
+from dispatch.errors import PlanFormatError
+from dispatch.kpi import door_to_door_s, floors_climbed, meals_by_variant, route_clients, summary
+from dispatch.messages import text
+from dispatch.model import Location, Plan, Route, Scenario, Step, Unassigned, Violation, clock
+
+FORMAT_VERSION = 1
+
+
+def _times(step: Step) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    if step.arrival_s is not None:
+        out |= {"arrival_s": step.arrival_s, "arrival": clock(step.arrival_s)}
+    if step.departure_s is not None:
+        out |= {"departure_s": step.departure_s, "departure": clock(step.departure_s)}
+    return out
+
+
+def _step_dict(step: Step, scenario: Scenario, departure_s: int) -> dict[str, Any]:
+    out: dict[str, Any] = {"type": step.type}
+    if step.location is not None:
+        out["location"] = {"lat": round(step.location.lat, 7), "lon": round(step.location.lon, 7)}
+    out |= _times(step)
+    if step.type == "delivery":
+        by_id = {c.id: c for c in scenario.clients}
+        out |= {
+            "building": step.building,
+            "clients": list(step.clients),
+            "meals": meals_by_variant(by_id[i] for i in step.clients if i in by_id),
+            "travel_s": step.travel_s,
+            "distance_m": step.distance_m,
+            "waiting_s": step.waiting_s,
+            "service_s": step.service_s,
+            "door_to_door_s": (step.departure_s or 0) - departure_s,
+        }
+    return out
+
+
+def _route_dict(route: Route, scenario: Scenario) -> dict[str, Any]:
+    courier = next(c for c in scenario.couriers if c.id == route.courier)
+    departure = route.steps[0].departure_s or 0
+    clients = route_clients(scenario, route)
+    return {
+        "courier": route.courier,
+        "mode": courier.mode,
+        "meals": meals_by_variant(clients),
+        "load": sum(c.meal_count for c in clients),
+        "stops": len(route.deliveries),
+        "travel_s": sum(s.travel_s for s in route.deliveries),
+        "distance_m": sum(s.distance_m for s in route.deliveries),
+        "door_to_door_s": door_to_door_s(route),
+        "floors_climbed": floors_climbed(scenario, route),
+        "steps": [_step_dict(s, scenario, departure) for s in route.steps],
+    }
+
+
+def plan_to_dict(scenario: Scenario, plan: Plan) -> dict[str, Any]:
+    """The plan document written as ``plan.json`` and returned by the API."""
+    return {
+        "format": FORMAT_VERSION,
+        "generator": f"nuanliu-dispatch {__version__}",
+        "scenario": plan.scenario,
+        "date": scenario.date.isoformat(),
+        "canteen": scenario.canteen.id,
+        "time_limit_s": plan.time_limit_s,
+        "seed": plan.seed,
+        "summary": summary(scenario, plan),
+        "routes": [_route_dict(r, scenario) for r in plan.routes],
+        "unassigned": [
+            {"client": u.client, "code": u.code, "reason": u.reason_en, "reason_zh": u.reason_zh}
+            for u in plan.unassigned
+        ],
+        "violations": [_violation_dict(v) for v in plan.violations],
+    }
+
+
+def _violation_dict(violation: Violation) -> dict[str, Any]:
+    out = {"rule": violation.rule, "message": violation.message}
+    if violation.courier is not None:
+        out["courier"] = violation.courier
+    if violation.client is not None:
+        out["client"] = violation.client
+    return out
+
+
+# --- reading plans back (ours or hand-made) ------------------------------------------
+
+
+def _fail(path: str, reason_code: str, **params: object) -> PlanFormatError:
+    return PlanFormatError(path, text(reason_code, **params))
+
+
+def _expect(value: Any, kind: type, path: str, expected: str, expected_zh: str) -> Any:
+    if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
+        got = type(value).__name__
+        raise _fail(path, "wrong_type", expected=expected, expected_zh=expected_zh, got=got)
+    return value
+
+
+def _optional_int(data: Mapping[str, Any], key: str, path: str) -> int | None:
+    if key not in data or data[key] is None:
+        return None
+    return int(_expect(data[key], int, f"{path}.{key}", "an integer", "整数"))
+
+
+def _step_from(data: Any, path: str) -> Step:
+    _expect(data, Mapping, path, "a mapping", "字段映射")
+    kind = data.get("type")
+    if kind not in ("start", "delivery", "end"):
+        raise _fail(f"{path}.type", "not_one_of", allowed="start, delivery, end", got=repr(kind))
+    clients: tuple[str, ...] = ()
+    if kind == "delivery":
+        raw = _expect(data.get("clients"), list, f"{path}.clients", "a list", "列表")
+        for k, item in enumerate(raw):
+            _expect(item, str, f"{path}.clients[{k}]", "a client id", "客户编号")
+        clients = tuple(raw)
+    location = data.get("location")
+    return Step(
+        type=kind,
+        location=Location(float(location["lat"]), float(location["lon"]))
+        if isinstance(location, Mapping) and {"lat", "lon"} <= location.keys()
+        else None,
+        building=data.get("building"),
+        clients=clients,
+        arrival_s=_optional_int(data, "arrival_s", path),
+        departure_s=_optional_int(data, "departure_s", path),
+    )
+
+
+def _route_from(data: Any, path: str) -> Route:
+    _expect(data, Mapping, path, "a mapping", "字段映射")
+    courier = _expect(data.get("courier"), str, f"{path}.courier", "a courier id", "配送员编号")
+    steps = _expect(data.get("steps"), list, f"{path}.steps", "a list", "列表")
+    return Route(
+        courier=courier,
+        steps=tuple(_step_from(s, f"{path}.steps[{k}]") for k, s in enumerate(steps)),
+    )
+
+
+def plan_from_dict(data: Any) -> Plan:
+    """Read a plan document; only ``routes[].courier`` and the steps' order are required."""
+    _expect(data, Mapping, "", "a mapping", "字段映射")
+    routes = _expect(data.get("routes"), list, "routes", "a list", "列表")
+    unassigned = _expect(data.get("unassigned", []), list, "unassigned", "a list", "列表")
+    return Plan(
+        scenario=str(data.get("scenario", "")),
+        routes=tuple(_route_from(r, f"routes[{k}]") for k, r in enumerate(routes)),
+        unassigned=tuple(_unassigned_from(u, f"unassigned[{k}]") for k, u in enumerate(unassigned)),
+    )
+
+
+def _unassigned_from(data: Any, path: str) -> Unassigned:
+    _expect(data, Mapping, path, "a mapping", "字段映射")
+    client = _expect(data.get("client"), str, f"{path}.client", "a client id", "客户编号")
+    return Unassigned(
+        client=client,
+        code=str(data.get("code", "")),
+        reason_en=str(data.get("reason", "")),
+        reason_zh=str(data.get("reason_zh", "")),
+    )
