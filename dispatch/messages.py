@@ -43,6 +43,7 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "bad_length": ("must have exactly {n} items (got {got})", "必须恰好有 {n} 项（实际为 {got}）"),
     "too_few": ("must have at least {n} item(s)", "至少需要 {n} 项"),
     "empty_text": ("must not be empty", "不能为空"),
+    "not_finite": ("must be a finite number (got {got})", "必须是有限的数字（实际为 {got}）"),
     "invalid_value": ("invalid value: {detail}", "取值无效：{detail}"),
     "window_order": (
         "must end after it starts (got {start}–{end})",
@@ -100,6 +101,23 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "no_time": (
         "no courier has time to reach this door inside its window and the food-safety limit",
         "没有配送员能在时间窗和食品安全时限内送达",
+    ),
+    # --- road networks -------------------------------------------------------------------
+    "network_format": (
+        "unsupported road-network file '{name}': expected .osm, .osm.bz2 or .osm.pbf",
+        "不支持的路网文件“{name}”：应为 .osm、.osm.bz2 或 .osm.pbf",
+    ),
+    "network_corrupt": (
+        "not a readable OpenStreetMap extract ({detail})",
+        "不是可读取的 OpenStreetMap 路网文件（{detail}）",
+    ),
+    "network_empty": (
+        "the extract has no streets or paths usable by any travel mode",
+        "该路网文件中没有任何可通行的道路",
+    ),
+    "network_no_roads": (
+        "the extract has no connected streets usable by {mode}",
+        "该路网文件中没有{mode_zh}可用的连通道路",
     ),
 }
 

@@ -10,7 +10,9 @@ module the rest of the package trusts its input.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
+import math
 import re
 from collections.abc import Iterable, Mapping
 from functools import cache
@@ -71,7 +73,12 @@ _Loader.add_implicit_resolver(
 
 def load_scenario(path: str | Path) -> Scenario:
     """Read and validate a scenario file (``.yaml``, ``.yml`` or ``.json``)."""
-    return parse_scenario(read_document(path))
+    try:
+        return parse_scenario(read_document(path))
+    except ScenarioError as err:
+        if err.field:
+            raise
+        raise ScenarioError(str(path), err.reason) from err
 
 
 def read_document(path: str | Path) -> Any:
@@ -80,13 +87,15 @@ def read_document(path: str | Path) -> Any:
     if not file.is_file():
         raise NotFoundError(str(path), text("file_missing", path=str(path)))
     try:
-        raw = file.read_text(encoding="utf-8")
+        raw = file.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as err:
         raise ScenarioError(str(path), text("file_unreadable", detail=err)) from err
     try:
         if file.suffix.lower() == ".json":
             return json.loads(raw)
-        return yaml.load(raw, Loader=_Loader)
+        stream = io.StringIO(raw)
+        stream.name = str(path)  # YAML names the stream in its error messages
+        return yaml.load(stream, Loader=_Loader)
     except (json.JSONDecodeError, yaml.YAMLError) as err:
         detail = str(err).replace("\n", " ")
         raise ScenarioError(str(path), text("file_format", detail=detail)) from err
@@ -96,8 +105,21 @@ def parse_scenario(data: Any) -> Scenario:
     """Validate a decoded scenario document and build the ``Scenario``."""
     if not isinstance(data, Mapping):
         raise ScenarioError("", text("not_mapping"))
+    _check_finite(data, [])
     _check_schema(data)
     return _build(data)
+
+
+def _check_finite(value: Any, path: list[str | int]) -> None:
+    """Reject NaN and infinities, which pass every range check of a schema."""
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ScenarioError(field_path(path), text("not_finite", got=value))
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            _check_finite(item, [*path, str(key)])
+    elif isinstance(value, list):
+        for k, item in enumerate(value):
+            _check_finite(item, [*path, k])
 
 
 # --- schema ------------------------------------------------------------------------
@@ -128,7 +150,10 @@ def _is_date(value: str) -> bool:
 
 
 def _check_schema(data: Mapping[str, Any]) -> None:
-    error = next(iter(_validator().iter_errors(data)), None)
+    errors = list(_validator().iter_errors(data))
+    # A typo ("capcity") is both an unknown field and a missing one: name the typo.
+    errors.sort(key=lambda e: e.validator != "additionalProperties")
+    error = errors[0] if errors else None
     if error is not None:
         field, reason = _translate(error)
         raise ScenarioError(field, reason)
@@ -145,7 +170,7 @@ def field_path(parts: Iterable[str | int]) -> str:
 def _translate(error: jsonschema.ValidationError) -> tuple[str, Any]:
     """A jsonschema error → (field path, bilingual reason)."""
     path = list(error.absolute_path)
-    got = json.dumps(error.instance, ensure_ascii=False)
+    got = json.dumps(error.instance, ensure_ascii=False, default=str)
     kind, limit = error.validator, error.validator_value
     if kind == "required":
         missing = next(name for name in limit if name not in error.instance)
@@ -156,7 +181,8 @@ def _translate(error: jsonschema.ValidationError) -> tuple[str, Any]:
         return field_path([*path, extra]), text("unknown_field", name=extra)
     if kind == "type":
         expected_zh = _TYPE_ZH.get(str(limit), str(limit))
-        reason = text("wrong_type", expected=f"a {limit}", expected_zh=expected_zh, got=got)
+        article = "an" if str(limit)[:1] in "aeiou" else "a"
+        reason = text("wrong_type", expected=f"{article} {limit}", expected_zh=expected_zh, got=got)
         return field_path(path), reason
     if kind == "enum":
         return field_path(path), text("not_one_of", allowed=", ".join(limit), got=got)

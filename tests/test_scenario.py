@@ -1,0 +1,323 @@
+"""Scenario loading: bad input named by its field, coordinate systems, times, defaults."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import DATA, REPO, base_document, client
+
+from dispatch import geo
+from dispatch.errors import DispatchError, NotFoundError, ScenarioError
+from dispatch.model import Location, Settings
+from dispatch.scenario import load_scenario, parse_scenario, read_document
+
+INVALID = sorted((DATA / "invalid").iterdir())
+TINY = DATA / "tiny.yaml"
+JIANGNAN = REPO / "scenarios" / "jiangnan-lunch.yaml"
+
+# Defects the loader does not yet report as a ScenarioError. Strict: once fixed, the
+# test passes, pytest fails the run, and the entry must be removed from here.
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_WORD = re.compile(r"[A-Za-z]{3,}")
+
+# Jiangmen, in WGS-84; the canteen of the demo day is near here.
+JIANGMEN = Location(lat=22.5727, lon=113.1045)
+
+
+def expected_field(path: Path) -> str:
+    """The field an invalid file must be rejected for, from its ``# expect:`` first line.
+
+    ``<file>`` stands for the file's own path (it cannot be decoded at all), ``<root>``
+    for the whole document (empty field path). JSON has no comments, and the one JSON
+    file in the folder exists to test a broken JSON file, so it always expects ``<file>``.
+    """
+    if path.suffix == ".json":
+        return str(path)
+    first = path.read_bytes().split(b"\n", 1)[0].decode("ascii")
+    assert first.startswith("# expect: "), f"{path.name} lacks its '# expect:' first line"
+    expect = first.removeprefix("# expect: ").strip()
+    return {"<file>": str(path), "<root>": ""}.get(expect, expect)
+
+
+def assert_one_bilingual_line(err: DispatchError) -> None:
+    """``err.line()`` is one line: the field, then the reason in Chinese and in English."""
+    line = err.line()
+    assert "\n" not in line and "\r" not in line
+    assert line.startswith(f"{err.field}: " if err.field else "")
+    assert err.reason.zh in line and err.reason.en in line
+    assert err.reason.zh != err.reason.en
+    assert _CJK.search(err.reason.zh), err.reason.zh
+    assert _WORD.search(err.reason.en), err.reason.en
+
+
+def document(**changes: Any) -> dict[str, Any]:
+    """The shared base document with top-level fields replaced."""
+    doc = copy.deepcopy(base_document())
+    doc.update(changes)
+    return doc
+
+
+def write_yaml(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "scenario.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+# --- rejected input ---------------------------------------------------------------------
+
+
+def test_invalid_folder_holds_one_file_per_defect():
+    assert len(INVALID) >= 25
+
+
+@pytest.mark.parametrize("path", INVALID, ids=[p.name for p in INVALID])
+def test_invalid_file_is_rejected_naming_the_field(path: Path):
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(str(path))
+    assert caught.value.field == expected_field(path)
+    assert_one_bilingual_line(caught.value)
+
+
+def test_missing_file_is_not_found_naming_the_path(tmp_path: Path):
+    path = tmp_path / "no-such-day.yaml"
+    with pytest.raises(NotFoundError) as caught:
+        load_scenario(str(path))
+    assert not isinstance(caught.value, ScenarioError)
+    assert isinstance(caught.value, LookupError)
+    assert caught.value.field == str(path)
+    assert_one_bilingual_line(caught.value)
+
+
+# --- coordinate systems -----------------------------------------------------------------
+
+
+def test_gcj02_location_is_moved_a_few_hundred_metres_on_load():
+    # GCJ-02 shifts points east across China, so the true point lies west of the input.
+    scenario = parse_scenario(
+        document(
+            coordinates="gcj02",
+            canteen={"id": "c", "location": {"lat": 22.57, "lon": 113.11}, "meals_ready": "10:40"},
+        )
+    )
+    loaded = scenario.canteen.location
+    offset = geo.distance_m(loaded, Location(22.57, 113.11))
+    assert 300 < offset < 900
+    assert loaded.lon < 113.11
+
+
+@pytest.mark.parametrize(("system", "low_m", "high_m"), [("gcj02", 300, 900), ("bd09", 900, 1600)])
+def test_shifted_coordinates_are_converted_to_wgs84_on_load(system, low_m, high_m):
+    lat, lon = geo.from_wgs84(JIANGMEN, system)
+    assert low_m < geo.distance_m(JIANGMEN, Location(lat, lon)) < high_m
+    canteen = {"id": "c", "location": {"lat": lat, "lon": lon}, "meals_ready": "10:40"}
+    doc = document(
+        coordinates=system,
+        canteen=canteen,
+        clients=[{"id": "a", "location": {"lat": lat, "lon": lon}, "meals": {"regular": 1}}],
+    )
+    scenario = parse_scenario(doc)
+    assert geo.distance_m(scenario.canteen.location, JIANGMEN) < 1
+    assert geo.distance_m(scenario.clients[0].location, JIANGMEN) < 1
+
+
+@pytest.mark.parametrize("system", ["gcj02", "bd09"])
+@pytest.mark.parametrize(
+    "point",
+    [
+        JIANGMEN,
+        Location(39.9087, 116.3975),
+        Location(43.8256, 87.6168),
+        Location(45.7567, 126.6424),
+    ],
+    ids=["jiangmen", "beijing", "urumqi", "harbin"],
+)
+def test_conversion_round_trip_is_accurate_to_under_a_metre(system, point):
+    there = geo.from_wgs84(point, system)
+    assert geo.distance_m(geo.to_wgs84(*there, system), point) < 1
+    back = geo.from_wgs84(geo.to_wgs84(point.lat, point.lon, system), system)
+    assert geo.distance_m(Location(*back), point) < 1
+
+
+def test_location_coordinates_override_the_scenario_system():
+    raw = {"lat": 22.5745, "lon": 113.1}
+    doc = document(
+        coordinates="gcj02",
+        clients=[
+            {"id": "wgs", "location": {**raw, "coordinates": "wgs84"}, "meals": {"regular": 1}},
+            {"id": "gcj", "location": dict(raw), "meals": {"regular": 1}},
+        ],
+    )
+    wgs, gcj = parse_scenario(doc).clients
+    assert wgs.location == Location(**raw)
+    assert geo.distance_m(gcj.location, Location(**raw)) > 300
+
+
+def test_location_override_applies_in_a_wgs84_scenario():
+    canteen = {
+        "id": "c",
+        "location": {"lat": 22.57, "lon": 113.11, "coordinates": "gcj02"},
+        "meals_ready": "10:40",
+    }
+    scenario = parse_scenario(document(canteen=canteen))
+    assert geo.distance_m(scenario.canteen.location, Location(22.57, 113.11)) > 300
+
+
+def test_wgs84_is_the_default_system():
+    scenario = parse_scenario(document(clients=[client("a", 500)]))
+    assert scenario.canteen.location == Location(22.57, 113.1)
+
+
+# --- times, dates and settings ----------------------------------------------------------
+
+UNQUOTED = """\
+name: unquoted
+date: 2026-11-24
+canteen:
+  id: c
+  location: {lat: 22.57, lon: 113.10}
+  meals_ready: 10:40
+couriers:
+  - {id: r1, mode: ebike, capacity: 4, shift: [10:30, 13:00]}
+clients:
+  - id: a
+    location: {lat: 22.5745, lon: 113.10}
+    meals: {regular: 1}
+    window:
+      - 11:00
+      - 12:30
+    active: {from: 2026-11-20, to: 2026-11-27}
+"""
+
+
+def test_unquoted_yaml_times_are_clock_times_not_sexagesimal_integers(tmp_path: Path):
+    # YAML 1.1 reads 10:40 as 10 × 60 + 40 = 640; the loader must read "10:40".
+    scenario = load_scenario(write_yaml(tmp_path, UNQUOTED))
+    assert scenario.canteen.meals_ready_s == 10 * 3600 + 40 * 60
+    assert scenario.couriers[0].shift.start_s == 10 * 3600 + 30 * 60
+    assert scenario.couriers[0].shift.end_s == 13 * 3600
+    window = scenario.clients[0].window
+    assert window is not None
+    assert (window.start_s, window.end_s) == (11 * 3600, 12 * 3600 + 30 * 60)
+
+
+def test_unquoted_yaml_dates_are_dates(tmp_path: Path):
+    scenario = load_scenario(write_yaml(tmp_path, UNQUOTED))
+    assert scenario.date == dt.date(2026, 11, 24)
+    assert scenario.clients[0].active_from == dt.date(2026, 11, 20)
+    assert scenario.clients[0].active_to == dt.date(2026, 11, 27)
+
+
+def test_settings_minutes_become_seconds():
+    settings = {"max_door_to_door_min": 45, "max_cooked_to_door_min": 90.5}
+    loaded = parse_scenario(document(settings=settings)).settings
+    assert loaded.max_door_to_door_s == 45 * 60
+    assert loaded.max_cooked_to_door_s == 90 * 60 + 30
+
+
+def test_absent_settings_take_the_documented_defaults():
+    doc = document()
+    del doc["settings"]
+    assert parse_scenario(doc).settings == Settings()
+
+
+def test_speed_override_keeps_the_other_modes_defaults():
+    loaded = parse_scenario(document(settings={"speed_kph": {"ebike": 12}})).settings
+    assert loaded.speed_kph["ebike"] == 12
+    assert loaded.speed_kph["walk"] == Settings().speed_kph["walk"]
+    assert loaded.speed_kph["car"] == Settings().speed_kph["car"]
+
+
+def test_json_file_loads_like_the_same_yaml(tmp_path: Path):
+    path = tmp_path / "tiny.json"
+    path.write_text(json.dumps(read_document(TINY), ensure_ascii=False), encoding="utf-8")
+    assert load_scenario(path) == load_scenario(TINY)
+
+
+# --- clients: active ranges and buildings -----------------------------------------------
+
+
+def test_clients_outside_their_active_range_are_not_active():
+    clients = [
+        client("always", 300),
+        client("ended", 300, active={"to": "2026-11-15"}),
+        client("future", 300, active={"from": "2026-12-01"}),
+        client("week", 300, active={"from": "2026-11-20", "to": "2026-11-27"}),
+        client("from-today", 300, active={"from": "2026-11-24"}),
+        client("until-today", 300, active={"to": "2026-11-24"}),
+    ]
+    scenario = parse_scenario(document(clients=clients))
+    assert len(scenario.clients) == 6
+    active = {c.id for c in scenario.active_clients()}
+    assert active == {"always", "week", "from-today", "until-today"}
+
+
+def test_default_building_is_one_per_client():
+    # Without a building, clients at one address are separate stops, and clients far
+    # apart are not mistaken for one building spread over two places.
+    clients = [client("a", 500), client("b", 500), client("far", 3000), client("c", 500)]
+    clients[3]["building"] = "b1"
+    scenario = parse_scenario(document(clients=clients))
+    buildings = [c.building for c in scenario.clients]
+    assert len(set(buildings)) == 4
+    assert "b1" in buildings
+
+
+def test_clients_of_one_building_may_stand_a_few_metres_apart():
+    clients = [client("a", 500, building="b1"), client("b", 530, building="b1")]
+    a, b = parse_scenario(document(clients=clients)).clients
+    assert a.building == b.building == "b1"
+
+
+def test_omitted_client_fields_take_their_defaults():
+    (loaded,) = parse_scenario(document(clients=[client("a", 500)])).clients
+    assert (loaded.floor, loaded.lift, loaded.window, loaded.name, loaded.group) == (
+        1,
+        False,
+        None,
+        "",
+        "",
+    )
+    assert (loaded.active_from, loaded.active_to) == (None, None)
+
+
+def test_zero_meal_variants_are_dropped():
+    clients = [client("a", 500, meals={"regular": 1, "soft": 0})]
+    (loaded,) = parse_scenario(document(clients=clients)).clients
+    assert dict(loaded.meals) == {"regular": 1}
+
+
+# --- the shipped scenarios -----------------------------------------------------------------
+
+
+def test_tiny_scenario_matches_its_header():
+    scenario = load_scenario(TINY)
+    by_id = {c.id: c for c in scenario.clients}
+    assert len(scenario.active_clients()) == 5
+    assert sum(c.meal_count for c in scenario.active_clients()) == 6
+    canteen = scenario.canteen.location
+    assert 490 < geo.distance_m(canteen, by_id["t-b1-low"].location) < 510
+    assert 790 < geo.distance_m(canteen, by_id["t-tower"].location) < 810
+    assert 290 < geo.distance_m(canteen, by_id["t-south"].location) < 310
+    assert by_id["t-b1-low"].building == by_id["t-b1-high"].building == "b1"
+    rider_a, rider_b = scenario.couriers
+    assert rider_a.climbs_to(6) and not rider_b.climbs_to(6)
+    assert by_id["t-temp"].building != by_id["t-south"].building
+
+
+def test_jiangnan_demo_day_can_be_served_on_paper():
+    scenario = load_scenario(JIANGNAN)
+    active = scenario.active_clients()
+    assert len(active) == 60
+    assert {"jn-061", "jn-062"}.isdisjoint(c.id for c in active)
+    assert "jn-060" in {c.id for c in active}
+    assert max(geo.distance_m(scenario.canteen.location, c.location) for c in active) < 2500
+    best_climber = max(c.max_floor_no_lift or 10**6 for c in scenario.couriers)
+    assert all(c.lift or c.floor <= best_climber for c in active)
+    meals = sum(c.meal_count for c in active)
+    assert meals <= sum(c.capacity for c in scenario.couriers) - 10
