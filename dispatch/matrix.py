@@ -33,15 +33,17 @@ def seconds_for(distance_m: np.ndarray, speed_kph: float) -> np.ndarray:
     return np.rint(distance_m * 3.6 / speed_kph).astype(np.int64)
 
 
+Profile = tuple[str, float]
+"""How a worker travels: ``(mode, speed_kph)``, weather already applied to the speed."""
+
+
 def travel_matrices(
-    points: Sequence[Location], modes: Sequence[str], settings: Settings
-) -> dict[str, TravelMatrix]:
-    """One matrix per mode in ``modes`` over ``points`` (distance computed once)."""
+    points: Sequence[Location], profiles: Sequence[Profile], settings: Settings
+) -> dict[Profile, TravelMatrix]:
+    """One matrix per distinct profile over ``points`` (distances computed once)."""
     road_m = distance_matrix_m(points) * settings.detour_factor
     distance = np.rint(road_m).astype(np.int64)
     return {
-        mode: TravelMatrix(
-            time_s=seconds_for(road_m, settings.speed_kph[mode]), distance_m=distance
-        )
-        for mode in dict.fromkeys(modes)
+        profile: TravelMatrix(time_s=seconds_for(road_m, profile[1]), distance_m=distance)
+        for profile in dict.fromkeys(profiles)
     }

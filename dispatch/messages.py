@@ -58,9 +58,10 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
         "编号“{id}”重复（已在 {first} 使用）",
     ),
     "no_meals": ("must order at least one meal", "至少要订一份餐"),
-    "building_lift_mismatch": (
-        "building '{building}' has lift={value} here but lift={other} at {other_path}",
-        "楼栋“{building}”在此处为 lift={value}，但在 {other_path} 为 lift={other}",
+    "building_mismatch": (
+        "building '{building}' has {attribute}={value} here "
+        "but {attribute}={other} at {other_path}",
+        "楼栋“{building}”在此处为 {attribute}={value}，但在 {other_path} 为 {attribute}={other}",
     ),
     "building_too_spread": (
         "building '{building}' is {distance_m} m from its location at {other_path}; "
@@ -97,6 +98,23 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "no_capacity": (
         "all couriers are full: {demand} meals ordered, {capacity} can be carried",
         "配送员已满载：共订 {demand} 份，最多可运 {capacity} 份",
+    ),
+    "no_worker": (
+        "nobody can carry meals today in this weather",
+        "当前天气下没有人能送餐",
+    ),
+    "no_relay": (
+        "outside the riders' radius today and no relay point has a grid worker "
+        "who can walk there in time",
+        "今天超出骑手直送范围，且没有接力点的网格员能及时步行送达",
+    ),
+    "no_rider_for_relay": (
+        "no rider can bring the meals to relay point {relay} in time",
+        "没有骑手能及时把餐送到接力点 {relay}",
+    ),
+    "relay_late": (
+        "the grid worker cannot reach this door in time after the hand-over at {relay}",
+        "在接力点 {relay} 交接后，网格员无法及时送达",
     ),
     "no_time": (
         "no courier has time to reach this door inside its window and the food-safety limit",

@@ -63,6 +63,18 @@ class Settings:
     speed_kph: Mapping[str, float] = field(default_factory=lambda: DEFAULT_SPEED_KPH)
     time_limit_s: float = 10.0
     seed: int = 0
+    climb_balance_s_per_floor: int = 20
+    relay_direct_radius_m: int = 600
+    relay_handover_s: int = 60
+    relay_handover_s_per_meal: int = 10
+    relay_max_wait_s: int = 600
+    relay_max_door_to_door_s: int = 5400
+    relay_from: Mapping[str, str] = field(
+        default_factory=lambda: MappingProxyType({"rainstorm": "orange", "typhoon": "yellow"})
+    )
+    weather_overrides: Mapping[str, Mapping[str, Mapping[str, float]]] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,7 +89,11 @@ class Canteen:
 
 @dataclass(frozen=True, slots=True)
 class Courier:
-    """A rider (or walker, or driver) and what they can do today."""
+    """A rider, driver or walker and what they can do today.
+
+    Grid workers (网格员) are couriers with ``mode="walk"`` bound to a ``relay_point``:
+    they take meals over from a rider there and walk the last leg.
+    """
 
     id: str
     name: str
@@ -85,6 +101,8 @@ class Courier:
     capacity: int
     shift: Window
     max_floor_no_lift: int | None = None
+    speed_kph: float | None = None
+    relay_point: str | None = None
 
     def climbs_to(self, floor: int) -> bool:
         """Whether this courier climbs stairs up to ``floor``."""
@@ -104,6 +122,7 @@ class Client:
     lift: bool
     meals: Mapping[str, int]
     window: Window | None = None
+    helper: bool = False
     group: str = ""
     active_from: dt.date | None = None
     active_to: dt.date | None = None
@@ -121,6 +140,17 @@ class Client:
 
 
 @dataclass(frozen=True, slots=True)
+class RelayPoint:
+    """A hand-over place (接力点), e.g. a community office, open for a window."""
+
+    id: str
+    name: str
+    location: Location
+    open: Window
+    capacity: int
+
+
+@dataclass(frozen=True, slots=True)
 class Scenario:
     """One day at one canteen: who is delivered, by whom, under which settings."""
 
@@ -130,12 +160,15 @@ class Scenario:
     couriers: tuple[Courier, ...]
     clients: tuple[Client, ...]
     settings: Settings = field(default_factory=Settings)
+    weather: str = "clear"
+    relay_points: tuple[RelayPoint, ...] = ()
+    walkers: tuple[Courier, ...] = ()
 
     def active_clients(self) -> tuple[Client, ...]:
         return tuple(c for c in self.clients if c.active_on(self.date))
 
 
-StepType = Literal["start", "delivery", "end"]
+StepType = Literal["start", "delivery", "handover", "end"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,16 +185,26 @@ class Step:
     departure_s: int | None = None
     travel_s: int = 0
     distance_m: int = 0
+    weather_s: int = 0
+    relay_point: str | None = None
+    partners: tuple[str, ...] = ()
+    meals: int = 0
 
 
 @dataclass(frozen=True, slots=True)
 class Route:
+    """One worker's day. A walker's route starts with the hand-over at its relay point."""
+
     courier: str
     steps: tuple[Step, ...]
 
     @property
     def deliveries(self) -> tuple[Step, ...]:
         return tuple(s for s in self.steps if s.type == "delivery")
+
+    @property
+    def handovers(self) -> tuple[Step, ...]:
+        return tuple(s for s in self.steps if s.type == "handover")
 
 
 @dataclass(frozen=True, slots=True)

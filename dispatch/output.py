@@ -13,7 +13,7 @@ from pathlib import Path
 
 from dispatch.model import Plan, Scenario
 from dispatch.plan_io import plan_to_dict
-from dispatch.sheets import index_html, kitchen_csv, route_sheet_html
+from dispatch.sheets import index_html, kitchen_csv, relay_schedule_html, route_sheet_html
 
 
 def render_files(scenario: Scenario, plan: Plan, lang: str = "zh") -> dict[str, str]:
@@ -25,8 +25,10 @@ def render_files(scenario: Scenario, plan: Plan, lang: str = "zh") -> dict[str, 
     sheets = []
     for route in plan.routes:
         name = f"sheets/{route.courier}.html"
-        files[name] = route_sheet_html(scenario, route, lang)
+        files[name] = route_sheet_html(scenario, plan, route, lang)
         sheets.append((route.courier, name))
+    if any(r.handovers for r in plan.routes):
+        files["relays.html"] = relay_schedule_html(scenario, plan, lang)
     files["index.html"] = index_html(scenario, plan, sheets, lang)
     return files
 

@@ -12,7 +12,15 @@ from typing import Any
 
 from dispatch import __version__
 from dispatch.errors import PlanFormatError
-from dispatch.kpi import door_to_door_s, floors_climbed, meals_by_variant, route_clients, summary
+from dispatch.kpi import (
+    door_to_door_s,
+    floors_climbed,
+    is_relayed,
+    left_canteen_s,
+    meals_by_variant,
+    route_clients,
+    summary,
+)
 from dispatch.messages import text
 from dispatch.model import Location, Plan, Route, Scenario, Step, Unassigned, Violation, clock
 
@@ -28,7 +36,7 @@ def _times(step: Step) -> dict[str, Any]:
     return out
 
 
-def _step_dict(step: Step, scenario: Scenario, departure_s: int) -> dict[str, Any]:
+def _step_dict(step: Step, scenario: Scenario, departure_s: int, walker: bool) -> dict[str, Any]:
     out: dict[str, Any] = {"type": step.type}
     if step.location is not None:
         out["location"] = {"lat": round(step.location.lat, 7), "lon": round(step.location.lon, 7)}
@@ -41,28 +49,44 @@ def _step_dict(step: Step, scenario: Scenario, departure_s: int) -> dict[str, An
             "meals": meals_by_variant(by_id[i] for i in step.clients if i in by_id),
             "travel_s": step.travel_s,
             "distance_m": step.distance_m,
+            "weather_s": step.weather_s,
             "waiting_s": step.waiting_s,
             "service_s": step.service_s,
             "door_to_door_s": (step.departure_s or 0) - departure_s,
         }
+    if step.type == "handover":
+        out |= {"relay_point": step.relay_point, "meals": step.meals}
+        if walker:
+            out["rider"] = step.partners[0] if step.partners else None
+        else:
+            out |= {
+                "walkers": list(step.partners),
+                "travel_s": step.travel_s,
+                "distance_m": step.distance_m,
+                "weather_s": step.weather_s,
+                "waiting_s": step.waiting_s,
+                "service_s": step.service_s,
+            }
     return out
 
 
-def _route_dict(route: Route, scenario: Scenario) -> dict[str, Any]:
-    courier = next(c for c in scenario.couriers if c.id == route.courier)
-    departure = route.steps[0].departure_s or 0
+def _route_dict(route: Route, scenario: Scenario, plan: Plan) -> dict[str, Any]:
+    courier = next(c for c in (*scenario.couriers, *scenario.walkers) if c.id == route.courier)
+    departure = left_canteen_s(plan, route)
     clients = route_clients(scenario, route)
+    walker = courier in scenario.walkers
     return {
         "courier": route.courier,
+        "role": "walker" if walker else "rider",
         "mode": courier.mode,
         "meals": meals_by_variant(clients),
         "load": sum(c.meal_count for c in clients),
         "stops": len(route.deliveries),
         "travel_s": sum(s.travel_s for s in route.deliveries),
         "distance_m": sum(s.distance_m for s in route.deliveries),
-        "door_to_door_s": door_to_door_s(route),
+        "door_to_door_s": door_to_door_s(plan, route),
         "floors_climbed": floors_climbed(scenario, route),
-        "steps": [_step_dict(s, scenario, departure) for s in route.steps],
+        "steps": [_step_dict(s, scenario, departure, is_relayed(route)) for s in route.steps],
     }
 
 
@@ -77,7 +101,7 @@ def plan_to_dict(scenario: Scenario, plan: Plan) -> dict[str, Any]:
         "time_limit_s": plan.time_limit_s,
         "seed": plan.seed,
         "summary": summary(scenario, plan),
-        "routes": [_route_dict(r, scenario) for r in plan.routes],
+        "routes": [_route_dict(r, scenario, plan) for r in plan.routes],
         "unassigned": [
             {"client": u.client, "code": u.code, "reason": u.reason_en, "reason_zh": u.reason_zh}
             for u in plan.unassigned
@@ -118,8 +142,9 @@ def _optional_int(data: Mapping[str, Any], key: str, path: str) -> int | None:
 def _step_from(data: Any, path: str) -> Step:
     _expect(data, Mapping, path, "a mapping", "字段映射")
     kind = data.get("type")
-    if kind not in ("start", "delivery", "end"):
-        raise _fail(f"{path}.type", "not_one_of", allowed="start, delivery, end", got=repr(kind))
+    if kind not in ("start", "delivery", "handover", "end"):
+        allowed = "start, delivery, handover, end"
+        raise _fail(f"{path}.type", "not_one_of", allowed=allowed, got=repr(kind))
     clients: tuple[str, ...] = ()
     if kind == "delivery":
         raw = _expect(data.get("clients"), list, f"{path}.clients", "a list", "列表")
@@ -136,7 +161,20 @@ def _step_from(data: Any, path: str) -> Step:
         clients=clients,
         arrival_s=_optional_int(data, "arrival_s", path),
         departure_s=_optional_int(data, "departure_s", path),
+        relay_point=data.get("relay_point"),
+        partners=_partners(data, path),
+        meals=(_optional_int(data, "meals", path) or 0) if kind == "handover" else 0,
     )
+
+
+def _partners(data: Mapping[str, Any], path: str) -> tuple[str, ...]:
+    """A rider's hand-over names its ``walkers``; a walker's names its ``rider``."""
+    if "walkers" in data:
+        walkers = _expect(data["walkers"], list, f"{path}.walkers", "a list", "列表")
+        return tuple(str(w) for w in walkers)
+    if data.get("rider") is not None:
+        return (str(_expect(data["rider"], str, f"{path}.rider", "a rider id", "骑手编号")),)
+    return ()
 
 
 def _route_from(data: Any, path: str) -> Route:

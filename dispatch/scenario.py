@@ -33,6 +33,7 @@ from dispatch.model import (
     Courier,
     Location,
     Mode,
+    RelayPoint,
     Scenario,
     Settings,
     Window,
@@ -227,6 +228,7 @@ def _settings(value: Mapping[str, Any]) -> Settings:
     minutes = {
         "max_door_to_door_min": "max_door_to_door_s",
         "max_cooked_to_door_min": "max_cooked_to_door_s",
+        "relay_max_door_to_door_min": "relay_max_door_to_door_s",
     }
     kwargs: dict[str, Any] = {}
     for key, item in value.items():
@@ -234,20 +236,46 @@ def _settings(value: Mapping[str, Any]) -> Settings:
             kwargs[minutes[key]] = round(float(item) * 60)
         elif key == "speed_kph":
             kwargs[key] = {**DEFAULT_SPEED_KPH, **item}
+        elif key == "relay_from":
+            kwargs[key] = {**defaults.relay_from, **item}
+        elif key == "weather_factors":
+            kwargs["weather_overrides"] = item
         else:
             kwargs[key] = type(getattr(defaults, key))(item)
     return Settings(**kwargs)
 
 
 def _courier(value: Mapping[str, Any], path: str) -> Courier:
+    """A courier, or a grid worker (a walker bound to a relay point)."""
     return Courier(
         id=value["id"],
         name=value.get("name", ""),
-        mode=cast(Mode, value["mode"]),
+        mode=cast(Mode, value.get("mode", "walk")),
         capacity=int(value["capacity"]),
         shift=_window(value["shift"], f"{path}.shift"),
         max_floor_no_lift=value.get("max_floor_no_lift"),
+        speed_kph=value.get("speed_kph"),
+        relay_point=value.get("relay_point"),
     )
+
+
+def _relay_point(value: Mapping[str, Any], path: str, system: geo.CoordinateSystem) -> RelayPoint:
+    return RelayPoint(
+        id=value["id"],
+        name=value.get("name", value["id"]),
+        location=_location(value["location"], system),
+        open=_window(value["open"], f"{path}.open"),
+        capacity=int(value["capacity"]),
+    )
+
+
+def _check_relay_references(walkers: Iterable[Mapping[str, Any]], known: set[str]) -> None:
+    for i, walker in enumerate(walkers):
+        if walker["relay_point"] not in known:
+            reason = text(
+                "unknown_reference", what="relay point", what_zh="接力点", id=walker["relay_point"]
+            )
+            raise ScenarioError(f"walkers[{i}].relay_point", reason)
 
 
 def _client(value: Mapping[str, Any], path: str, system: geo.CoordinateSystem) -> Client:
@@ -271,6 +299,7 @@ def _client(value: Mapping[str, Any], path: str, system: geo.CoordinateSystem) -
         lift=bool(value.get("lift", False)),
         meals={variant: int(n) for variant, n in value["meals"].items() if n > 0},
         window=_window(window, f"{path}.window") if window else None,
+        helper=bool(value.get("helper", False)),
         group=value.get("group", ""),
         active_from=active_from,
         active_to=active_to,
@@ -278,10 +307,19 @@ def _client(value: Mapping[str, Any], path: str, system: geo.CoordinateSystem) -
     )
 
 
-def _check_unique(items: Iterable[Mapping[str, Any]], section: str) -> None:
+def _check_unique(
+    items: Iterable[Mapping[str, Any]],
+    section: str,
+    split: int | None = None,
+    second_section: str = "",
+) -> None:
+    """Ids are unique; items past ``split`` belong to ``second_section`` (one id space)."""
     seen: dict[str, str] = {}
     for i, item in enumerate(items):
-        path = f"{section}[{i}].id"
+        if split is not None and i >= split:
+            path = f"{second_section}[{i - split}].id"
+        else:
+            path = f"{section}[{i}].id"
         if item["id"] in seen:
             raise ScenarioError(path, text("duplicate_id", id=item["id"], first=seen[item["id"]]))
         seen[item["id"]] = path
@@ -295,15 +333,18 @@ def _check_buildings(clients: tuple[Client, ...]) -> None:
             continue
         j, other = first[client.building]
         other_path = f"clients[{j}]"
-        if client.lift != other.lift:
-            reason = text(
-                "building_lift_mismatch",
-                building=client.building,
-                value=str(client.lift).lower(),
-                other=str(other.lift).lower(),
-                other_path=other_path,
-            )
-            raise ScenarioError(f"clients[{i}].lift", reason)
+        for attribute in ("lift", "helper"):
+            mine, theirs = getattr(client, attribute), getattr(other, attribute)
+            if mine != theirs:
+                reason = text(
+                    "building_mismatch",
+                    building=client.building,
+                    attribute=attribute,
+                    value=str(mine).lower(),
+                    other=str(theirs).lower(),
+                    other_path=other_path,
+                )
+                raise ScenarioError(f"clients[{i}].{attribute}", reason)
         spread = geo.distance_m(client.location, other.location)
         if spread > MAX_BUILDING_SPREAD_M:
             reason = text(
@@ -317,8 +358,12 @@ def _check_buildings(clients: tuple[Client, ...]) -> None:
 
 def _build(data: Mapping[str, Any]) -> Scenario:
     system = cast(geo.CoordinateSystem, data.get("coordinates", "wgs84"))
-    _check_unique(data["couriers"], "couriers")
+    walkers = data.get("walkers", [])
+    relay_points = data.get("relay_points", [])
+    _check_unique([*data["couriers"], *walkers], "couriers", len(data["couriers"]), "walkers")
     _check_unique(data["clients"], "clients")
+    _check_unique(relay_points, "relay_points")
+    _check_relay_references(walkers, {r["id"] for r in relay_points})
     canteen_data = data["canteen"]
     canteen = Canteen(
         id=canteen_data["id"],
@@ -336,4 +381,9 @@ def _build(data: Mapping[str, Any]) -> Scenario:
         couriers=couriers,
         clients=clients,
         settings=_settings(data.get("settings", {})),
+        weather=data.get("weather", "clear"),
+        relay_points=tuple(
+            _relay_point(r, f"relay_points[{i}]", system) for i, r in enumerate(relay_points)
+        ),
+        walkers=tuple(_courier(w, f"walkers[{i}]") for i, w in enumerate(walkers)),
     )

@@ -15,8 +15,15 @@ from functools import cache
 
 import jinja2
 
-from dispatch.kpi import meals_by_variant, summary
-from dispatch.model import Client, Plan, Route, Scenario, clock
+from dispatch.kpi import (
+    carried_clients,
+    is_relayed,
+    meals_by_variant,
+    relayed_from,
+    route_clients,
+    summary,
+)
+from dispatch.model import Client, Plan, Route, Scenario, Step, clock
 
 LANGUAGES = ("zh", "en")
 
@@ -49,6 +56,14 @@ LABELS: dict[str, dict[str, str]] = {
         "violations": "校验问题",
         "none": "无",
         "yes": "有",
+        "handover_to": "接力点交接给",
+        "pickup_from": "接力点接餐，来自骑手",
+        "relay_schedule": "接力点交接时间表",
+        "relay_point": "接力点",
+        "rider": "骑手",
+        "walkers": "网格员",
+        "walker_leaves": "网格员出发",
+        "weather": "天气",
     },
     "en": {
         "route_sheet": "Route sheet",
@@ -78,6 +93,14 @@ LABELS: dict[str, dict[str, str]] = {
         "violations": "Verifier findings",
         "none": "none",
         "yes": "yes",
+        "handover_to": "Relay hand-over to",
+        "pickup_from": "Relay pick-up from rider",
+        "relay_schedule": "Relay hand-over schedule",
+        "relay_point": "Relay point",
+        "rider": "Rider",
+        "walkers": "Grid workers",
+        "walker_leaves": "Walkers leave",
+        "weather": "Weather",
     },
 }
 
@@ -89,17 +112,19 @@ VARIANT_NAMES: dict[str, dict[str, str]] = {
 
 @dataclass(frozen=True)
 class SheetLine:
-    """One client on a route sheet: only what the courier needs."""
+    """One row of a route sheet: a client at a stop, or a relay hand-over."""
 
     order: int
     eta: str
-    client_id: str
-    masked_name: str
     address: str
-    floor: int
-    lift: bool
     meals: dict[str, int]
-    notes: str
+    kind: str = "delivery"
+    client_id: str = ""
+    masked_name: str = ""
+    floor: int = 1
+    lift: bool = False
+    notes: str = ""
+    partners: str = ""
 
 
 def mask_name(name: str) -> str:
@@ -123,33 +148,56 @@ def _variant(lang: str) -> Callable[[str], str]:
     return lambda key: names.get(key, key)
 
 
-def _lines(scenario: Scenario, route: Route) -> list[SheetLine]:
+def _handover_line(
+    scenario: Scenario, plan: Plan, route: Route, order: int, step: Step
+) -> SheetLine:
+    relays = {p.id: p for p in scenario.relay_points}
+    point = relays.get(step.relay_point or "")
+    if is_relayed(route):
+        meals = meals_by_variant(route_clients(scenario, route))
+    else:
+        legs = relayed_from(plan, route, step.relay_point)
+        meals = meals_by_variant(c for leg in legs for c in route_clients(scenario, leg))
+    return SheetLine(
+        order=order,
+        eta=clock(step.arrival_s) if step.arrival_s is not None else "",
+        address=point.name if point else step.relay_point or "",
+        meals=meals,
+        kind="pickup" if is_relayed(route) else "handover",
+        partners=", ".join(step.partners),
+    )
+
+
+def _lines(scenario: Scenario, plan: Plan, route: Route) -> list[SheetLine]:
     by_id = {c.id: c for c in scenario.clients}
     lines: list[SheetLine] = []
-    for order, step in enumerate(route.deliveries, start=1):
+    stops = [s for s in route.steps if s.type in ("delivery", "handover")]
+    for order, step in enumerate(stops, start=1):
+        if step.type == "handover":
+            lines.append(_handover_line(scenario, plan, route, order, step))
+            continue
         for client_id in step.clients:
             client: Client = by_id[client_id]
             lines.append(
                 SheetLine(
                     order=order,
                     eta=clock(step.arrival_s) if step.arrival_s is not None else "",
+                    address=client.address,
+                    meals=dict(sorted(client.meals.items())),
                     client_id=client.id,
                     masked_name=mask_name(client.name),
-                    address=client.address,
                     floor=client.floor,
-                    lift=client.lift,
-                    meals=dict(sorted(client.meals.items())),
+                    lift=client.lift or client.helper,
                     notes=client.notes,
                 )
             )
     return lines
 
 
-def route_sheet_html(scenario: Scenario, route: Route, lang: str = "zh") -> str:
-    """The printable sheet for one courier's route."""
-    courier = next(c for c in scenario.couriers if c.id == route.courier)
-    by_id = {c.id: c for c in scenario.clients}
-    clients = [by_id[i] for s in route.deliveries for i in s.clients]
+def route_sheet_html(scenario: Scenario, plan: Plan, route: Route, lang: str = "zh") -> str:
+    """The printable sheet for one courier's or grid worker's route."""
+    courier = next(c for c in (*scenario.couriers, *scenario.walkers) if c.id == route.courier)
+    carried = carried_clients(scenario, plan, route)
     return (
         _environment()
         .get_template("route_sheet.html")
@@ -161,10 +209,10 @@ def route_sheet_html(scenario: Scenario, route: Route, lang: str = "zh") -> str:
             courier=courier,
             leave=clock(route.steps[0].departure_s or 0),
             back=clock(route.steps[-1].arrival_s or 0),
-            stops=len(route.deliveries),
-            meals=meals_by_variant(clients),
-            load=sum(c.meal_count for c in clients),
-            lines=_lines(scenario, route),
+            stops=len(route.deliveries) + len(route.handovers),
+            meals=meals_by_variant(carried),
+            load=sum(c.meal_count for c in carried),
+            lines=_lines(scenario, plan, route),
         )
     )
 
@@ -173,59 +221,67 @@ def _variants(scenario: Scenario) -> list[str]:
     return sorted({v for c in scenario.clients for v in c.meals})
 
 
-def kitchen_rows(scenario: Scenario, plan: Plan) -> list[dict[str, object]]:
-    """Per route in loading order (last stop first), then route totals and the grand total."""
-    variants = _variants(scenario)
+def _packing(scenario: Scenario, plan: Plan, route: Route) -> list[tuple[int, str, Client]]:
+    """(stop number, via whom, client) for everything a rider loads, last stop first."""
     by_id = {c.id: c for c in scenario.clients}
+    stops = [s for s in route.steps if s.type in ("delivery", "handover")]
+    packed: list[tuple[int, str, Client]] = []
+    for stop_no, step in reversed(list(enumerate(stops, start=1))):
+        if step.type == "delivery":
+            packed += [(stop_no, "", by_id[i]) for i in step.clients]
+            continue
+        for leg in relayed_from(plan, route, step.relay_point):
+            packed += [(stop_no, leg.courier, c) for c in route_clients(scenario, leg)]
+    return packed
+
+
+def kitchen_rows(scenario: Scenario, plan: Plan) -> list[dict[str, object]]:
+    """Per rider in loading order (last stop first), route totals, then the grand total.
+
+    Meals for a relay point are packed with the rider who takes them there; ``via``
+    names the grid worker who walks them to the door.
+    """
+    variants = _variants(scenario)
     rows: list[dict[str, object]] = []
     everyone: list[Client] = []
-    for route in plan.routes:
-        served: list[Client] = []
-        stops = list(enumerate(route.deliveries, start=1))
-        for load_order, (stop_no, step) in enumerate(reversed(stops), start=1):
-            for client_id in step.clients:
-                client = by_id[client_id]
-                served.append(client)
-                counts = {v: client.meals.get(v, 0) for v in variants}
-                rows.append(
-                    {
-                        "route": route.courier,
-                        "load_order": load_order,
-                        "stop": stop_no,
-                        "client": client.id,
-                        **counts,
-                        "total": client.meal_count,
-                    }
-                )
-        totals = meals_by_variant(served)
-        rows.append(
-            {
-                "route": route.courier,
-                "load_order": "",
-                "stop": "",
-                "client": "TOTAL",
-                **{v: totals.get(v, 0) for v in variants},
-                "total": sum(totals.values()),
-            }
-        )
+    for route in (r for r in plan.routes if not is_relayed(r)):
+        packed = _packing(scenario, plan, route)
+        for load_order, (stop_no, via, client) in enumerate(packed, start=1):
+            counts = {v: client.meals.get(v, 0) for v in variants}
+            rows.append(
+                {
+                    "route": route.courier,
+                    "load_order": load_order,
+                    "stop": stop_no,
+                    "via": via,
+                    "client": client.id,
+                    **counts,
+                    "total": client.meal_count,
+                }
+            )
+        served = [c for _, _, c in packed]
+        rows.append(_total_row(route.courier, variants, served))
         everyone += served
-    grand = meals_by_variant(everyone)
-    rows.append(
-        {
-            "route": "ALL",
-            "load_order": "",
-            "stop": "",
-            "client": "TOTAL",
-            **{v: grand.get(v, 0) for v in variants},
-            "total": sum(grand.values()),
-        }
-    )
+    rows.append(_total_row("ALL", variants, everyone))
     return rows
+
+
+def _total_row(route: str, variants: list[str], clients: list[Client]) -> dict[str, object]:
+    totals = meals_by_variant(clients)
+    return {
+        "route": route,
+        "load_order": "",
+        "stop": "",
+        "via": "",
+        "client": "TOTAL",
+        **{v: totals.get(v, 0) for v in variants},
+        "total": sum(totals.values()),
+    }
 
 
 def kitchen_csv(scenario: Scenario, plan: Plan) -> str:
     """``kitchen.csv``: meals by variant per client in loading order, per route and in total."""
-    fields = ["route", "load_order", "stop", "client", *_variants(scenario), "total"]
+    fields = ["route", "load_order", "stop", "via", "client", *_variants(scenario), "total"]
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\n")
     writer.writeheader()
@@ -253,4 +309,30 @@ def index_html(
             kitchen=[r for r in kitchen_rows(scenario, plan) if r["client"] == "TOTAL"],
             variants=_variants(scenario),
         )
+    )
+
+
+def relay_schedule_html(scenario: Scenario, plan: Plan, lang: str = "zh") -> str:
+    """Per relay point: when which rider hands how many meals to which grid workers."""
+    rows = []
+    for route in (r for r in plan.routes if not is_relayed(r)):
+        for step in route.handovers:
+            legs = relayed_from(plan, route, step.relay_point)
+            rows.append(
+                {
+                    "point": next(p for p in scenario.relay_points if p.id == step.relay_point),
+                    "time": clock(step.arrival_s or 0),
+                    "rider": route.courier,
+                    "walkers": ", ".join(step.partners),
+                    "meals": meals_by_variant(
+                        c for leg in legs for c in route_clients(scenario, leg)
+                    ),
+                    "leave": ", ".join(clock(leg.steps[0].departure_s or 0) for leg in legs),
+                }
+            )
+    rows.sort(key=lambda r: (r["point"].id, r["time"]))
+    return (
+        _environment()
+        .get_template("relays.html")
+        .render(t=LABELS[lang], lang=lang, variant=_variant(lang), scenario=scenario, rows=rows)
     )

@@ -5,7 +5,8 @@ fit on one courier; otherwise the building is split into as few stops as that al
 Service time at a stop = setup (park, find the entrance) + a hand-over per client +
 the vertical time to the highest floor served there and back down: stairs
 (``climb_s_per_floor`` up, ``descend_s_per_floor`` down, per floor above the ground)
-or a lift (one wait, then ``lift_s_per_floor`` each way).
+or a lift (one wait, then ``lift_s_per_floor`` each way). A building with a helper
+(a neighbour or volunteer who takes the meals up) costs one hand-over at the entrance.
 """
 
 from __future__ import annotations
@@ -36,9 +37,17 @@ class Stop:
         return max(c.floor for c in self.clients)
 
     @property
-    def climb_floor(self) -> int:
-        """The floor a courier must climb to by stairs (1 when a lift serves the stop)."""
-        return 1 if self.lift else self.top_floor
+    def stairs_floors(self) -> int:
+        """Storeys climbed by stairs at this stop (0 with a lift or a building helper)."""
+        return stairs_floors(self.clients)
+
+
+def stairs_floors(clients: Sequence[Client]) -> int:
+    """Storeys climbed by stairs to serve ``clients`` of one building."""
+    first = clients[0]
+    if first.lift or first.helper:
+        return 0
+    return max(c.floor for c in clients) - 1
 
 
 def vertical_s(top_floor: int, lift: bool, settings: Settings) -> int:
@@ -70,7 +79,7 @@ def building_sites(clients: Sequence[Client]) -> dict[str, Location]:
 
 def may_serve(courier: Courier, clients: Sequence[Client]) -> bool:
     """Whether ``courier`` climbs high enough for every client of a stop."""
-    return all(c.lift or courier.climbs_to(c.floor) for c in clients)
+    return all(c.lift or c.helper or courier.climbs_to(c.floor) for c in clients)
 
 
 def _overlap(a: Window | None, b: Window | None) -> tuple[bool, Window | None]:
@@ -99,10 +108,9 @@ def _split_building(
     return groups
 
 
-def build_stops(scenario: Scenario, clients: Sequence[Client]) -> list[Stop]:
-    """Group ``clients`` (already known servable) into building stops."""
+def build_stops(scenario: Scenario, clients: Sequence[Client], max_meals: int) -> list[Stop]:
+    """Group ``clients`` (already known servable) into building stops of ≤ ``max_meals``."""
     sites = building_sites(scenario.clients)
-    max_meals = max(c.capacity for c in scenario.couriers)
     by_building: dict[str, list[Client]] = {}
     for client in clients:
         by_building.setdefault(client.building, []).append(client)

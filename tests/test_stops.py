@@ -14,7 +14,7 @@ def test_clients_in_one_building_become_one_stop(make_scenario):
     scenario = make_scenario(
         [client("a", 500, building="b1", floor=2), client("b", 500, building="b1", floor=6)]
     )
-    stops = build_stops(scenario, scenario.clients)
+    stops = build_stops(scenario, scenario.clients, max_meals=10)
     assert len(stops) == 1
     assert {c.id for c in stops[0].clients} == {"a", "b"}
     assert stops[0].meals == 2
@@ -27,7 +27,7 @@ def test_building_splits_when_windows_do_not_overlap(make_scenario):
             client("b", 500, building="b1", window=["11:40", "12:00"]),
         ]
     )
-    stops = build_stops(scenario, scenario.clients)
+    stops = build_stops(scenario, scenario.clients, max_meals=10)
     assert sorted(s.id for s in stops) == ["b1#1", "b1#2"]
 
 
@@ -36,7 +36,7 @@ def test_building_splits_when_meals_exceed_the_largest_courier(make_scenario):
     scenario = make_scenario(
         [client("a", 500, building="b1", meals=big), client("b", 500, building="b1", meals=big)]
     )
-    assert len(build_stops(scenario, scenario.clients)) == 2
+    assert len(build_stops(scenario, scenario.clients, max_meals=10)) == 2
 
 
 def test_overlapping_windows_merge_to_their_intersection(make_scenario):
@@ -46,7 +46,7 @@ def test_overlapping_windows_merge_to_their_intersection(make_scenario):
             client("b", 500, building="b1", window=["11:30", "12:30"]),
         ]
     )
-    (stop,) = build_stops(scenario, scenario.clients)
+    (stop,) = build_stops(scenario, scenario.clients, max_meals=10)
     assert (stop.window.start_s, stop.window.end_s) == (11.5 * 3600, 12 * 3600)
 
 
