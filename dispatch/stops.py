@@ -61,7 +61,12 @@ def vertical_s(top_floor: int, lift: bool, settings: Settings) -> int:
 
 
 def service_s(clients: Sequence[Client], settings: Settings) -> int:
-    """Seconds spent at a stop serving ``clients`` (all of one building)."""
+    """Seconds spent at a stop serving ``clients`` (all of one building).
+
+    With a building helper, every meal is handed over once at the entrance.
+    """
+    if clients[0].helper:
+        return settings.stop_setup_s + settings.handover_s
     top = max(c.floor for c in clients)
     lift = clients[0].lift
     return (
