@@ -1,4 +1,4 @@
-"""The ``dispatch`` command: plan a day, verify a plan.
+"""The ``dispatch`` command: plan a day, verify a plan; serve the API, run workers, make keys.
 
 Bad input prints one line (field path, reason in Chinese and English) and exits 2 with
 nothing written; a plan that breaks a rule makes ``verify`` exit 1.
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -40,7 +41,24 @@ def _parser() -> argparse.ArgumentParser:
     check = commands.add_parser("verify", help="check a plan against a scenario / 校验路线")
     check.add_argument("scenario", type=Path)
     check.add_argument("plan", type=Path)
+    _server_commands(commands)
     return parser
+
+
+def _server_commands(commands: argparse._SubParsersAction) -> None:
+    serve = commands.add_parser("serve", help="run the HTTP API (waitress) / 启动 HTTP 服务")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8080)
+    serve.add_argument("--threads", type=int, default=16, help="request threads")
+    worker = commands.add_parser("worker", help="solve jobs from the Redis queue / 队列求解进程")
+    worker.add_argument("--burst", action="store_true", help="stop when the queue is empty")
+    keys = commands.add_parser("keys", help="API keys / API 密钥")
+    key_commands = keys.add_subparsers(dest="keys_command", required=True)
+    create = key_commands.add_parser("create", help="create a key and print its token once")
+    create.add_argument("--role", choices=("viewer", "planner", "admin"), required=True)
+    create.add_argument("--name", default="")
+    revoke = key_commands.add_parser("revoke", help="revoke a key by its id")
+    revoke.add_argument("key_id")
 
 
 def _table(scenario: Scenario, plan: Plan) -> str:
@@ -96,10 +114,63 @@ def _verify(args: argparse.Namespace) -> int:
     return EXIT_VIOLATIONS if violations else EXIT_OK
 
 
+def _database_url() -> str:
+    """``DISPATCH_DATABASE_URL``, else the server's default SQLite in its instance folder."""
+    from api import instance_database_url
+
+    return os.environ.get("DISPATCH_DATABASE_URL") or instance_database_url()
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import waitress
+
+    from api import create_app
+
+    app = create_app()
+    print(f"dispatch serve: http://{args.host}:{args.port}/v1/health", file=sys.stderr)
+    waitress.serve(app, host=args.host, port=args.port, threads=args.threads, ident="dispatch")
+    return EXIT_OK
+
+
+def _worker(args: argparse.Namespace) -> int:
+    from dispatch.jobs import run_worker
+
+    queue_url = os.environ.get("DISPATCH_QUEUE_URL")
+    database_url = os.environ.get("DISPATCH_DATABASE_URL")
+    if not queue_url or not database_url:
+        print(
+            "错误 error: 需要设置 DISPATCH_QUEUE_URL 和 DISPATCH_DATABASE_URL / "
+            "DISPATCH_QUEUE_URL and DISPATCH_DATABASE_URL must be set",
+            file=sys.stderr,
+        )
+        return EXIT_BAD_INPUT
+    run_worker(queue_url, database_url, burst=args.burst)
+    return EXIT_OK
+
+
+def _keys(args: argparse.Namespace) -> int:
+    from dispatch.keys import create_key
+    from dispatch.store import Store
+
+    store = Store(_database_url())
+    store.migrate()
+    if args.keys_command == "revoke":
+        revoked = store.revoke_key(args.key_id)
+        print(f"{'revoked' if revoked else 'no such active key'}: {args.key_id}", file=sys.stderr)
+        return EXIT_OK if revoked else EXIT_BAD_INPUT
+    key = create_key(store, args.role, args.name)
+    print(f"key {key.id} ({key.role}); the token is shown once:", file=sys.stderr)
+    print(key.token)
+    return EXIT_OK
+
+
+COMMANDS = {"plan": _plan, "verify": _verify, "serve": _serve, "worker": _worker, "keys": _keys}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        return _plan(args) if args.command == "plan" else _verify(args)
+        return COMMANDS[args.command](args)
     except DispatchError as err:
         print(f"错误 error: {err.line()}", file=sys.stderr)
         return EXIT_BAD_INPUT

@@ -74,14 +74,18 @@ def plan_relay(
     }
     assigned, lost = _assign(scenario, far, arrive)
     out += lost
+    # A relay point's last leg is a small problem: a quarter of the budget is plenty.
+    leg_params = replace(params, time_limit_s=params.time_limit_s / 4)
     batches: list[_Batch] = []
     for point in scenario.relay_points:
-        found, reasons = _first_pass(scenario, point, assigned.get(point.id, []), arrive, params)
+        found, reasons = _first_pass(
+            scenario, point, assigned.get(point.id, []), arrive, leg_params
+        )
         batches += found
         out += reasons
     rider_routes, reasons = _riders(scenario, rider_crews, near, batches, params)
     out += reasons
-    walker_routes, reasons = _last_leg(scenario, rider_routes, batches, params)
+    walker_routes, reasons = _last_leg(scenario, rider_routes, batches, leg_params)
     return [*rider_routes, *walker_routes], out + reasons
 
 

@@ -12,6 +12,7 @@ import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 import jinja2
 
@@ -314,7 +315,7 @@ def index_html(
 
 def relay_schedule_html(scenario: Scenario, plan: Plan, lang: str = "zh") -> str:
     """Per relay point: when which rider hands how many meals to which grid workers."""
-    rows = []
+    rows: list[dict[str, Any]] = []
     for route in (r for r in plan.routes if not is_relayed(r)):
         for step in route.handovers:
             legs = relayed_from(plan, route, step.relay_point)

@@ -1,0 +1,321 @@
+"""Solve jobs off the request thread: a bounded in-process pool, or a Redis queue (RQ).
+
+Both runners take a stored plan row (status ``queued``), solve it in a separate process
+and write the outcome back through the store. The pool has ``workers`` processes at a
+time and a bounded waiting line; when that line is full, ``submit`` raises
+``QueueFullError`` (HTTP 503 with ``Retry-After``) instead of letting requests pile up.
+With ``DISPATCH_QUEUE_URL=redis://…`` jobs go to RQ and ``dispatch worker`` processes on
+any machine sharing the database solve them.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import multiprocessing
+import os
+import queue
+import threading
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
+from typing import Any, Protocol
+
+from dispatch.errors import DispatchError
+from dispatch.messages import Text
+from dispatch.plan_io import plan_to_dict
+from dispatch.planning import plan_day
+from dispatch.scenario import parse_scenario
+from dispatch.store import Store, process_owner
+
+log = logging.getLogger("dispatch.jobs")
+
+# Beyond its time limit a solve gets this long (matrices, read-back) before it is killed.
+GRACE_S = 120
+POLL_S = 0.1
+QUEUE_NAME = "dispatch"
+
+
+class QueueFullError(DispatchError, RuntimeError):
+    """Every worker is busy and the waiting line is full; try again after ``retry_after_s``."""
+
+    kind = "queue_full"
+
+    def __init__(self, retry_after_s: int) -> None:
+        self.retry_after_s = retry_after_s
+        reason = Text(
+            f"all solvers are busy and the queue is full; retry after {retry_after_s} s",
+            f"求解器繁忙且队列已满，请 {retry_after_s} 秒后重试",
+        )
+        super().__init__("", reason)
+
+
+@dataclass(frozen=True)
+class JobSpec:
+    """What a worker needs to solve one stored plan request."""
+
+    plan_id: str
+    document: Mapping[str, Any]
+    time_limit_s: float
+    seed: int
+
+
+class Runner(Protocol):
+    def submit(self, spec: JobSpec) -> None: ...
+
+    def cancel(self, plan_id: str) -> None: ...
+
+    def healthy(self) -> bool: ...
+
+    def close(self) -> None: ...
+
+
+def solve_document(document: Mapping[str, Any], time_limit_s: float, seed: int) -> dict[str, Any]:
+    """Validate, plan and serialise one scenario document (runs in a worker process)."""
+    scenario = parse_scenario(document)
+    return plan_to_dict(scenario, plan_day(scenario, time_limit_s=time_limit_s, seed=seed))
+
+
+def error_dict(err: DispatchError) -> dict[str, Any]:
+    return {
+        "type": err.kind,
+        "message": err.reason.en,
+        "message_zh": err.reason.zh,
+        "field": err.field,
+    }
+
+
+_INTERNAL = Text("the solver failed unexpectedly", "求解器意外失败")
+
+
+def _internal_error(detail: str) -> dict[str, Any]:
+    return {"type": "solver_error", "message": f"{_INTERNAL.en} ({detail})",
+            "message_zh": _INTERNAL.zh, "field": ""}  # fmt: skip
+
+
+def _outcome(document: Mapping[str, Any], time_limit_s: float, seed: int) -> tuple[str, Any]:
+    try:
+        return "done", solve_document(document, time_limit_s, seed)
+    except DispatchError as err:
+        return "failed", error_dict(err)
+    except Exception as err:  # reported as a failed job; the traceback stays in the log
+        log.exception("solver crashed")
+        return "failed", _internal_error(type(err).__name__)
+
+
+def _child(conn: Connection, document: Mapping[str, Any], time_limit_s: float, seed: int) -> None:
+    conn.send(_outcome(document, time_limit_s, seed))
+    conn.close()
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    """Fork from a clean, pre-imported server process, never from the threaded web server."""
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(["dispatch.jobs"])
+        return ctx
+    return multiprocessing.get_context("spawn")
+
+
+class ProcessPool:
+    """``workers`` solver processes at a time, ``queue_size`` jobs waiting, one thread each."""
+
+    def __init__(self, store: Store, workers: int | None = None, queue_size: int | None = None):
+        self.store = store
+        self.workers = max(1, workers or os.cpu_count() or 1)
+        self.queue_size = max(1, queue_size if queue_size is not None else 4 * self.workers)
+        self._queue: queue.Queue[JobSpec | None] = queue.Queue(maxsize=self.queue_size)
+        self._lock = threading.Lock()
+        self._running: dict[str, BaseProcess] = {}
+        self._cancelled: set[str] = set()
+        self._ctx = _context()
+        self._owner = process_owner()
+        self._threads = [
+            threading.Thread(target=self._work, name=f"solver-{i}", daemon=True)
+            for i in range(self.workers)
+        ]
+        for thread in self._threads:
+            thread.start()
+
+    def submit(self, spec: JobSpec) -> None:
+        try:
+            self._queue.put_nowait(spec)
+        except queue.Full:
+            waiting = self._queue.qsize() + self.workers
+            retry = math.ceil(waiting * (spec.time_limit_s + 1) / self.workers)
+            raise QueueFullError(max(1, retry)) from None
+
+    def cancel(self, plan_id: str) -> None:
+        self.store.cancel(plan_id)
+        with self._lock:
+            self._cancelled.add(plan_id)
+            process = self._running.get(plan_id)
+        if process is not None:
+            process.terminate()
+
+    def healthy(self) -> bool:
+        return all(thread.is_alive() for thread in self._threads)
+
+    def close(self) -> None:
+        with self._lock:
+            processes = list(self._running.values())
+        for process in processes:
+            process.kill()
+        for _ in self._threads:
+            try:
+                self._queue.put_nowait(None)
+            except queue.Full:
+                break
+
+    def _work(self) -> None:
+        while (spec := self._queue.get()) is not None:
+            try:
+                self._run(spec)
+            except Exception as err:  # one broken job must not kill the worker thread
+                log.exception("job %s: runner error", spec.plan_id)
+                with self._lock:
+                    self._running.pop(spec.plan_id, None)
+                self.store.fail(spec.plan_id, _internal_error(type(err).__name__))
+
+    def _run(self, spec: JobSpec) -> None:
+        with self._lock:
+            if spec.plan_id in self._cancelled:
+                self._cancelled.discard(spec.plan_id)
+                return
+        if not self.store.mark_running(spec.plan_id, self._owner):
+            return
+        started = time.monotonic()
+        outcome = self._solve_in_child(spec)
+        with self._lock:
+            self._running.pop(spec.plan_id, None)
+            if spec.plan_id in self._cancelled:
+                self._cancelled.discard(spec.plan_id)
+                log.info("job %s cancelled", spec.plan_id)
+                return
+        status, value = outcome
+        if status == "done":
+            self.store.finish(spec.plan_id, value)
+        else:
+            self.store.fail(spec.plan_id, value)
+        log.info("job %s %s in %.1f s", spec.plan_id, status, time.monotonic() - started)
+
+    def _solve_in_child(self, spec: JobSpec) -> tuple[str, Any]:
+        receive, send = self._ctx.Pipe(duplex=False)
+        args = (send, dict(spec.document), spec.time_limit_s, spec.seed)
+        process = self._ctx.Process(target=_child, args=args, daemon=True)  # type: ignore[attr-defined]
+        process.start()
+        send.close()
+        with self._lock:
+            self._running[spec.plan_id] = process
+            if spec.plan_id in self._cancelled:
+                process.terminate()
+        try:
+            return self._await(process, receive, time.monotonic() + spec.time_limit_s + GRACE_S)
+        finally:
+            receive.close()
+            process.join(5)
+            if process.is_alive():
+                process.kill()
+                process.join()
+
+    @staticmethod
+    def _await(process: BaseProcess, receive: Connection, deadline: float) -> tuple[str, Any]:
+        while time.monotonic() < deadline:
+            if receive.poll(POLL_S):
+                try:
+                    return tuple(receive.recv())
+                except EOFError:
+                    break
+            if not process.is_alive() and not receive.poll(0):
+                break
+        else:
+            process.kill()
+            return "failed", _internal_error("time limit exceeded")
+        return "failed", _internal_error(f"solver process exited with {process.exitcode}")
+
+
+# --- RQ --------------------------------------------------------------------------
+
+
+class RQRunner:
+    """Jobs go to a Redis list read by ``dispatch worker`` processes (RQ)."""
+
+    def __init__(self, store: Store, url: str, *, name: str = QUEUE_NAME, max_queued: int = 100):
+        from redis import Redis
+        from rq import Queue
+
+        self.store = store
+        self.redis = Redis.from_url(url, socket_timeout=5)
+        self.queue = Queue(name, connection=self.redis)
+        self.max_queued = max_queued
+
+    def submit(self, spec: JobSpec) -> None:
+        if self.queue.count >= self.max_queued:
+            raise QueueFullError(max(1, math.ceil(spec.time_limit_s)))
+        self.queue.enqueue(
+            run_queued_job,
+            spec.plan_id,
+            job_id=spec.plan_id,
+            job_timeout=math.ceil(spec.time_limit_s) + GRACE_S,
+            result_ttl=0,
+            failure_ttl=24 * 3600,
+        )
+
+    def cancel(self, plan_id: str) -> None:
+        from rq.command import send_stop_job_command
+        from rq.exceptions import InvalidJobOperation, NoSuchJobError
+        from rq.job import Job
+
+        self.store.cancel(plan_id)
+        try:
+            job = Job.fetch(plan_id, connection=self.redis)
+            if job.get_status() == "started":
+                send_stop_job_command(self.redis, plan_id)
+            else:
+                job.cancel()
+        except (NoSuchJobError, InvalidJobOperation):
+            pass  # already gone from Redis; the store says cancelled
+
+    def healthy(self) -> bool:
+        try:
+            return bool(self.redis.ping())
+        except Exception:  # any Redis error means "does not answer"
+            return False
+
+    def close(self) -> None:
+        self.redis.close()
+
+
+_worker_store: Store | None = None
+
+
+def run_queued_job(plan_id: str) -> str:
+    """The RQ task: solve one stored plan request in this worker process."""
+    store = _worker_store or Store(os.environ["DISPATCH_DATABASE_URL"])
+    row = store.get_plan(plan_id)
+    if not store.mark_running(plan_id, process_owner()):
+        return "skipped"
+    status, value = _outcome(row.scenario, row.time_limit_s, row.seed)
+    if status == "done":
+        store.finish(plan_id, value)
+    else:
+        store.fail(plan_id, value)
+    log.info("job %s %s", plan_id, status)
+    return status
+
+
+def run_worker(
+    queue_url: str, database_url: str, *, name: str = QUEUE_NAME, burst: bool = False
+) -> None:
+    """``dispatch worker``: migrate, fail this host's orphaned jobs, then take jobs from RQ."""
+    from redis import Redis
+    from rq import Queue, Worker
+
+    global _worker_store
+    _worker_store = Store(database_url)
+    _worker_store.migrate()
+    _worker_store.fail_orphans()
+    connection = Redis.from_url(queue_url)
+    Worker([Queue(name, connection=connection)], connection=connection).work(burst=burst)

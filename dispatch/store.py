@@ -1,0 +1,542 @@
+"""Persistence: plans and their jobs, the client/courier/canteen ledger, API keys (SQLAlchemy).
+
+The only module that talks to the database. The schema is created and upgraded by the
+Alembic migrations shipped in ``dispatch/migrations``; ``Store.migrate()`` applies them.
+Times are stored as UTC; ledger rows are never updated in place: every change, including a
+deactivation, adds a new version, so old plans and the history keep what they referred to.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import socket
+import uuid
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any, Literal
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    Float,
+    Integer,
+    String,
+    create_engine,
+    event,
+    func,
+    select,
+    text,
+)
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+
+from dispatch.errors import DispatchError, NotFoundError, ScenarioError
+from dispatch.messages import Text
+from dispatch.messages import text as message
+from dispatch.scenario import parse_scenario
+
+Kind = Literal["clients", "couriers", "canteens"]
+KINDS: tuple[Kind, ...] = ("clients", "couriers", "canteens")
+PlanStatus = Literal["queued", "running", "done", "failed", "cancelled"]
+UNFINISHED: tuple[str, ...] = ("queued", "running")
+
+
+class ConflictError(DispatchError, ValueError):
+    """A request that contradicts the stored state (an id already taken, a finished job)."""
+
+    kind = "conflict"
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def iso(moment: dt.datetime | None) -> str | None:
+    """UTC ISO 8601 with a ``Z``; SQLite hands back naive datetimes, which are UTC here."""
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+# --- process identity: who owns an unfinished job --------------------------------------
+
+_TOKEN = uuid.uuid4().hex[:8]
+
+
+def process_owner() -> str:
+    """``host:pid:token`` of this process; the token tells a restarted pid 1 from its past."""
+    return f"{socket.gethostname()}:{os.getpid()}:{_TOKEN}"
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def owner_is_dead(owner: str, host: str | None = None, me: str | None = None) -> bool:
+    """Whether ``owner`` is a process on this host that no longer exists.
+
+    Owners on other hosts (RQ workers elsewhere) are never declared dead from here.
+    """
+    host = host or socket.gethostname()
+    me = me or process_owner()
+    parts = owner.rsplit(":", 2)
+    if len(parts) != 3 or parts[0] != host or not parts[1].isdigit():
+        return False
+    if owner == me:
+        return False
+    pid = int(parts[1])
+    return pid == os.getpid() or not _pid_alive(pid)
+
+
+# --- tables ------------------------------------------------------------------------
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class PlanRow(Base):
+    """One plan request: its job state, the scenario and parameters, and the plan."""
+
+    __tablename__ = "plans"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    date: Mapped[str] = mapped_column(String(10), index=True)
+    canteen: Mapped[str] = mapped_column(String(64))
+    scenario_name: Mapped[str] = mapped_column(String(200))
+    scenario: Mapped[dict[str, Any]] = mapped_column(JSON)
+    time_limit_s: Mapped[float] = mapped_column(Float)
+    seed: Mapped[int] = mapped_column(Integer)
+    version: Mapped[str] = mapped_column(String(32))
+    plan: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    error: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    owner: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    started_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class LedgerRow(Base):
+    """One version of one ledger record; the highest version is the current one."""
+
+    __tablename__ = "ledger"
+
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    record_id: Mapped[str] = mapped_column(String(64))
+    version: Mapped[int] = mapped_column(Integer)
+    active: Mapped[bool] = mapped_column(Boolean)
+    canteen: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class KeyRow(Base):
+    """An API key: only the SHA-256 of the token is kept."""
+
+    __tablename__ = "api_keys"
+
+    id: Mapped[str] = mapped_column(String(16), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(16))
+    token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+@dataclass(frozen=True)
+class KeyInfo:
+    id: str
+    name: str
+    role: str
+
+
+# --- the store ---------------------------------------------------------------------
+
+
+def _sqlite_pragmas(connection: Any, _record: Any) -> None:
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for ``url``; SQLite gets WAL and a busy timeout so threads can share it."""
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+class Store:
+    """Data access for the API, the job runners and the CLI."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.engine = make_engine(url)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        with self._sessions.begin() as session:
+            yield session
+
+    def migrate(self) -> None:
+        """Apply every Alembic migration not yet applied (idempotent)."""
+        from alembic import command
+        from alembic.config import Config
+
+        config = Config()
+        config.set_main_option("script_location", str(resources.files("dispatch") / "migrations"))
+        config.attributes["connection_engine"] = self.engine
+        command.upgrade(config, "head")
+
+    def ping(self) -> bool:
+        try:
+            with self.engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+        except Exception:  # any driver error means "does not answer"
+            return False
+        return True
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # --- plans ---------------------------------------------------------------------
+
+    def create_plan(
+        self,
+        document: Mapping[str, Any],
+        *,
+        time_limit_s: float,
+        seed: int,
+        version: str,
+        owner: str | None,
+    ) -> str:
+        plan_id = uuid.uuid4().hex
+        row = PlanRow(
+            id=plan_id,
+            status="queued",
+            date=str(document["date"]),
+            canteen=str(document["canteen"]["id"]),
+            scenario_name=str(document["name"])[:200],
+            scenario=dict(document),
+            time_limit_s=time_limit_s,
+            seed=seed,
+            version=version,
+            owner=owner,
+            created_at=utcnow(),
+        )
+        with self.session() as session:
+            session.add(row)
+        return plan_id
+
+    def get_plan(self, plan_id: str) -> PlanRow:
+        with self.session() as session:
+            row = session.get(PlanRow, plan_id)
+        if row is None:
+            raise NotFoundError("id", Text(f"no plan '{plan_id}'", f"没有编号为“{plan_id}”的路线"))
+        return row
+
+    def list_plans(
+        self, *, date: str | None = None, canteen: str | None = None, limit: int = 100
+    ) -> list[PlanRow]:
+        query = select(PlanRow).order_by(PlanRow.created_at.desc()).limit(limit)
+        if date:
+            query = query.where(PlanRow.date == date)
+        if canteen:
+            query = query.where(PlanRow.canteen == canteen)
+        with self.session() as session:
+            return list(session.scalars(query))
+
+    def delete_plan(self, plan_id: str) -> None:
+        """Forget a plan that was never accepted (its queue was full)."""
+        with self.session() as session:
+            row = session.get(PlanRow, plan_id)
+            if row is not None:
+                session.delete(row)
+
+    def _update_unfinished(self, plan_id: str, **values: Any) -> bool:
+        """Change an unfinished job; False if it has finished meanwhile (e.g. cancelled)."""
+        with self.session() as session:
+            row = session.get(PlanRow, plan_id, with_for_update=True)
+            if row is None or row.status not in UNFINISHED:
+                return False
+            for key, value in values.items():
+                setattr(row, key, value)
+        return True
+
+    def mark_running(self, plan_id: str, owner: str) -> bool:
+        return self._update_unfinished(plan_id, status="running", owner=owner, started_at=utcnow())
+
+    def finish(self, plan_id: str, plan: dict[str, Any]) -> bool:
+        return self._update_unfinished(plan_id, status="done", plan=plan, finished_at=utcnow())
+
+    def fail(self, plan_id: str, error: dict[str, Any]) -> bool:
+        return self._update_unfinished(plan_id, status="failed", error=error, finished_at=utcnow())
+
+    def cancel(self, plan_id: str) -> PlanRow:
+        """Mark an unfinished job cancelled; a finished one is a conflict."""
+        row = self.get_plan(plan_id)
+        reason = Text("cancelled on request", "已按请求取消")
+        error = {"type": "cancelled", "message": reason.en, "message_zh": reason.zh}
+        if not self._update_unfinished(
+            plan_id, status="cancelled", error=error, finished_at=utcnow()
+        ):
+            raise ConflictError(
+                "status",
+                Text(
+                    f"the plan has already finished ({row.status}); stored plans are kept",
+                    f"该路线已结束（{row.status}），已保存的路线不会删除",
+                ),
+            )
+        return self.get_plan(plan_id)
+
+    def fail_orphans(self, is_dead: Callable[[str], bool] = owner_is_dead) -> list[str]:
+        """Mark failed every unfinished job whose owning process has died."""
+        reason = Text(
+            "the server stopped while this job was queued or running; submit it again",
+            "任务排队或计算时服务器已停止，请重新提交",
+        )
+        error = {"type": "interrupted", "message": reason.en, "message_zh": reason.zh}
+        failed: list[str] = []
+        with self.session() as session:
+            rows = session.scalars(select(PlanRow).where(PlanRow.status.in_(UNFINISHED)))
+            for row in rows:
+                if row.owner and is_dead(row.owner):
+                    row.status, row.error, row.finished_at = "failed", error, utcnow()
+                    failed.append(row.id)
+        return failed
+
+    def count_unfinished(self) -> int:
+        query = select(func.count()).select_from(PlanRow).where(PlanRow.status.in_(UNFINISHED))
+        with self.session() as session:
+            return int(session.scalar(query) or 0)
+
+    # --- ledger --------------------------------------------------------------------
+
+    def _current(self, session: Session, kind: Kind, record_id: str) -> LedgerRow | None:
+        query = (
+            select(LedgerRow)
+            .where(LedgerRow.kind == kind, LedgerRow.record_id == record_id)
+            .order_by(LedgerRow.version.desc())
+            .limit(1)
+        )
+        return session.scalars(query).first()
+
+    def _add_version(
+        self, session: Session, kind: Kind, data: Mapping[str, Any], active: bool, version: int
+    ) -> LedgerRow:
+        row = LedgerRow(
+            kind=kind,
+            record_id=str(data["id"]),
+            version=version,
+            active=active,
+            canteen=data.get("canteen") if kind != "canteens" else None,
+            data=dict(data),
+            created_at=utcnow(),
+        )
+        session.add(row)
+        return row
+
+    def create_record(self, kind: Kind, data: Mapping[str, Any]) -> LedgerRow:
+        validate_record(kind, data, self)
+        with self.session() as session:
+            if self._current(session, kind, str(data["id"])) is not None:
+                raise ConflictError(
+                    "id",
+                    Text(
+                        f"'{data['id']}' already exists; use PUT to change it",
+                        f"“{data['id']}”已存在，请用 PUT 修改",
+                    ),
+                )
+            return self._add_version(session, kind, data, True, 1)
+
+    def update_record(self, kind: Kind, data: Mapping[str, Any]) -> LedgerRow:
+        """A new version of an existing record; it is active again if it was not."""
+        validate_record(kind, data, self)
+        with self.session() as session:
+            current = self._require(session, kind, str(data["id"]))
+            return self._add_version(session, kind, data, True, current.version + 1)
+
+    def deactivate_record(self, kind: Kind, record_id: str) -> LedgerRow:
+        with self.session() as session:
+            current = self._require(session, kind, record_id)
+            if not current.active:
+                return current
+            return self._add_version(session, kind, current.data, False, current.version + 1)
+
+    def _require(self, session: Session, kind: Kind, record_id: str) -> LedgerRow:
+        row = self._current(session, kind, record_id)
+        if row is None:
+            raise NotFoundError(
+                "id", Text(f"no {kind[:-1]} '{record_id}'", f"没有编号为“{record_id}”的记录")
+            )
+        return row
+
+    def get_record(self, kind: Kind, record_id: str) -> LedgerRow:
+        with self.session() as session:
+            return self._require(session, kind, record_id)
+
+    def record_history(self, kind: Kind, record_id: str) -> list[LedgerRow]:
+        query = (
+            select(LedgerRow)
+            .where(LedgerRow.kind == kind, LedgerRow.record_id == record_id)
+            .order_by(LedgerRow.version)
+        )
+        with self.session() as session:
+            rows = list(session.scalars(query))
+        if not rows:
+            self.get_record(kind, record_id)
+        return rows
+
+    def list_records(
+        self, kind: Kind, *, canteen: str | None = None, include_inactive: bool = False
+    ) -> list[LedgerRow]:
+        latest = (
+            select(LedgerRow.record_id, func.max(LedgerRow.version).label("version"))
+            .where(LedgerRow.kind == kind)
+            .group_by(LedgerRow.record_id)
+            .subquery()
+        )
+        query = (
+            select(LedgerRow)
+            .join(
+                latest,
+                (LedgerRow.record_id == latest.c.record_id)
+                & (LedgerRow.version == latest.c.version),
+            )
+            .where(LedgerRow.kind == kind)
+            .order_by(LedgerRow.record_id)
+        )
+        if canteen:
+            query = query.where(LedgerRow.canteen == canteen)
+        if not include_inactive:
+            query = query.where(LedgerRow.active.is_(True))
+        with self.session() as session:
+            return list(session.scalars(query))
+
+    def ledger_document(
+        self,
+        date: str,
+        canteen_id: str,
+        *,
+        name: str | None = None,
+        settings: Mapping[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        """A scenario document for one day at one canteen, from the active ledger records."""
+        canteen = self.get_record("canteens", canteen_id)
+        if not canteen.active:
+            raise NotFoundError(
+                "canteen",
+                Text(f"canteen '{canteen_id}' is deactivated", f"饭堂“{canteen_id}”已停用"),
+            )
+
+        def strip(row: LedgerRow) -> dict[str, Any]:
+            return {k: v for k, v in row.data.items() if k != "canteen"}
+
+        document: dict[str, Any] = {
+            "name": name or f"{canteen_id} {date}",
+            "date": date,
+            "canteen": canteen.data,
+            "couriers": [strip(r) for r in self.list_records("couriers", canteen=canteen_id)],
+            "clients": [strip(r) for r in self.list_records("clients", canteen=canteen_id)],
+        }
+        if settings:
+            document["settings"] = dict(settings)
+        return document
+
+    # --- keys ----------------------------------------------------------------------
+
+    def add_key(self, key_id: str, name: str, role: str, token_sha256: str) -> None:
+        row = KeyRow(
+            id=key_id, name=name, role=role, token_sha256=token_sha256, created_at=utcnow()
+        )
+        with self.session() as session:
+            session.add(row)
+
+    def find_key(self, token_sha256: str) -> KeyInfo | None:
+        query = select(KeyRow).where(
+            KeyRow.token_sha256 == token_sha256, KeyRow.revoked_at.is_(None)
+        )
+        with self.session() as session:
+            row = session.scalars(query).first()
+            return KeyInfo(row.id, row.name, row.role) if row else None
+
+    def revoke_key(self, key_id: str) -> bool:
+        with self.session() as session:
+            row = session.get(KeyRow, key_id)
+            if row is None or row.revoked_at is not None:
+                return False
+            row.revoked_at = utcnow()
+        return True
+
+
+# --- ledger validation: the scenario gate, around one record ---------------------------
+
+# A minimal valid scenario into which one ledger record is placed, so that a record is
+# checked by exactly the rules a scenario file's record is checked by.
+_FRAME: dict[str, Any] = {
+    "name": "ledger",
+    "date": "2000-01-01",
+    "canteen": {"id": "frame", "location": {"lat": 0, "lon": 0}, "meals_ready": "00:00"},
+    "couriers": [{"id": "frame", "mode": "walk", "capacity": 1, "shift": ["00:00", "23:59"]}],
+    "clients": [],
+}
+_SLOT: dict[str, str] = {"clients": "clients[0]", "couriers": "couriers[0]", "canteens": "canteen"}
+
+
+def validate_record(kind: Kind, data: Any, store: Store | None = None) -> None:
+    """Check one ledger record with the scenario rules; field paths are relative to the record.
+
+    Clients and couriers also name the ``canteen`` (a ledger canteen id) they belong to.
+    """
+    if not isinstance(data, Mapping):
+        raise ScenarioError("", message("not_mapping"))
+    record = dict(data)
+    if kind != "canteens":
+        canteen = record.pop("canteen", None)
+        if not isinstance(canteen, str) or not canteen:
+            raise ScenarioError("canteen", message("missing_field", name="canteen"))
+        if store is not None:
+            _require_canteen(store, canteen)
+    frame = {**_FRAME}
+    if kind == "canteens":
+        frame["canteen"] = record
+    else:
+        frame = {**frame, kind: [record]}
+    try:
+        parse_scenario(frame)
+    except ScenarioError as err:
+        raise ScenarioError(_relative(err.field, _SLOT[kind]), err.reason) from err
+
+
+def _relative(field: str, slot: str) -> str:
+    if field == slot:
+        return ""
+    if field.startswith(slot + "."):
+        return field[len(slot) + 1 :]
+    return field
+
+
+def _require_canteen(store: Store, canteen_id: str) -> None:
+    try:
+        store.get_record("canteens", canteen_id)
+    except NotFoundError as err:
+        reason = message("unknown_reference", what="canteen", what_zh="饭堂", id=canteen_id)
+        raise ScenarioError("canteen", reason) from err
