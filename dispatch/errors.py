@@ -48,3 +48,41 @@ class NotFoundError(DispatchError, LookupError):
     """A file, plan or record that does not exist."""
 
     kind = "not_found"
+
+
+class BodyError(InputError):
+    """An HTTP body that is not JSON at all, or not the kind of JSON value expected."""
+
+    kind = "bad_request"
+
+
+class ConflictError(DispatchError, ValueError):
+    """A request that contradicts the stored state (an id already taken, a finished job)."""
+
+    kind = "conflict"
+
+
+class AuthError(DispatchError, PermissionError):
+    """A request without a valid key (401) or whose key's role is too low (403)."""
+
+    kind = "unauthorized"
+
+
+class ForbiddenError(AuthError):
+    """A valid key whose role is too low for the request."""
+
+    kind = "forbidden"
+
+
+class QueueFullError(DispatchError, RuntimeError):
+    """Every worker is busy and the waiting line is full; try again after ``retry_after_s``."""
+
+    kind = "queue_full"
+
+    def __init__(self, retry_after_s: int) -> None:
+        self.retry_after_s = retry_after_s
+        reason = Text(
+            f"all solvers are busy and the queue is full; retry after {retry_after_s} s",
+            f"求解器繁忙且队列已满，请 {retry_after_s} 秒后重试",
+        )
+        super().__init__("", reason)

@@ -23,7 +23,7 @@ from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from typing import Any, Protocol
 
-from dispatch.errors import DispatchError
+from dispatch.errors import DispatchError, QueueFullError
 from dispatch.messages import Text
 from dispatch.plan_io import plan_to_dict
 from dispatch.planning import plan_day
@@ -36,20 +36,6 @@ log = logging.getLogger("dispatch.jobs")
 GRACE_S = 120
 POLL_S = 0.1
 QUEUE_NAME = "dispatch"
-
-
-class QueueFullError(DispatchError, RuntimeError):
-    """Every worker is busy and the waiting line is full; try again after ``retry_after_s``."""
-
-    kind = "queue_full"
-
-    def __init__(self, retry_after_s: int) -> None:
-        self.retry_after_s = retry_after_s
-        reason = Text(
-            f"all solvers are busy and the queue is full; retry after {retry_after_s} s",
-            f"求解器繁忙且队列已满，请 {retry_after_s} 秒后重试",
-        )
-        super().__init__("", reason)
 
 
 @dataclass(frozen=True)

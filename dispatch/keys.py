@@ -13,23 +13,13 @@ import secrets
 from dataclasses import dataclass
 from typing import Literal
 
-from dispatch.errors import DispatchError
+from dispatch.errors import AuthError, ForbiddenError
 from dispatch.messages import Text
 from dispatch.store import KeyInfo, Store
 
 Role = Literal["viewer", "planner", "admin"]
 ROLES: tuple[Role, ...] = ("viewer", "planner", "admin")
 TOKEN_PREFIX = "nl_"
-
-
-class AuthError(DispatchError, PermissionError):
-    """A request without a valid key (401) or whose key's role is too low (403)."""
-
-    kind = "unauthorized"
-
-
-class ForbiddenError(AuthError):
-    kind = "forbidden"
 
 
 @dataclass(frozen=True)

@@ -126,7 +126,9 @@ def _fail(path: str, reason_code: str, **params: object) -> PlanFormatError:
     return PlanFormatError(path, text(reason_code, **params))
 
 
-def _expect(value: Any, kind: type, path: str, expected: str, expected_zh: str) -> Any:
+def _expect(
+    value: Any, kind: type | tuple[type, ...], path: str, expected: str, expected_zh: str
+) -> Any:
     if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
         got = type(value).__name__
         raise _fail(path, "wrong_type", expected=expected, expected_zh=expected_zh, got=got)
@@ -151,12 +153,9 @@ def _step_from(data: Any, path: str) -> Step:
         for k, item in enumerate(raw):
             _expect(item, str, f"{path}.clients[{k}]", "a client id", "客户编号")
         clients = tuple(raw)
-    location = data.get("location")
     return Step(
         type=kind,
-        location=Location(float(location["lat"]), float(location["lon"]))
-        if isinstance(location, Mapping) and {"lat", "lon"} <= location.keys()
-        else None,
+        location=_location_from(data.get("location"), f"{path}.location"),
         building=data.get("building"),
         clients=clients,
         arrival_s=_optional_int(data, "arrival_s", path),
@@ -165,6 +164,16 @@ def _step_from(data: Any, path: str) -> Step:
         partners=_partners(data, path),
         meals=(_optional_int(data, "meals", path) or 0) if kind == "handover" else 0,
     )
+
+
+def _location_from(data: Any, path: str) -> Location | None:
+    """A step's location is informative only: the verifier places stops itself."""
+    if data is None:
+        return None
+    _expect(data, Mapping, path, "a mapping", "字段映射")
+    lat = _expect(data.get("lat"), (int, float), f"{path}.lat", "a number", "数字")
+    lon = _expect(data.get("lon"), (int, float), f"{path}.lon", "a number", "数字")
+    return Location(float(lat), float(lon))
 
 
 def _partners(data: Mapping[str, Any], path: str) -> tuple[str, ...]:

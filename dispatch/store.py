@@ -34,7 +34,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
-from dispatch.errors import DispatchError, NotFoundError, ScenarioError
+from dispatch.errors import ConflictError, NotFoundError, ScenarioError
 from dispatch.messages import Text
 from dispatch.messages import text as message
 from dispatch.scenario import parse_scenario
@@ -43,12 +43,6 @@ Kind = Literal["clients", "couriers", "canteens"]
 KINDS: tuple[Kind, ...] = ("clients", "couriers", "canteens")
 PlanStatus = Literal["queued", "running", "done", "failed", "cancelled"]
 UNFINISHED: tuple[str, ...] = ("queued", "running")
-
-
-class ConflictError(DispatchError, ValueError):
-    """A request that contradicts the stored state (an id already taken, a finished job)."""
-
-    kind = "conflict"
 
 
 def utcnow() -> dt.datetime:

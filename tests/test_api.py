@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import json
+import os
 import re
+import signal
 import subprocess
+import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+import requests
 from conftest import DATA
 
 from api import create_app
@@ -549,24 +555,27 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def test_dispatch_serve_plans_the_demo_over_http(tmp_path):
-    import os
-    import sys
+DEMO = Path(__file__).parents[1] / "scenarios" / "jiangnan-lunch.yaml"
 
-    import requests
 
+def _server_env(tmp_path) -> tuple[dict[str, str], dict[str, str]]:
+    """Environment for ``dispatch serve`` on a fresh SQLite store, and a planner's headers."""
     env = {**os.environ, "DISPATCH_DATABASE_URL": f"sqlite:///{tmp_path / 'serve.sqlite'}"}
     env["DISPATCH_WORKERS"] = "1"
-    dispatch = [sys.executable, "-m", "dispatch.cli"]
     made = subprocess.run(
-        [*dispatch, "keys", "create", "--role", "planner"],
+        [sys.executable, "-m", "dispatch.cli", "keys", "create", "--role", "planner"],
         env=env, capture_output=True, text=True, check=True,
     )  # fmt: skip
-    headers = {"Authorization": f"Bearer {made.stdout.strip()}"}
+    return env, {"Authorization": f"Bearer {made.stdout.strip()}"}
+
+
+@contextlib.contextmanager
+def _live_server(env: dict[str, str]) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """``dispatch serve`` on a free loopback port, in its own process group."""
     port = _free_port()
     server = subprocess.Popen(
-        [*dispatch, "serve", "--host", "127.0.0.1", "--port", str(port)],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [sys.executable, "-m", "dispatch.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
     try:
@@ -579,7 +588,17 @@ def test_dispatch_serve_plans_the_demo_over_http(tmp_path):
                 pass
             assert time.monotonic() < deadline, "server did not start"
             time.sleep(0.2)
-        demo = read_document(Path(__file__).parents[1] / "scenarios" / "jiangnan-lunch.yaml")
+        yield base, server
+    finally:
+        if server.poll() is None:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(10)
+
+
+def test_dispatch_serve_plans_the_demo_over_http(tmp_path):
+    env, headers = _server_env(tmp_path)
+    with _live_server(env) as (base, _):
+        demo = read_document(DEMO)
         response = requests.post(
             f"{base}/v1/plans?wait=60&time_limit_s=1", json=demo, headers=headers, timeout=90
         )
@@ -590,6 +609,31 @@ def test_dispatch_serve_plans_the_demo_over_http(tmp_path):
         sheet = requests.get(f"{base}/v1/plans/{job['id']}/sheets/{courier}", headers=headers)
         assert sheet.status_code == 200 and "text/html" in sheet.headers["Content-Type"]
         assert requests.get(f"{base}/v1/nowhere", timeout=5).json()["error"]["type"] == "not_found"
-    finally:
-        server.terminate()
+
+
+def test_killing_the_server_mid_solve_loses_nothing_and_the_job_can_be_resubmitted(tmp_path):
+    env, headers = _server_env(tmp_path)
+    demo = read_document(DEMO)
+    with _live_server(env) as (base, server):
+        for kind, record in (("canteens", CANTEEN), ("clients", ledger_client("k1"))):
+            made = requests.post(f"{base}/v1/{kind}", json=record, headers=headers)
+            assert made.status_code == 201, made.text
+        done = requests.post(f"{base}/v1/plans?wait=60&time_limit_s=1", json=demo, headers=headers)
+        assert done.json()["status"] == "done"
+        running = requests.post(f"{base}/v1/plans?time_limit_s=60", json=demo, headers=headers)
+        assert running.status_code == 202
+        job = running.json()["id"]
+        deadline = time.monotonic() + 30
+        while requests.get(f"{base}/v1/plans/{job}", headers=headers).json()["status"] != "running":
+            assert time.monotonic() < deadline, "the solve never started"
+            time.sleep(0.1)
+        os.killpg(server.pid, signal.SIGKILL)  # the server and its solver processes die at once
         server.wait(10)
+    with _live_server(env) as (base, _):
+        assert requests.get(f"{base}/v1/plans/{job}", headers=headers).json()["status"] == "failed"
+        kept = requests.get(f"{base}/v1/plans/{done.json()['id']}", headers=headers).json()
+        assert kept["status"] == "done" and kept["plan"]["violations"] == []
+        record = requests.get(f"{base}/v1/clients/k1", headers=headers).json()
+        assert (record["active"], record["data"]["name"]) == (True, "陈婆婆")
+        again = requests.post(f"{base}/v1/plans?wait=60&time_limit_s=1", json=demo, headers=headers)
+        assert again.json()["status"] == "done"

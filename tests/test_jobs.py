@@ -9,7 +9,8 @@ import uuid
 import pytest
 from conftest import DATA
 
-from dispatch.jobs import JobSpec, ProcessPool, QueueFullError, RQRunner, run_worker
+from dispatch.errors import QueueFullError
+from dispatch.jobs import JobSpec, ProcessPool, RQRunner, run_worker
 from dispatch.scenario import read_document
 from dispatch.store import Store
 

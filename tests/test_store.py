@@ -10,10 +10,10 @@ import pytest
 import sqlalchemy as sa
 from conftest import DATA
 
-from dispatch.errors import NotFoundError, ScenarioError
+from dispatch.errors import ConflictError, NotFoundError, ScenarioError
 from dispatch.keys import authenticate, create_key, require_role
 from dispatch.scenario import read_document
-from dispatch.store import ConflictError, Store, owner_is_dead, process_owner
+from dispatch.store import Store, owner_is_dead, process_owner
 
 POSTGRES = os.environ.get("DISPATCH_TEST_DATABASE_URL")
 
