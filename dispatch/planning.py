@@ -12,9 +12,9 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from dispatch import relay, weather
-from dispatch.echelon import Crew, Echelon, Target
+from dispatch.echelon import Crew, Echelon
 from dispatch.model import Client, Courier, Plan, Route, Scenario, Unassigned
-from dispatch.screening import dropped_reasons, screen_clients, stop_target
+from dispatch.screening import dropped_reasons, screen_clients, stop_targets
 from dispatch.stops import build_stops
 from dispatch.verify import verify
 from dispatch.vrp import SolveParams
@@ -62,12 +62,8 @@ def plan_from_canteen(
     stops = build_stops(scenario, servable, max(w.capacity for w in workers))
     crews = [Crew(w, max(w.shift.start_s, ready), w.shift.end_s) for w in workers]
     echelon = Echelon(scenario, scenario.canteen.location, crews, [s.location for s in stops])
-    targets: list[Target] = []
-    for k, stop in enumerate(stops):
-        target, reasons = stop_target(echelon, stop, k + 1, ready)
-        out += reasons
-        if target is not None:
-            targets.append(target)
+    targets, reasons = stop_targets(echelon, stops, ready)
+    out += reasons
     solved, dropped = echelon.solve(targets, params, scenario.settings.max_door_to_door_s)
     out += dropped_reasons(scenario, targets, dropped, sum(w.capacity for w in workers))
     return [route for _, route in solved], out

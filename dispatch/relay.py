@@ -28,7 +28,7 @@ from dispatch import geo
 from dispatch.echelon import Crew, Echelon, Target
 from dispatch.messages import text
 from dispatch.model import Client, Courier, RelayPoint, Route, Scenario, Step, Unassigned
-from dispatch.screening import dropped_reasons, screen_clients, stop_target, unassigned
+from dispatch.screening import dropped_reasons, screen_clients, stop_targets, unassigned
 from dispatch.stops import Stop, build_stops, may_serve, service_s
 from dispatch.vrp import SolveParams
 
@@ -140,19 +140,6 @@ def _assign(
     return assigned, lost
 
 
-def _walk_targets(
-    echelon: Echelon, stops: Sequence[Stop], not_before_s: int
-) -> tuple[list[Target], list[Unassigned]]:
-    targets: list[Target] = []
-    lost: list[Unassigned] = []
-    for k, stop in enumerate(stops):
-        target, reasons = stop_target(echelon, stop, k + 1, not_before_s)
-        lost += reasons
-        if target is not None:
-            targets.append(target)
-    return targets, lost
-
-
 def _first_pass(
     scenario: Scenario,
     point: RelayPoint,
@@ -168,7 +155,7 @@ def _first_pass(
     ready_at = arrive[point.id] + handover_s(scenario, rider_capacity)
     crews = _walker_crews(scenario, point, ready_at, 86_400)
     walk = Echelon(scenario, point.location, crews, [s.location for s in stops])
-    targets, lost = _walk_targets(walk, stops, ready_at)
+    targets, lost = stop_targets(walk, stops, ready_at)
     span = settings.relay_max_door_to_door_s - (ready_at - scenario.canteen.meals_ready_s)
     solved, dropped = walk.solve(targets, params, max(span, 0))
     lost += dropped_reasons(scenario, targets, dropped, sum(c.worker.capacity for c in crews))
@@ -219,13 +206,7 @@ def _riders(
     ready = scenario.canteen.meals_ready_s
     locations = [s.location for s in near] + [b.point.location for b in batches]
     echelon = Echelon(scenario, scenario.canteen.location, crews, locations)
-    targets: list[Target] = []
-    lost: list[Unassigned] = []
-    for k, stop in enumerate(near):
-        target, reasons = stop_target(echelon, stop, k + 1, ready)
-        lost += reasons
-        if target is not None:
-            targets.append(target)
+    targets, lost = stop_targets(echelon, near, ready)
     for n, batch in enumerate(batches):
         carriers = tuple(i for i, c in enumerate(crews) if c.worker.capacity >= batch.meals)
         targets.append(
@@ -276,7 +257,7 @@ def _last_leg(
                 for w in batch.walkers
             ]
             walk = Echelon(scenario, batch.point.location, crews, [s.location for s in batch.stops])
-            targets, reasons = _walk_targets(walk, batch.stops, handed)
+            targets, reasons = stop_targets(walk, batch.stops, handed)
             solved, dropped = walk.solve(targets, params, None)
             by_id = {c.id: c for s in batch.stops for c in s.clients}
             late = [u.client for u in reasons] + [c for t in dropped for c in t.clients]

@@ -115,3 +115,17 @@ def dropped_reasons(
         else:
             out += unassigned(clients, "no_time", text("no_time"))
     return out
+
+
+def stop_targets(
+    echelon: Echelon, stops: Sequence[Stop], not_before_s: int
+) -> tuple[list[Target], list[Unassigned]]:
+    """Targets for ``stops`` (at columns 1…) and the reasons for those nobody can reach."""
+    targets: list[Target] = []
+    lost: list[Unassigned] = []
+    for k, stop in enumerate(stops):
+        target, reasons = stop_target(echelon, stop, k + 1, not_before_s)
+        lost += reasons
+        if target is not None:
+            targets.append(target)
+    return targets, lost

@@ -144,6 +144,15 @@ def _environment() -> jinja2.Environment:
     )
 
 
+def _render(template: str, lang: str, **context: Any) -> str:
+    """Render ``template`` with the labels and variant names of ``lang``."""
+    return (
+        _environment()
+        .get_template(template)
+        .render(t=LABELS[lang], lang=lang, variant=_variant(lang), **context)
+    )
+
+
 def _variant(lang: str) -> Callable[[str], str]:
     names = VARIANT_NAMES[lang]
     return lambda key: names.get(key, key)
@@ -199,22 +208,17 @@ def route_sheet_html(scenario: Scenario, plan: Plan, route: Route, lang: str = "
     """The printable sheet for one courier's or grid worker's route."""
     courier = next(c for c in (*scenario.couriers, *scenario.walkers) if c.id == route.courier)
     carried = carried_clients(scenario, plan, route)
-    return (
-        _environment()
-        .get_template("route_sheet.html")
-        .render(
-            t=LABELS[lang],
-            lang=lang,
-            variant=_variant(lang),
-            scenario=scenario,
-            courier=courier,
-            leave=clock(route.steps[0].departure_s or 0),
-            back=clock(route.steps[-1].arrival_s or 0),
-            stops=len(route.deliveries) + len(route.handovers),
-            meals=meals_by_variant(carried),
-            load=sum(c.meal_count for c in carried),
-            lines=_lines(scenario, plan, route),
-        )
+    return _render(
+        "route_sheet.html",
+        lang,
+        scenario=scenario,
+        courier=courier,
+        leave=clock(route.steps[0].departure_s or 0),
+        back=clock(route.steps[-1].arrival_s or 0),
+        stops=len(route.deliveries) + len(route.handovers),
+        meals=meals_by_variant(carried),
+        load=sum(c.meal_count for c in carried),
+        lines=_lines(scenario, plan, route),
     )
 
 
@@ -295,21 +299,16 @@ def index_html(
 ) -> str:
     """The day's overview: summary, kitchen totals, links to the sheets, who is not served."""
     figures = summary(scenario, plan)
-    return (
-        _environment()
-        .get_template("index.html")
-        .render(
-            t=LABELS[lang],
-            lang=lang,
-            variant=_variant(lang),
-            scenario=scenario,
-            plan=plan,
-            figures=figures,
-            clock=clock,
-            sheets=sheet_files,
-            kitchen=[r for r in kitchen_rows(scenario, plan) if r["client"] == "TOTAL"],
-            variants=_variants(scenario),
-        )
+    return _render(
+        "index.html",
+        lang,
+        scenario=scenario,
+        plan=plan,
+        figures=figures,
+        clock=clock,
+        sheets=sheet_files,
+        kitchen=[r for r in kitchen_rows(scenario, plan) if r["client"] == "TOTAL"],
+        variants=_variants(scenario),
     )
 
 
@@ -332,8 +331,4 @@ def relay_schedule_html(scenario: Scenario, plan: Plan, lang: str = "zh") -> str
                 }
             )
     rows.sort(key=lambda r: (r["point"].id, r["time"]))
-    return (
-        _environment()
-        .get_template("relays.html")
-        .render(t=LABELS[lang], lang=lang, variant=_variant(lang), scenario=scenario, rows=rows)
-    )
+    return _render("relays.html", lang, scenario=scenario, rows=rows)
