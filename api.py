@@ -35,6 +35,7 @@ from dispatch.errors import (
     QueueFullError,
     ScenarioError,
 )
+from dispatch.geojson import routes_geojson
 from dispatch.jobs import JobSpec, ProcessPool, RQRunner, Runner
 from dispatch.keys import Role, authenticate, require_role
 from dispatch.messages import Text
@@ -52,6 +53,7 @@ from dispatch.store import (
     process_owner,
 )
 from dispatch.verify import verify
+from dispatch.whatif import columns_from_body, comparison, plan_columns, read_costs
 
 log = logging.getLogger("dispatch.api")
 
@@ -60,6 +62,7 @@ DEFAULTS: dict[str, Any] = {
     "MAX_CLIENTS": 2000,  # clients per scenario
     "MAX_TIME_LIMIT_S": 60.0,  # solver seconds per plan
     "MAX_WAIT_S": 60.0,  # ?wait= seconds
+    "MAX_WHATIFS": 8,  # what-ifs per POST /v1/compare
     "JOB_WORKERS": None,  # solver processes; None = one per core
     "JOB_QUEUE_SIZE": None,  # jobs waiting; None = 4 per worker
     "QUEUE_MAX": 100,  # jobs waiting in Redis
@@ -347,28 +350,6 @@ def finished_plan(plan_id: str) -> tuple[Scenario, Plan]:
     return parse_scenario(row.scenario), plan_from_dict(row.plan)
 
 
-def routes_geojson(scenario: Scenario, plan: Plan) -> dict[str, Any]:
-    """One LineString per route through its stops in order (straight legs, lon/lat order)."""
-    features = []
-    for route in plan.routes:
-        points = [s.location for s in route.steps if s.location is not None]
-        features.append(
-            {
-                "type": "Feature",
-                "geometry": {
-                    "type": "LineString",
-                    "coordinates": [[round(p.lon, 7), round(p.lat, 7)] for p in points],
-                },
-                "properties": {
-                    "courier": route.courier,
-                    "stops": len(route.deliveries),
-                    "geometry": "straight",
-                },
-            }
-        )
-    return {"type": "FeatureCollection", "features": features}
-
-
 # --- views: ledger -------------------------------------------------------------------
 
 
@@ -407,6 +388,7 @@ def _register_routes(app: Flask) -> None:
     _plan_routes(app)
     _ledger_routes(app)
     _misc_routes(app)
+    _compare_routes(app)
 
 
 def _plan_routes(app: Flask) -> None:
@@ -474,6 +456,52 @@ def _plan_routes(app: Flask) -> None:
         violations = verify(scenario, plan)
         found = [{k: v for k, v in asdict(x).items() if v is not None} for x in violations]
         return jsonify({"valid": not violations, "violations": found})
+
+
+def compare_whatifs() -> dict[str, Any]:
+    """``{base, whatifs, costs?}`` → the comparison (``compare.json``), planned in this request.
+
+    Every plan gets the same time limit (``?time_limit_s=`` or the base's setting, capped),
+    and the plans run in a pool of ``JOB_WORKERS`` processes forked from a clean server.
+    """
+    body = json_body()
+    extra = next((k for k in body if k not in ("base", "whatifs", "costs")), None)
+    if extra is not None:
+        raise InputError(extra, message("unknown_field", name=extra))
+    for name in ("base", "whatifs"):
+        if name not in body:
+            raise InputError(name, message("missing_field", name=name))
+    if isinstance(body["base"], dict):
+        _check_client_cap(body["base"], "base.clients")
+    cap, whatifs = current_app.config["MAX_WHATIFS"], body["whatifs"]
+    if isinstance(whatifs, list) and len(whatifs) > cap:
+        raise InputError("whatifs", message("too_many_whatifs", cap=cap, got=len(whatifs)))
+    columns = columns_from_body(body["base"], whatifs)
+    for k, column in enumerate(columns[1:]):
+        for part in column.parts:
+            _check_client_cap(part, f"whatifs[{k}].changes")
+    costs = read_costs(body["costs"]) if "costs" in body else None
+    default_s = parse_scenario(columns[0].parts[0]).settings.time_limit_s
+    time_limit_s = number_arg("time_limit_s", default_s)
+    in_query = "time_limit_s" in request.args
+    _check_time_cap(time_limit_s, "time_limit_s" if in_query else "base.settings.time_limit_s")
+    seed = int(number_arg("seed", 0)) if "seed" in request.args else None
+    planned = plan_columns(
+        columns,
+        time_limit_s=time_limit_s,
+        seed=seed,
+        workers=current_app.config["JOB_WORKERS"],
+        start_method="forkserver",
+    )
+    log.info("compared %d what-if(s)", len(columns) - 1)
+    return comparison(columns, planned, costs)
+
+
+def _compare_routes(app: Flask) -> None:
+    @app.post("/v1/compare")
+    @needs("planner")
+    def post_compare() -> Any:
+        return jsonify(compare_whatifs())
 
 
 def _prefixed(build: Callable[[], Any], prefix: str) -> Any:

@@ -13,8 +13,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from dispatch import solver, weather
-from dispatch.matrix import Profile, TravelMatrix, travel_matrices
+from dispatch.matrix import Profile, TravelMatrix
 from dispatch.model import Courier, Location, Route, Scenario, Step
+from dispatch.travel import travel_matrices
 from dispatch.vrp import Node, Problem, SolveParams, Vehicle
 
 
@@ -64,7 +65,7 @@ class Echelon:
             (c.worker.mode, weather.speed_kph(scenario, c.worker)) for c in self.crews
         ]
         self.matrices: dict[Profile, TravelMatrix] = travel_matrices(
-            [depot, *locations], self.profiles, scenario.settings
+            [depot, *locations], self.profiles, scenario
         )
 
     def matrix(self, crew: int) -> TravelMatrix:
@@ -149,6 +150,10 @@ class Echelon:
                     relay_point=target.relay_point,
                     partners=target.partners,
                     meals=target.meals,
+                    snap_m=int(matrix.snap_m[target.column]) if matrix.snap_m is not None else 0,
+                    estimated=bool(matrix.estimated[target.column])
+                    if matrix.estimated is not None
+                    else False,
                 )
             )
             previous, free_s = target.column, start_s + target.service_s

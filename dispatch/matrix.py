@@ -22,6 +22,8 @@ class TravelMatrix:
 
     time_s: np.ndarray
     distance_m: np.ndarray
+    snap_m: np.ndarray | None = None
+    estimated: np.ndarray | None = None
 
     @property
     def size(self) -> int:
@@ -37,10 +39,10 @@ Profile = tuple[str, float]
 """How a worker travels: ``(mode, speed_kph)``, weather already applied to the speed."""
 
 
-def travel_matrices(
+def geodesic_matrices(
     points: Sequence[Location], profiles: Sequence[Profile], settings: Settings
 ) -> dict[Profile, TravelMatrix]:
-    """One matrix per distinct profile over ``points`` (distances computed once)."""
+    """Geodesic × detour factor: one matrix per distinct profile (distances computed once)."""
     road_m = distance_matrix_m(points) * settings.detour_factor
     distance = np.rint(road_m).astype(np.int64)
     return {

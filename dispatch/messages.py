@@ -116,6 +116,10 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
         "the grid worker cannot reach this door in time after the hand-over at {relay}",
         "在接力点 {relay} 交接后，网格员无法及时送达",
     ),
+    "network_outside": (
+        "every point lies outside the road network for {mode}",
+        "所有地点都在{mode}路网范围之外",
+    ),
     "no_time": (
         "no courier has time to reach this door inside its window and the food-safety limit",
         "没有配送员能在时间窗和食品安全时限内送达",
@@ -136,6 +140,57 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "network_no_roads": (
         "the extract has no connected streets usable by {mode}",
         "该路网文件中没有{mode_zh}可用的连通道路",
+    ),
+    # --- what-if files (issue 7) ---------------------------------------------------------
+    "unknown_change": (
+        "unknown change '{name}' (known: {known})",
+        "未知的变更“{name}”（可用：{known}）",
+    ),
+    "one_change": (
+        "each change is a mapping with exactly one key, e.g. {{courier_off: r03}}",
+        "每项变更应为只有一个键的映射，例如 {{courier_off: r03}}",
+    ),
+    "no_road_network": (
+        "close_roads needs a road network, and scenarios have no 'network' field yet: "
+        "travel is straight-line distance × detour factor, so there are no roads to close",
+        "封路需要路网，但场景格式尚无“network”字段：行程按直线距离×绕行系数计算，没有可封的道路",
+    ),
+    "close_roads_needs_network": (
+        "close_roads needs a road network, and this scenario has none (no 'network' field): "
+        "travel is straight-line distance × detour factor, so there are no roads to close",
+        "封路需要路网，但该场景没有路网（无“network”字段）：行程按直线距离×绕行系数计算，没有可封的道路",
+    ),
+    "close_roads_unsupported": (
+        "closing roads of a road network is not supported yet",
+        "暂不支持在路网上封路",
+    ),
+    "bad_offset": (
+        "not a shift in whole minutes such as -30min or +15min (got {got})",
+        "不是以整分钟表示的平移，如 -30min 或 +15min（实际为 {got}）",
+    ),
+    "shift_out_of_day": (
+        "shifting {time} by {minutes} min leaves the day (00:00–23:59)",
+        "将 {time} 平移 {minutes} 分钟后超出当天（00:00–23:59）",
+    ),
+    "list_needs_id": (
+        "'{name}' is a list: name one item by its id, e.g. {name}.{example}.{field}",
+        "“{name}”是列表：请用编号指定其中一项，例如 {name}.{example}.{field}",
+    ),
+    "file_not_allowed": (
+        "files cannot be named here; give the clients inline as a list of client mappings",
+        "此处不能引用文件，请直接以客户映射列表给出客户",
+    ),
+    "bad_meals": (
+        "meals are written variant:count;variant:count, e.g. regular:1;soft:1 (got {got})",
+        "餐食应写作 品种:份数;品种:份数，例如 regular:1;soft:1（实际为 {got}）",
+    ),
+    "too_many_whatifs": (
+        "at most {cap} what-ifs per comparison (got {got})",
+        "每次对比最多 {cap} 个假设情景（实际 {got} 个）",
+    ),
+    "keep_not_supported": (
+        "this planner cannot keep assignments yet (plan_day has no 'keep' parameter)",
+        "当前规划器尚不支持保留分配（plan_day 没有“keep”参数）",
     ),
 }
 

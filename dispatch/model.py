@@ -163,6 +163,7 @@ class Scenario:
     weather: str = "clear"
     relay_points: tuple[RelayPoint, ...] = ()
     walkers: tuple[Courier, ...] = ()
+    network: str | None = None
 
     def active_clients(self) -> tuple[Client, ...]:
         return tuple(c for c in self.clients if c.active_on(self.date))
@@ -189,6 +190,8 @@ class Step:
     relay_point: str | None = None
     partners: tuple[str, ...] = ()
     meals: int = 0
+    snap_m: int = 0
+    estimated: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,6 +11,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from dispatch.geojson import routes_geojson
 from dispatch.model import Plan, Scenario
 from dispatch.plan_io import plan_to_dict
 from dispatch.sheets import index_html, kitchen_csv, relay_schedule_html, route_sheet_html
@@ -21,6 +22,7 @@ def render_files(scenario: Scenario, plan: Plan, lang: str = "zh") -> dict[str, 
     files = {
         "plan.json": json.dumps(plan_to_dict(scenario, plan), ensure_ascii=False, indent=2) + "\n",
         "kitchen.csv": kitchen_csv(scenario, plan),
+        "routes.geojson": json.dumps(routes_geojson(scenario, plan), ensure_ascii=False) + "\n",
     }
     sheets = []
     for route in plan.routes:

@@ -54,6 +54,8 @@ def _step_dict(step: Step, scenario: Scenario, departure_s: int, walker: bool) -
             "service_s": step.service_s,
             "door_to_door_s": (step.departure_s or 0) - departure_s,
         }
+    if step.type in ("delivery", "handover") and scenario.network is not None:
+        out |= {"snap_m": step.snap_m, "estimated": step.estimated}
     if step.type == "handover":
         out |= {"relay_point": step.relay_point, "meals": step.meals}
         if walker:

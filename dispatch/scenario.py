@@ -73,9 +73,12 @@ _Loader.add_implicit_resolver(
 
 
 def load_scenario(path: str | Path) -> Scenario:
-    """Read and validate a scenario file (``.yaml``, ``.yml`` or ``.json``)."""
+    """Read and validate a scenario file (``.yaml``, ``.yml`` or ``.json``).
+
+    A ``network`` path in the file is relative to the file's folder.
+    """
     try:
-        return parse_scenario(read_document(path))
+        return parse_scenario(read_document(path), Path(path).parent)
     except ScenarioError as err:
         if err.field:
             raise
@@ -102,13 +105,25 @@ def read_document(path: str | Path) -> Any:
         raise ScenarioError(str(path), text("file_format", detail=detail)) from err
 
 
-def parse_scenario(data: Any) -> Scenario:
-    """Validate a decoded scenario document and build the ``Scenario``."""
+def parse_scenario(data: Any, base_dir: Path | None = None) -> Scenario:
+    """Validate a decoded scenario document and build the ``Scenario``.
+
+    ``base_dir`` is where a relative ``network`` path starts (default: the working folder).
+    """
     if not isinstance(data, Mapping):
         raise ScenarioError("", text("not_mapping"))
     _check_finite(data, [])
     _check_schema(data)
-    return _build(data)
+    return _build(data, base_dir or Path.cwd())
+
+
+def _network_path(value: str | None, base_dir: Path) -> str | None:
+    if value is None:
+        return None
+    path = (base_dir / value).resolve()
+    if not path.is_file():
+        raise NotFoundError("network", text("file_missing", path=value))
+    return str(path)
 
 
 def _check_finite(value: Any, path: list[str | int]) -> None:
@@ -356,7 +371,7 @@ def _check_buildings(clients: tuple[Client, ...]) -> None:
             raise ScenarioError(f"clients[{i}].location", reason)
 
 
-def _build(data: Mapping[str, Any]) -> Scenario:
+def _build(data: Mapping[str, Any], base_dir: Path) -> Scenario:
     system = cast(geo.CoordinateSystem, data.get("coordinates", "wgs84"))
     walkers = data.get("walkers", [])
     relay_points = data.get("relay_points", [])
@@ -386,4 +401,5 @@ def _build(data: Mapping[str, Any]) -> Scenario:
             _relay_point(r, f"relay_points[{i}]", system) for i, r in enumerate(relay_points)
         ),
         walkers=tuple(_courier(w, f"walkers[{i}]") for i, w in enumerate(walkers)),
+        network=_network_path(data.get("network"), base_dir),
     )

@@ -15,6 +15,7 @@ from functools import cache
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 
 from dispatch.kpi import (
     carried_clients,
@@ -24,6 +25,7 @@ from dispatch.kpi import (
     route_clients,
     summary,
 )
+from dispatch.maps import route_map_svg
 from dispatch.model import Client, Plan, Route, Scenario, Step, clock
 
 LANGUAGES = ("zh", "en")
@@ -65,6 +67,7 @@ LABELS: dict[str, dict[str, str]] = {
         "walkers": "网格员",
         "walker_leaves": "网格员出发",
         "weather": "天气",
+        "estimated": "该站点离道路较远，到达时间按直线距离估算",
     },
     "en": {
         "route_sheet": "Route sheet",
@@ -102,6 +105,7 @@ LABELS: dict[str, dict[str, str]] = {
         "walkers": "Grid workers",
         "walker_leaves": "Walkers leave",
         "weather": "Weather",
+        "estimated": "stop far from any road: its time is estimated from the straight line",
     },
 }
 
@@ -126,6 +130,7 @@ class SheetLine:
     lift: bool = False
     notes: str = ""
     partners: str = ""
+    estimated: bool = False
 
 
 def mask_name(name: str) -> str:
@@ -199,6 +204,7 @@ def _lines(scenario: Scenario, plan: Plan, route: Route) -> list[SheetLine]:
                     floor=client.floor,
                     lift=client.lift or client.helper,
                     notes=client.notes,
+                    estimated=step.estimated,
                 )
             )
     return lines
@@ -219,6 +225,7 @@ def route_sheet_html(scenario: Scenario, plan: Plan, route: Route, lang: str = "
         meals=meals_by_variant(carried),
         load=sum(c.meal_count for c in carried),
         lines=_lines(scenario, plan, route),
+        map_svg=Markup(route_map_svg(scenario, route)),
     )
 
 

@@ -16,9 +16,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from dispatch import weather
-from dispatch.matrix import travel_matrices
 from dispatch.model import Client, Courier, Location, Plan, Route, Scenario, Step, Violation, clock
 from dispatch.stops import building_sites, service_s, stairs_floors
+from dispatch.travel import travel_matrices
 
 # Claimed times may differ from the recomputed ones by rounding only.
 TIME_TOLERANCE_S = 1
@@ -158,7 +158,7 @@ def _visits(ctx: _Context, route: Route, origin: Location) -> list[_Visit]:
             )
     speed = weather.speed_kph(scenario, worker)
     profile = (worker.mode, speed)
-    matrix = travel_matrices([origin, *places], [profile], scenario.settings)[profile]
+    matrix = travel_matrices([origin, *places], [profile], scenario)[profile]
     visits = []
     for k, (step, place) in enumerate(zip(steps, places, strict=True)):
         members = tuple(ctx.clients[i] for i in step.clients)

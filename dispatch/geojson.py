@@ -1,0 +1,64 @@
+"""Plans as GeoJSON: each route's legs along the streets, and its stops.
+
+Coordinates follow RFC 7946: ``[lon, lat]`` in WGS-84. Without a road network the legs
+are straight lines between stops (``"geometry": "straight"`` in the properties).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dispatch.model import Location, Plan, Route, Scenario, clock
+from dispatch.travel import leg_paths
+
+
+def route_legs(scenario: Scenario, route: Route) -> list[list[Location]]:
+    """The polyline of each leg of ``route`` between consecutive stops."""
+    worker = next(w for w in (*scenario.couriers, *scenario.walkers) if w.id == route.courier)
+    points = [s.location for s in route.steps if s.type != "end" and s.location is not None]
+    return leg_paths(scenario, worker.mode, points)
+
+
+def _lonlat(point: Location) -> list[float]:
+    return [round(point.lon, 7), round(point.lat, 7)]
+
+
+def routes_geojson(scenario: Scenario, plan: Plan) -> dict[str, Any]:
+    """A FeatureCollection: one LineString per route, one Point per stop."""
+    features: list[dict[str, Any]] = []
+    geometry = "streets" if scenario.network else "straight"
+    for route in plan.routes:
+        line: list[list[float]] = []
+        for leg in route_legs(scenario, route):
+            coordinates = [_lonlat(p) for p in leg]
+            line += coordinates[1:] if line and coordinates[:1] == line[-1:] else coordinates
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "LineString", "coordinates": line},
+                "properties": {
+                    "courier": route.courier,
+                    "stops": len(route.deliveries) + len(route.handovers),
+                    "geometry": geometry,
+                },
+            }
+        )
+        stops = [s for s in route.steps if s.type in ("delivery", "handover")]
+        for order, step in enumerate(stops, start=1):
+            assert step.location is not None  # planned steps always have one
+            features.append(
+                {
+                    "type": "Feature",
+                    "geometry": {"type": "Point", "coordinates": _lonlat(step.location)},
+                    "properties": {
+                        "courier": route.courier,
+                        "order": order,
+                        "type": step.type,
+                        "arrival": clock(step.arrival_s or 0),
+                        "clients": list(step.clients),
+                        "relay_point": step.relay_point,
+                        "estimated": step.estimated,
+                    },
+                }
+            )
+    return {"type": "FeatureCollection", "features": features}
