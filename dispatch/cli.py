@@ -1,4 +1,4 @@
-"""The ``dispatch`` command: plan a day, verify a plan; serve the API, run workers, make keys.
+"""The ``dispatch`` command: plan a day, verify a plan, compare what-ifs; serve, workers, keys.
 
 Bad input prints one line (field path, reason in Chinese and English) and exits 2 with
 nothing written; a plan that breaks a rule makes ``verify`` exit 1.
@@ -13,6 +13,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from dispatch import whatif
 from dispatch.errors import DispatchError, PlanFormatError
 from dispatch.kpi import summary
 from dispatch.messages import text
@@ -41,8 +42,25 @@ def _parser() -> argparse.ArgumentParser:
     check = commands.add_parser("verify", help="check a plan against a scenario / 校验路线")
     check.add_argument("scenario", type=Path)
     check.add_argument("plan", type=Path)
+    _compare_command(commands)
     _server_commands(commands)
     return parser
+
+
+def _compare_command(commands: argparse._SubParsersAction) -> None:
+    compare = commands.add_parser(
+        "compare", help="plan a base day and what-ifs side by side / 假设情景对比"
+    )
+    compare.add_argument("base", type=Path, help="base scenario / 基准场景")
+    compare.add_argument("whatifs", type=Path, nargs="+", help="what-if files / 假设情景文件")
+    compare.add_argument("--out", type=Path, help="report folder / 报告目录")
+    compare.add_argument("--time-limit", type=float, help="solver seconds per plan")
+    compare.add_argument("--seed", type=int)
+    compare.add_argument("--costs", type=Path, help="unit costs, YAML or JSON / 成本单价")
+    if whatif.keeps_assignments():  # the planner's soft cost for moving a client
+        compare.add_argument(
+            "--keep-from", type=Path, help="keep client→courier of this plan.json / 尽量保留分配"
+        )
 
 
 def _server_commands(commands: argparse._SubParsersAction) -> None:
@@ -114,6 +132,22 @@ def _verify(args: argparse.Namespace) -> int:
     return EXIT_VIOLATIONS if violations else EXIT_OK
 
 
+def _compare(args: argparse.Namespace) -> int:
+    costs = whatif.read_costs_file(args.costs) if args.costs else None
+    keep_from = getattr(args, "keep_from", None)
+    keep = whatif.read_keep(keep_from) if keep_from else None
+    columns = whatif.load_comparison(args.base, args.whatifs)
+    planned = whatif.plan_columns(columns, time_limit_s=args.time_limit, seed=args.seed, keep=keep)
+    data = whatif.comparison(columns, planned, costs)
+    if args.out:
+        write_folder(whatif.comparison_files(columns, planned, data), args.out)
+    print(whatif.comparison_table(data))
+    if args.out:
+        print(f"written: {args.out}/compare.html, compare.json, <name>/plan.json ({len(columns)})")
+    broken = any(p["figures"]["violations"] for p in data["plans"])
+    return EXIT_VIOLATIONS if broken else EXIT_OK
+
+
 def _database_url() -> str:
     """``DISPATCH_DATABASE_URL``, else the server's default SQLite in its instance folder."""
     from api import instance_database_url
@@ -164,7 +198,14 @@ def _keys(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"plan": _plan, "verify": _verify, "serve": _serve, "worker": _worker, "keys": _keys}
+COMMANDS = {
+    "plan": _plan,
+    "verify": _verify,
+    "compare": _compare,
+    "serve": _serve,
+    "worker": _worker,
+    "keys": _keys,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 from dispatch.model import Client, Plan, Route, Scenario
 from dispatch.stops import stairs_floors
@@ -98,4 +99,152 @@ def summary(scenario: Scenario, plan: Plan) -> dict[str, object]:
         "floors_climbed": sum(climbed),
         "floors_climbed_max": max(climbed, default=0),
         "violations": len(plan.violations),
+    }
+
+
+# --- what-if comparisons: figures over one or more plans, and plan-to-plan diffs ---------
+
+# A client whose hand-over has less slack than this is "late-risk" (issue 7).
+LATE_RISK_S = 300
+
+
+def route_duration_s(route: Route) -> int:
+    """Seconds from the route's first step (leaving the canteen, or a hand-over) to its end."""
+    if not route.steps:
+        return 0
+    first, last = route.steps[0], route.steps[-1]
+    start = first.arrival_s if first.arrival_s is not None else first.departure_s or 0
+    end = last.arrival_s if last.arrival_s is not None else last.departure_s or 0
+    return max(0, end - start)
+
+
+def client_couriers(plan: Plan) -> dict[str, str]:
+    """Client id → the courier (or grid worker) who hands the meal over at the door."""
+    return {i: r.courier for r in plan.routes for s in r.deliveries for i in s.clients}
+
+
+def client_door_to_door_s(plan: Plan) -> dict[str, int]:
+    """Client id → seconds from the meals leaving the canteen to the end of the client's stop."""
+    out: dict[str, int] = {}
+    for route in plan.routes:
+        left = left_canteen_s(plan, route)
+        for step in route.deliveries:
+            out |= {i: (step.departure_s or 0) - left for i in step.clients}
+    return out
+
+
+def client_slack_s(scenario: Scenario, plan: Plan) -> dict[str, int]:
+    """Client id → seconds to spare before the first limit the hand-over could break.
+
+    The limits: the end of the client's window (for the service start, ``arrival_s``), the
+    door-to-door limit since the meals left the canteen (the relay limit on a grid worker's
+    last leg) and the cooked-to-door limit since ``meals_ready`` (both for the stop's end).
+    """
+    settings, by_id = scenario.settings, {c.id: c for c in scenario.clients}
+    cooked_by_s = scenario.canteen.meals_ready_s + settings.max_cooked_to_door_s
+    out: dict[str, int] = {}
+    for route in plan.routes:
+        limit_s = (
+            settings.relay_max_door_to_door_s if is_relayed(route) else settings.max_door_to_door_s
+        )
+        door_by_s = left_canteen_s(plan, route) + limit_s
+        for step in route.deliveries:
+            done_s = step.departure_s or 0
+            for i in step.clients:
+                slack = min(door_by_s - done_s, cooked_by_s - done_s)
+                window = by_id[i].window if i in by_id else None
+                if window is not None:
+                    slack = min(slack, window.end_s - (step.arrival_s or 0))
+                out[i] = slack
+    return out
+
+
+def late_risk_clients(scenario: Scenario, plan: Plan, under_s: int = LATE_RISK_S) -> dict[str, int]:
+    """Served clients with less than ``under_s`` seconds of slack (client id → slack)."""
+    return {i: s for i, s in client_slack_s(scenario, plan).items() if s < under_s}
+
+
+def plan_figures(parts: Sequence[tuple[Scenario, Plan]]) -> dict[str, Any]:
+    """Key figures of a day planned as one or more parts (one part per canteen).
+
+    Units in the names; ``hours`` counts every route from its first step to its end,
+    ``floors_per_person_*`` the storeys climbed by stairs per route (riders and walkers).
+    """
+    routes = [(s, p, r) for s, p in parts for r in p.routes]
+    walker_ids = {w.id for s, _ in parts for w in s.walkers}
+    d2d = [v for _, p in parts for v in client_door_to_door_s(p).values()]
+    floors = [floors_climbed(s, r) for s, _, r in routes]
+    deliveries = [st for _, _, r in routes for st in r.deliveries]
+    served = [c for s, _, r in routes for c in route_clients(s, r)]
+    return {
+        "clients": sum(len(s.active_clients()) for s, _ in parts),
+        "served": len(served),
+        "meals": sum(c.meal_count for c in served),
+        "unassigned": sum(len(p.unassigned) for _, p in parts),
+        "couriers_used": sum(r.courier not in walker_ids for _, _, r in routes),
+        "walkers_used": sum(r.courier in walker_ids for _, _, r in routes),
+        "distance_m": sum(st.distance_m for st in deliveries),
+        "hours_s": sum(route_duration_s(r) for _, _, r in routes),
+        "rider_hours_s": sum(
+            route_duration_s(r) for _, _, r in routes if r.courier not in walker_ids
+        ),
+        "walker_hours_s": sum(route_duration_s(r) for _, _, r in routes if r.courier in walker_ids),
+        "latest_delivery_s": max((st.departure_s or 0 for st in deliveries), default=0),
+        "door_to_door_mean_s": round(sum(d2d) / len(d2d)) if d2d else 0,
+        "door_to_door_max_s": max(d2d, default=0),
+        "floors_per_person_max": max(floors, default=0),
+        "floors_per_person_spread": max(floors, default=0) - min(floors, default=0),
+        "handovers": sum(len(r.handovers) for _, _, r in routes if not is_relayed(r)),
+        "late_risk": sum(len(late_risk_clients(s, p)) for s, p in parts),
+        "violations": sum(len(p.violations) for _, p in parts),
+    }
+
+
+def cost_figures(
+    figures: Mapping[str, Any],
+    *,
+    per_courier_hour: float = 0.0,
+    per_walker_hour: float = 0.0,
+    per_km: float = 0.0,
+    per_courier: float = 0.0,
+) -> dict[str, float]:
+    """The day's cost from ``plan_figures`` and unit costs, and the cost per meal served."""
+    total = (
+        per_courier_hour * figures["rider_hours_s"] / 3600
+        + per_walker_hour * figures["walker_hours_s"] / 3600
+        + per_km * figures["distance_m"] / 1000
+        + per_courier * figures["couriers_used"]
+    )
+    meals = figures["meals"]
+    return {"cost": round(total, 2), "cost_per_meal": round(total / meals, 2) if meals else 0.0}
+
+
+def plan_diff(
+    base: Sequence[tuple[Scenario, Plan]], other: Sequence[tuple[Scenario, Plan]]
+) -> dict[str, list[dict[str, Any]]]:
+    """What changed for clients from ``base`` to ``other`` (each one or more parts).
+
+    ``changed_courier``: served in both, by someone else at the door; ``newly_unassigned``:
+    unassigned in ``other`` but not in ``base``; ``newly_late_risk``: under
+    ``LATE_RISK_S`` of slack in ``other`` but not in ``base``. Lists are sorted by client id.
+    """
+    before = {k: v for _, p in base for k, v in client_couriers(p).items()}
+    after = {k: v for _, p in other for k, v in client_couriers(p).items()}
+    was_out = {u.client for _, p in base for u in p.unassigned}
+    was_risky = {k for s, p in base for k in late_risk_clients(s, p)}
+    risky = {k: v for s, p in other for k, v in late_risk_clients(s, p).items()}
+    return {
+        "changed_courier": [
+            {"client": k, "from": before[k], "to": after[k]}
+            for k in sorted(before.keys() & after.keys())
+            if before[k] != after[k]
+        ],
+        "newly_unassigned": [
+            {"client": u.client, "code": u.code, "reason": u.reason_en, "reason_zh": u.reason_zh}
+            for u in sorted((u for _, p in other for u in p.unassigned), key=lambda u: u.client)
+            if u.client not in was_out
+        ],
+        "newly_late_risk": [
+            {"client": k, "slack_s": risky[k]} for k in sorted(risky) if k not in was_risky
+        ],
     }

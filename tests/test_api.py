@@ -246,13 +246,18 @@ def test_routes_geojson_is_one_lon_lat_linestring_per_route_through_its_stops(cl
     assert response.mimetype == "application/geo+json"
     collection = json.loads(response.get_data(as_text=True))
     routes = job["plan"]["routes"]
-    assert [f["properties"]["courier"] for f in collection["features"]] == [
-        r["courier"] for r in routes
-    ]
-    for feature, route in zip(collection["features"], routes, strict=True):
-        assert feature["geometry"]["type"] == "LineString"
-        stops = [[s["location"]["lon"], s["location"]["lat"]] for s in route["steps"]]
+    lines = [f for f in collection["features"] if f["geometry"]["type"] == "LineString"]
+    assert [f["properties"]["courier"] for f in lines] == [r["courier"] for r in routes]
+    for feature, route in zip(lines, routes, strict=True):
+        places = [s for s in route["steps"] if s["type"] != "end"]
+        stops = [[s["location"]["lon"], s["location"]["lat"]] for s in places]
         assert feature["geometry"]["coordinates"] == stops
+        points = [
+            f["geometry"]["coordinates"]
+            for f in collection["features"]
+            if f["geometry"]["type"] == "Point" and f["properties"]["courier"] == route["courier"]
+        ]
+        assert points == stops[1:]
 
 
 def test_unknown_plan_is_404_and_papers_of_an_unfinished_plan_are_409(app, client, keys, tiny):
