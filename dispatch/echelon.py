@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from dispatch import solver, weather
+from dispatch import portfolio, weather
 from dispatch.matrix import Profile, TravelMatrix
 from dispatch.model import Courier, Location, Route, Scenario, Step
 from dispatch.travel import travel_matrices
@@ -84,7 +84,7 @@ class Echelon:
         """Routes as ``(crew index, route)`` and the targets left unvisited."""
         if not targets or not self.crews:
             return [], list(targets)
-        solution = solver.solve(self._problem(targets, span_s), params)
+        solution = portfolio.solve(self._problem(targets, span_s), params)
         routes = [
             (
                 r.vehicle,

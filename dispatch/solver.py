@@ -6,35 +6,76 @@ no printing, no files.
 
 from __future__ import annotations
 
+import math
+from time import monotonic
+
 import numpy as np
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
-from dispatch.vrp import Problem, Solution, SolveParams, VehicleRoute, Visit
+from dispatch.vrp import (
+    Problem,
+    Solution,
+    SolveParams,
+    VehicleRoute,
+    Visit,
+    drop_cost_unit,
+    fixed_vehicle_cost,
+)
 
 _TIME = "time"
 _LOAD = "load"
 
 
 def solve(problem: Problem, params: SolveParams) -> Solution:
-    """Solve ``problem`` within ``params.time_limit_s`` seconds."""
+    """Solve ``problem`` within ``params.time_limit_s`` seconds (or ``stall_s`` idle)."""
     if not problem.vehicles or not problem.nodes:
         return Solution(routes=(), dropped=tuple(range(len(problem.nodes))))
     manager = pywrapcp.RoutingIndexManager(len(problem.nodes) + 1, len(problem.vehicles), 0)
     routing = pywrapcp.RoutingModel(manager)
     times, costs = _transit_matrices(problem)
-    longest_arc = max(int(c.max()) for c in costs)
     # A vehicle costs more than any total travel, so fewer vehicles always win; a drop
     # costs more than a vehicle and its two longest arcs, so serving always beats dropping.
-    fixed = longest_arc * (len(problem.nodes) + 1) + 1 if problem.minimise_vehicles else 0
-    penalty_unit = 2 * fixed + 2 * longest_arc + 1
-    time = _add_time(problem, routing, times, costs, fixed)
+    time = _add_time(problem, routing, times, costs, fixed_vehicle_cost(problem))
     _add_load(problem, routing)
-    _add_nodes(problem, manager, routing, time, penalty_unit)
+    _add_nodes(problem, manager, routing, time, drop_cost_unit(problem))
     _add_vehicles(problem, routing, time)
+    stall = _add_stall_limit(routing, params.stall_s)
     assignment = routing.SolveWithParameters(_search_parameters(params))
+    del stall
     if assignment is None:
         return Solution(routes=(), dropped=(), found=False)
     return _read_back(problem, manager, routing, time, assignment)
+
+
+class _StallLimit:
+    """Tells the search to stop once the best cost has not improved for ``stall_s``."""
+
+    def __init__(self, routing: pywrapcp.RoutingModel, stall_s: float) -> None:
+        self._routing = routing
+        self._stall_s = stall_s
+        self._best: int | None = None
+        self._improved = monotonic()
+
+    def at_solution(self) -> None:
+        value = self._routing.CostVar().Value()
+        if self._best is None or value < self._best:
+            self._best, self._improved = value, monotonic()
+
+    def stalled(self) -> bool:
+        return self._best is not None and monotonic() - self._improved >= self._stall_s
+
+
+def _add_stall_limit(
+    routing: pywrapcp.RoutingModel, stall_s: float | None
+) -> tuple[_StallLimit, pywrapcp.SearchLimit] | None:
+    """The limit and its monitor; the caller keeps them alive for the search."""
+    if stall_s is None or math.isinf(stall_s):
+        return None
+    limit = _StallLimit(routing, stall_s)
+    routing.AddAtSolutionCallback(limit.at_solution)
+    monitor = routing.solver().CustomLimit(limit.stalled)
+    routing.AddSearchMonitor(monitor)
+    return limit, monitor
 
 
 def _transit_matrices(problem: Problem) -> tuple[list[np.ndarray], list[np.ndarray]]:

@@ -7,6 +7,7 @@ Index 0 of every matrix is the depot; node ``k`` of ``Problem.nodes`` is matrix 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import pairwise
 
 import numpy as np
 
@@ -74,9 +75,112 @@ class Solution:
 
 @dataclass(frozen=True, slots=True)
 class SolveParams:
-    """How hard and how to search; ``time_limit_s`` is wall-clock seconds."""
+    """How hard and how to search.
+
+    ``time_limit_s`` is the wall-clock budget; a search also stops once its best plan
+    has not improved for ``stall_s`` seconds (``None``: the engine's default, which is
+    the whole budget for a single engine and ``portfolio.STALL_S`` for the portfolio).
+    ``workers`` is how many processes the portfolio may use (``None``: up to two
+    cores, one inside a worker process that already shares them).
+    """
 
     time_limit_s: float = 10.0
     seed: int = 0
     first_solution: str = "PARALLEL_CHEAPEST_INSERTION"
     metaheuristic: str = "GUIDED_LOCAL_SEARCH"
+    stall_s: float | None = None
+    workers: int | None = None
+
+
+def fixed_vehicle_cost(problem: Problem) -> int:
+    """What a used vehicle costs: more than any total travel when minimising vehicles."""
+    if not problem.minimise_vehicles:
+        return 0
+    longest_arc = max(int(t.max()) for t in problem.time_s)
+    return longest_arc * (len(problem.nodes) + 1) + 1
+
+
+def drop_cost_unit(problem: Problem) -> int:
+    """Cost of one drop-penalty unit: more than a vehicle and its two longest arcs."""
+    longest_arc = max(int(t.max()) for t in problem.time_s)
+    return 2 * fixed_vehicle_cost(problem) + 2 * longest_arc + 1
+
+
+def cost(problem: Problem, solution: Solution) -> tuple[int, int, int]:
+    """Lexicographic cost: drop penalties, vehicles (if minimised), travel time.
+
+    Travel back to the depot counts only on closed routes. Engines are compared on
+    this, whatever their internal objective.
+    """
+    penalty = sum(problem.nodes[k].drop_penalty or 10**9 for k in solution.dropped)
+    travel = 0
+    for route in solution.routes:
+        matrix = problem.time_s[problem.vehicles[route.vehicle].profile]
+        path = [0, *(v.node + 1 for v in route.visits)]
+        if problem.return_to_depot:
+            path.append(0)
+        travel += sum(int(matrix[a, b]) for a, b in pairwise(path))
+    vehicles = len(solution.routes) if problem.minimise_vehicles else 0
+    return penalty, vehicles, travel
+
+
+def check(problem: Problem, solution: Solution) -> list[str]:
+    """Every rule of ``problem`` that ``solution`` breaks, times recomputed from the matrices.
+
+    Each node is visited at most once and dropped only if optional; a vehicle runs one
+    route, serves only nodes that allow it, within capacity; every stated service start
+    is the earliest possible after leaving at ``departure_s`` and lies in the node's
+    window; departure, end and span respect the vehicle. Empty means valid.
+    """
+    if not solution.found:
+        return ["no solution"]
+    found = _check_cover(problem, solution)
+    for route in solution.routes:
+        found += _check_route(problem, route)
+    return found
+
+
+def _check_cover(problem: Problem, solution: Solution) -> list[str]:
+    found: list[str] = []
+    visited = [v.node for r in solution.routes for v in r.visits]
+    if len(visited) != len(set(visited)):
+        found.append("a node is visited twice")
+    if set(visited) & set(solution.dropped):
+        found.append("a node is both visited and dropped")
+    if set(visited) | set(solution.dropped) != set(range(len(problem.nodes))):
+        found.append("a node is neither visited nor dropped")
+    if any(problem.nodes[k].drop_penalty is None for k in solution.dropped):
+        found.append("a mandatory node is dropped")
+    vehicles = [r.vehicle for r in solution.routes]
+    if len(vehicles) != len(set(vehicles)):
+        found.append("a vehicle runs two routes")
+    return found
+
+
+def _check_route(problem: Problem, route: VehicleRoute) -> list[str]:
+    vehicle = problem.vehicles[route.vehicle]
+    matrix = problem.time_s[vehicle.profile]
+    name = f"vehicle {route.vehicle}"
+    found: list[str] = []
+    nodes = [problem.nodes[v.node] for v in route.visits]
+    if sum(n.demand for n in nodes) > vehicle.capacity:
+        found.append(f"{name}: over capacity")
+    if route.departure_s < vehicle.earliest_start_s:
+        found.append(f"{name}: leaves before its start")
+    t, previous = route.departure_s, 0
+    for visit, node in zip(route.visits, nodes, strict=True):
+        if node.allowed_vehicles is not None and route.vehicle not in node.allowed_vehicles:
+            found.append(f"{name}: node {visit.node} does not allow it")
+        t = max(t + int(matrix[previous, visit.node + 1]), node.window_start_s)
+        if visit.start_s != t:
+            found.append(f"{name}: node {visit.node} starts at {visit.start_s}, not {t}")
+        if t > node.window_end_s:
+            found.append(f"{name}: node {visit.node} starts after its window")
+        t, previous = t + node.service_s, visit.node + 1
+    if problem.return_to_depot:
+        t += int(matrix[previous, 0])
+    if t > vehicle.latest_end_s:
+        found.append(f"{name}: ends after its shift")
+    if vehicle.max_span_s is not None and t - route.departure_s > vehicle.max_span_s:
+        found.append(f"{name}: span over {vehicle.max_span_s}")
+    return found

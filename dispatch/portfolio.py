@@ -1,0 +1,100 @@
+"""The engine portfolio: OR-Tools and PyVRP side by side, the best checked plan wins.
+
+With two workers the engines run at the same time, PyVRP in a forked child process,
+each with the whole time budget. With one worker they share it: PyVRP first (it usually
+finds fewer vehicles), then OR-Tools for the rest. Every answer is checked with
+``vrp.check`` against the problem; the valid one with the lowest ``vrp.cost`` (drops,
+vehicles, travel) wins. If neither is valid the OR-Tools answer is returned as it is,
+so the planner's verifier reports what is wrong.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from multiprocessing.connection import Connection
+
+from dispatch import solver, solver_pyvrp
+from dispatch.vrp import Problem, Solution, SolveParams, check, cost
+
+Engine = Callable[[Problem, SolveParams], Solution]
+
+# Stop an engine once its best plan has idled this long (unless the caller says otherwise):
+# on small days both engines converge within a second, and a canteen wants the plan now.
+STALL_S = 0.5
+# One worker: PyVRP's share of the budget; OR-Tools gets the rest.
+PYVRP_SHARE = 0.9
+# How long to wait for the child past the budget before giving up on it.
+GRACE_S = 2.0
+
+
+def solve(problem: Problem, params: SolveParams) -> Solution:
+    """Solve with both engines within ``params.time_limit_s``; keep the best valid plan.
+
+    An unset ``params.stall_s`` means ``STALL_S``; pass ``math.inf`` for the whole budget.
+    """
+    if params.stall_s is None:
+        params = replace(params, stall_s=STALL_S)
+    if _workers(params) >= 2 and "fork" in multiprocessing.get_all_start_methods():
+        answers = _in_parallel(problem, params)
+    else:
+        answers = _in_turn(problem, params)
+    return best(problem, answers)
+
+
+def best(problem: Problem, answers: list[Solution]) -> Solution:
+    """The valid answer of lowest cost; the first answer if none is valid."""
+    valid = [a for a in answers if not check(problem, a)]
+    if not valid:
+        return answers[0]
+    return min(valid, key=lambda a: cost(problem, a))
+
+
+def _workers(params: SolveParams) -> int:
+    if params.workers is not None:
+        return params.workers
+    # Inside a pool worker the cores are already shared out: stay in this process.
+    if multiprocessing.parent_process() is not None:
+        return 1
+    return min(2, len(os.sched_getaffinity(0)))
+
+
+def _in_turn(problem: Problem, params: SolveParams) -> list[Solution]:
+    began = time.perf_counter()
+    first = solver_pyvrp.solve(
+        problem, replace(params, time_limit_s=params.time_limit_s * PYVRP_SHARE)
+    )
+    rest = max(0.1, params.time_limit_s - (time.perf_counter() - began))
+    second = solver.solve(problem, replace(params, time_limit_s=rest))
+    return [second, first]
+
+
+def _in_parallel(problem: Problem, params: SolveParams) -> list[Solution]:
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+    child = context.Process(target=_child, args=(solver_pyvrp.solve, problem, params, send))
+    child.start()
+    send.close()
+    answers = [solver.solve(problem, params)]
+    try:
+        if receive.poll(params.time_limit_s + GRACE_S):
+            answers.append(receive.recv())
+    except EOFError:
+        pass  # the child died without an answer: OR-Tools alone decides
+    finally:
+        receive.close()
+        child.join(GRACE_S)
+        if child.is_alive():
+            child.kill()
+            child.join()
+    return answers
+
+
+def _child(engine: Engine, problem: Problem, params: SolveParams, send: Connection) -> None:
+    try:
+        send.send(engine(problem, params))
+    finally:
+        send.close()

@@ -1,0 +1,228 @@
+"""The PyVRP engine: the same ``Problem`` solved by PyVRP's iterated local search.
+
+This is the only module that imports PyVRP. Like ``solver`` it is a pure function of
+its inputs. What PyVRP has no word for is expressed in its terms:
+
+- *allowed vehicles*: vehicles with the same attributes and the same barred nodes form
+  one vehicle type; each type barred from some node gets an extra load dimension in
+  which it has no room and every node barring it weighs one;
+- *open routes*: travel back to the depot costs nothing;
+- *optional nodes*: a prize equal to the drop penalty (in the OR-Tools cost units);
+- *span*: PyVRP's shift duration; *start window*: the vehicle type's time window.
+
+PyVRP reports routes, not the schedule we promise (leave as late as the windows
+allow, then serve each node as early as possible), so the times are recomputed here.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pyvrp
+from pyvrp.stop import FirstFeasible, MultipleCriteria
+
+from dispatch.vrp import (
+    Problem,
+    Solution,
+    SolveParams,
+    Vehicle,
+    VehicleRoute,
+    Visit,
+    drop_cost_unit,
+    fixed_vehicle_cost,
+)
+
+# Fleet reduction: shares of the budget for the first search and for taking vehicles
+# away; the rest polishes the plan with the smallest fleet found.
+FIRST_SHARE = 0.3
+REDUCE_SHARE = 0.4
+# PyVRP's "no limit" for durations.
+_UNBOUNDED = 2**63 - 1
+
+
+@dataclass(frozen=True)
+class _Group:
+    """Vehicles PyVRP may treat as one type: same attributes, same barred nodes."""
+
+    vehicle: Vehicle
+    barred: frozenset[int]
+    members: tuple[int, ...]
+
+
+def solve(problem: Problem, params: SolveParams) -> Solution:
+    """Solve ``problem`` within ``params.time_limit_s`` seconds (or ``stall_s`` idle)."""
+    if not problem.vehicles or not problem.nodes:
+        return Solution(routes=(), dropped=tuple(range(len(problem.nodes))))
+    groups = _groups(problem)
+    data = _problem_data(problem, groups)
+    deadline = time.perf_counter() + params.time_limit_s
+    if _reducible(problem, groups):
+        best = _fewer_vehicles(data, params, deadline)
+    else:
+        stop = _Stop(params.time_limit_s, params.stall_s)
+        best = pyvrp.solve(data, stop=stop, seed=params.seed, collect_stats=False).best
+    if best is None or not best.is_feasible():
+        return Solution(routes=(), dropped=(), found=False)
+    return _read_back(problem, groups, best)
+
+
+def _reducible(problem: Problem, groups: Sequence[_Group]) -> bool:
+    """One kind of vehicle, every node mandatory, fewest vehicles wanted."""
+    mandatory = all(n.drop_penalty is None for n in problem.nodes)
+    return problem.minimise_vehicles and mandatory and len(groups) == 1
+
+
+def _fewer_vehicles(
+    data: pyvrp.ProblemData, params: SolveParams, deadline: float
+) -> pyvrp.Solution | None:
+    """Search, then take vehicles away while a feasible plan is found, then polish.
+
+    A fixed vehicle cost alone rarely makes local search empty a route (long-horizon
+    instances keep one or two spare vehicles), so part of the budget goes to asking
+    for a feasible plan with one vehicle fewer than the best so far, PyVRP's
+    fleet-minimisation idea, keeping every feasible plan found on the way.
+    """
+    budget = deadline - time.perf_counter()
+    stop = _Stop(FIRST_SHARE * budget, params.stall_s)
+    best = pyvrp.solve(data, stop=stop, seed=params.seed, collect_stats=False).best
+    if not best.is_feasible():
+        return None
+    fleet = data.vehicle_type(0)
+    reduce_until = time.perf_counter() + REDUCE_SHARE * budget
+    while best.num_routes() > 1 and time.perf_counter() < reduce_until:
+        fewer = data.replace(vehicle_types=[fleet.replace(num_available=best.num_routes() - 1)])
+        first = MultipleCriteria([FirstFeasible(), _Stop(reduce_until - time.perf_counter(), None)])
+        found = pyvrp.solve(fewer, stop=first, seed=params.seed, collect_stats=False).best
+        if not found.is_feasible():
+            break
+        data, best = fewer, found
+    stop = _Stop(max(0.0, deadline - time.perf_counter()), params.stall_s)
+    polished = pyvrp.solve(
+        data, stop=stop, seed=params.seed, collect_stats=False, initial_solution=best
+    ).best
+    if polished.is_feasible() and _size(polished) <= _size(best):
+        return polished
+    return best
+
+
+def _size(solution: pyvrp.Solution) -> tuple[int, int]:
+    return solution.num_routes(), solution.distance()
+
+
+def _groups(problem: Problem) -> list[_Group]:
+    members: dict[tuple[Vehicle, frozenset[int]], list[int]] = {}
+    for v, vehicle in enumerate(problem.vehicles):
+        barred = frozenset(
+            k
+            for k, node in enumerate(problem.nodes)
+            if node.allowed_vehicles is not None and v not in node.allowed_vehicles
+        )
+        members.setdefault((vehicle, barred), []).append(v)
+    return [_Group(vehicle, barred, tuple(vs)) for (vehicle, barred), vs in members.items()]
+
+
+def _problem_data(problem: Problem, groups: Sequence[_Group]) -> pyvrp.ProblemData:
+    barring = [g for g in groups if g.barred]
+    fixed = fixed_vehicle_cost(problem)
+    unit = drop_cost_unit(problem)
+    clients = [
+        pyvrp.Client(
+            location=k + 1,
+            delivery=[node.demand] + [int(k in g.barred) for g in barring],
+            service_duration=node.service_s,
+            tw_early=node.window_start_s,
+            tw_late=node.window_end_s,
+            required=node.drop_penalty is None,
+            prize=0 if node.drop_penalty is None else node.drop_penalty * unit,
+        )
+        for k, node in enumerate(problem.nodes)
+    ]
+    room = len(problem.nodes)
+    types = [
+        pyvrp.VehicleType(
+            num_available=len(g.members),
+            capacity=[g.vehicle.capacity] + [0 if b is g else room for b in barring],
+            fixed_cost=fixed,
+            tw_early=g.vehicle.earliest_start_s,
+            tw_late=g.vehicle.latest_end_s,
+            shift_duration=_UNBOUNDED if g.vehicle.max_span_s is None else g.vehicle.max_span_s,
+            profile=g.vehicle.profile,
+        )
+        for g in groups
+    ]
+    # PyVRP's stubs type matrices oddly (``ndarray[int]``); they take int64 arrays.
+    matrices: list[Any] = [_travel(problem, t) for t in problem.time_s]
+    locations = [pyvrp.Location(x=0, y=0) for _ in range(len(problem.nodes) + 1)]
+    depot = pyvrp.Depot(location=0)
+    return pyvrp.ProblemData(locations, clients, [depot], types, matrices, matrices)
+
+
+def _travel(problem: Problem, time_s: np.ndarray) -> np.ndarray:
+    travel = np.array(time_s, dtype=np.int64)
+    if not problem.return_to_depot:
+        travel[:, 0] = 0
+    return travel
+
+
+class _Stop:
+    """Stop at the time limit, or once the best feasible cost idles for ``stall_s``."""
+
+    def __init__(self, limit_s: float, stall_s: float | None) -> None:
+        self._deadline = time.perf_counter() + limit_s
+        self._stall_s = stall_s
+        self._best = math.inf
+        self._improved = time.perf_counter()
+
+    def __call__(self, best_cost: float) -> bool:
+        now = time.perf_counter()
+        if best_cost < self._best:
+            self._best, self._improved = best_cost, now
+        stalled = (
+            self._stall_s is not None
+            and math.isfinite(self._best)
+            and now - self._improved >= self._stall_s
+        )
+        return now >= self._deadline or stalled
+
+
+def _read_back(problem: Problem, groups: Sequence[_Group], best: pyvrp.Solution) -> Solution:
+    free = [list(g.members) for g in groups]
+    routes: list[VehicleRoute] = []
+    visited: set[int] = set()
+    for route in best.routes():
+        vehicle = free[route.vehicle_type()].pop(0)
+        nodes = [int(a.idx) for a in route if a.is_client()]
+        visited.update(nodes)
+        routes.append(schedule(problem, vehicle, nodes))
+    routes.sort(key=lambda r: r.vehicle)
+    dropped = tuple(k for k in range(len(problem.nodes)) if k not in visited)
+    return Solution(routes=tuple(routes), dropped=dropped)
+
+
+def schedule(problem: Problem, vehicle: int, nodes: Sequence[int]) -> VehicleRoute:
+    """Leave as late as every window allows, then start each service as early as possible.
+
+    This is the schedule the OR-Tools engine's finalizers produce: the latest
+    departure also gives the shortest span, since waiting only shrinks.
+    """
+    spec = problem.vehicles[vehicle]
+    matrix = problem.time_s[spec.profile]
+    path = [0, *(k + 1 for k in nodes)]
+    latest = spec.latest_end_s - (int(matrix[path[-1], 0]) if problem.return_to_depot else 0)
+    for position in range(len(nodes) - 1, -1, -1):
+        node = problem.nodes[nodes[position]]
+        latest = min(node.window_end_s, latest - node.service_s)
+        latest -= int(matrix[path[position], path[position + 1]])
+    departure = max(spec.earliest_start_s, min(latest, spec.latest_end_s))
+    visits, t = [], departure
+    for position, k in enumerate(nodes):
+        node = problem.nodes[k]
+        t = max(t + int(matrix[path[position], path[position + 1]]), node.window_start_s)
+        visits.append(Visit(node=k, start_s=t))
+        t += node.service_s
+    return VehicleRoute(vehicle=vehicle, departure_s=departure, visits=tuple(visits))

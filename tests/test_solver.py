@@ -1,0 +1,165 @@
+"""The engines (OR-Tools, PyVRP, the portfolio) on tiny hand-checkable problems."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from dispatch import portfolio, solver, solver_pyvrp
+from dispatch.vrp import (
+    Node,
+    Problem,
+    Solution,
+    SolveParams,
+    Vehicle,
+    VehicleRoute,
+    Visit,
+    check,
+    cost,
+)
+
+QUICK = SolveParams(time_limit_s=1.0, stall_s=0.2, workers=1)
+ENGINES = {
+    "ortools": solver.solve,
+    "pyvrp": solver_pyvrp.solve,
+    "portfolio": portfolio.solve,
+}
+REPO = Path(__file__).resolve().parents[1]
+SOLOMON = REPO.parent / "shared" / "benchmarks" / "solomon"
+
+
+def line(*positions: int) -> np.ndarray:
+    """Travel seconds between points on a line; the depot is the first position."""
+    p = np.array(positions, dtype=np.int64)
+    return np.abs(p[:, None] - p[None, :])
+
+
+def vehicle(**fields) -> Vehicle:
+    return Vehicle(
+        **{"profile": 0, "capacity": 10, "earliest_start_s": 0, "latest_end_s": 10_000, **fields}
+    )
+
+
+def node(**fields) -> Node:
+    return Node(
+        **{"demand": 1, "service_s": 10, "window_start_s": 0, "window_end_s": 10_000, **fields}
+    )
+
+
+def route_of(solution: Solution, vehicle_index: int) -> list[int]:
+    (route,) = [r for r in solution.routes if r.vehicle == vehicle_index]
+    return [v.node for v in route.visits]
+
+
+@pytest.fixture(params=sorted(ENGINES))
+def engine(request):
+    return ENGINES[request.param]
+
+
+def test_all_mandatory_nodes_are_served_and_the_plan_checks(engine):
+    problem = Problem(
+        time_s=(line(0, 100, 200, 300),),
+        nodes=(node(), node(), node()),
+        vehicles=(vehicle(), vehicle()),
+    )
+    solution = engine(problem, QUICK)
+    assert check(problem, solution) == []
+    assert solution.dropped == ()
+    assert sorted(v.node for r in solution.routes for v in r.visits) == [0, 1, 2]
+
+
+def test_fewer_vehicles_are_preferred_over_shorter_travel(engine):
+    # Two vehicles would travel 2 x 200 = 400; one vehicle travels 100 + 100 + 200 = 400
+    # on a closed route, and wins because a vehicle costs more than any travel.
+    problem = Problem(
+        time_s=(line(0, -100, 100),),
+        nodes=(node(), node()),
+        vehicles=(vehicle(), vehicle(), vehicle()),
+    )
+    solution = engine(problem, QUICK)
+    assert check(problem, solution) == []
+    assert len(solution.routes) == 1
+
+
+def test_node_goes_only_to_an_allowed_vehicle(engine):
+    problem = Problem(
+        time_s=(line(0, 100, 110),),
+        nodes=(node(allowed_vehicles=(1,)), node()),
+        vehicles=(vehicle(), vehicle()),
+    )
+    solution = engine(problem, QUICK)
+    assert check(problem, solution) == []
+    assert 0 in route_of(solution, 1)
+
+
+def test_optional_node_with_an_impossible_window_is_dropped(engine):
+    # The depot opens at 0 and the node is 500 s away, but its window ends at 300.
+    problem = Problem(
+        time_s=(line(0, 100, 500),),
+        nodes=(node(), node(window_end_s=300, drop_penalty=1)),
+        vehicles=(vehicle(),),
+    )
+    solution = engine(problem, QUICK)
+    assert check(problem, solution) == []
+    assert solution.dropped == (1,)
+
+
+def test_open_route_span_bound_splits_the_work(engine):
+    # Nodes 190 s either side of the depot, 10 s service, span at most 300 s. Open routes
+    # end after the last service: one node per vehicle takes 200 s (a closed route would
+    # take 390 s), both on one vehicle 590 s. So two vehicles, 380 s of travel.
+    problem = Problem(
+        time_s=(line(0, 190, -190),),
+        nodes=(node(), node()),
+        vehicles=(vehicle(max_span_s=300), vehicle(max_span_s=300)),
+        return_to_depot=False,
+    )
+    solution = engine(problem, QUICK)
+    assert check(problem, solution) == []
+    assert cost(problem, solution) == (0, 2, 380)
+
+
+def test_departure_is_as_late_as_the_windows_allow(engine):
+    problem = Problem(
+        time_s=(line(0, 100),),
+        nodes=(node(window_start_s=1_000, window_end_s=1_200),),
+        vehicles=(vehicle(),),
+        return_to_depot=False,
+    )
+    (route,) = engine(problem, QUICK).routes
+    assert (route.departure_s, route.visits[0].start_s) == (1_100, 1_200)
+
+
+def test_checker_reports_a_start_outside_the_window():
+    problem = Problem(time_s=(line(0, 100),), nodes=(node(window_end_s=50),), vehicles=(vehicle(),))
+    bad = Solution(routes=(VehicleRoute(0, 0, (Visit(0, 100),)),), dropped=())
+    assert any("window" in p for p in check(problem, bad))
+
+
+def test_portfolio_in_two_processes_keeps_a_valid_plan():
+    problem = Problem(
+        time_s=(line(0, 100, 200, 300),),
+        nodes=(node(), node(), node(allowed_vehicles=(0,))),
+        vehicles=(vehicle(), vehicle()),
+    )
+    solution = portfolio.solve(problem, SolveParams(time_limit_s=1.0, stall_s=0.2, workers=2))
+    assert check(problem, solution) == []
+
+
+@pytest.mark.skipif(not SOLOMON.is_dir(), reason="benchmark data not present")
+def test_solomon_c101_reaches_the_best_known_fleet_and_checks_in_doubles():
+    spec = importlib.util.spec_from_file_location("vrptw", REPO / "benchmarks" / "vrptw.py")
+    assert spec is not None and spec.loader is not None
+    vrptw = importlib.util.module_from_spec(spec)
+    sys.modules["vrptw"] = vrptw
+    spec.loader.exec_module(vrptw)
+    inst = vrptw.read_instance(SOLOMON / "C101.txt")
+    routes = vrptw.solve_ours(inst, vrptw.integer_travel(inst), 3.0, 1)
+    assert routes is not None
+    assert vrptw.check(inst, routes) == []
+    assert len([r for r in routes if r]) == 10
+    assert vrptw.total_distance(inst, routes) == pytest.approx(828.94, abs=0.01)
