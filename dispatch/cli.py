@@ -57,10 +57,9 @@ def _compare_command(commands: argparse._SubParsersAction) -> None:
     compare.add_argument("--time-limit", type=float, help="solver seconds per plan")
     compare.add_argument("--seed", type=int)
     compare.add_argument("--costs", type=Path, help="unit costs, YAML or JSON / 成本单价")
-    if whatif.keeps_assignments():  # the planner's soft cost for moving a client
-        compare.add_argument(
-            "--keep-from", type=Path, help="keep client→courier of this plan.json / 尽量保留分配"
-        )
+    compare.add_argument(
+        "--keep-from", type=Path, help="keep client→courier of this plan.json / 尽量保留分配"
+    )
 
 
 def _server_commands(commands: argparse._SubParsersAction) -> None:
@@ -134,8 +133,7 @@ def _verify(args: argparse.Namespace) -> int:
 
 def _compare(args: argparse.Namespace) -> int:
     costs = whatif.read_costs_file(args.costs) if args.costs else None
-    keep_from = getattr(args, "keep_from", None)
-    keep = whatif.read_keep(keep_from) if keep_from else None
+    keep = whatif.read_keep(args.keep_from) if args.keep_from else None
     columns = whatif.load_comparison(args.base, args.whatifs)
     planned = whatif.plan_columns(columns, time_limit_s=args.time_limit, seed=args.seed, keep=keep)
     data = whatif.comparison(columns, planned, costs)

@@ -7,6 +7,7 @@ and per stairs floor are added on arrival (parking, rain gear, wet stairs).
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -103,7 +104,9 @@ class Echelon:
         for profile in distinct:
             crew = self.profiles.index(profile)
             extra = np.array([0] + [self.extra_s(crew, t.stairs_floors) for t in targets])
-            time_s.append(self.matrices[profile].time_s[np.ix_(keep, keep)] + extra[None, :])
+            travel = self.matrices[profile].time_s[np.ix_(keep, keep)] + extra[None, :]
+            np.fill_diagonal(travel, 0)  # staying put costs nothing, whatever the weather
+            time_s.append(travel)
         vehicles = tuple(
             Vehicle(
                 profile=distinct.index(self.profiles[i]),
@@ -114,6 +117,7 @@ class Echelon:
             )
             for i, c in enumerate(self.crews)
         )
+        preferences = [self._preference(t) for t in targets]
         nodes = tuple(
             Node(
                 demand=t.meals,
@@ -122,10 +126,32 @@ class Echelon:
                 window_end_s=t.window_end_s,
                 allowed_vehicles=t.allowed,
                 drop_penalty=t.drop_penalty,
+                stairs_floors=t.stairs_floors,
+                preferred_vehicle=preferred,
+                keep_weight=weight,
             )
-            for t in targets
+            for t, (preferred, weight) in zip(targets, preferences, strict=True)
         )
-        return Problem(time_s=tuple(time_s), nodes=nodes, vehicles=vehicles, return_to_depot=False)
+        settings = self.scenario.settings
+        return Problem(
+            time_s=tuple(time_s),
+            nodes=nodes,
+            vehicles=vehicles,
+            return_to_depot=False,
+            climb_balance_cost=settings.climb_balance_s_per_floor,
+            keep_cost=settings.keep_courier_s,
+        )
+
+    def _preference(self, target: Target) -> tuple[int | None, int]:
+        """The crew most of the target's clients had before, and how many of them."""
+        crew_of = {c.worker.id: i for i, c in enumerate(self.crews)}
+        before = Counter(
+            self.scenario.keep[c] for c in target.clients if self.scenario.keep.get(c) in crew_of
+        )
+        if not before:
+            return None, 0
+        courier, weight = before.most_common(1)[0]
+        return crew_of[courier], weight
 
     def _route(self, crew: int, departure_s: int, visits: Sequence[tuple[Target, int]]) -> Route:
         matrix = self.matrix(crew)

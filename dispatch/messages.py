@@ -188,10 +188,6 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
         "at most {cap} what-ifs per comparison (got {got})",
         "每次对比最多 {cap} 个假设情景（实际 {got} 个）",
     ),
-    "keep_not_supported": (
-        "this planner cannot keep assignments yet (plan_day has no 'keep' parameter)",
-        "当前规划器尚不支持保留分配（plan_day 没有“keep”参数）",
-    ),
 }
 
 

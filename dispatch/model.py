@@ -64,6 +64,7 @@ class Settings:
     time_limit_s: float = 10.0
     seed: int = 0
     climb_balance_s_per_floor: int = 20
+    keep_courier_s: int = 600
     relay_direct_radius_m: int = 600
     relay_handover_s: int = 60
     relay_handover_s_per_meal: int = 10
@@ -152,7 +153,11 @@ class RelayPoint:
 
 @dataclass(frozen=True, slots=True)
 class Scenario:
-    """One day at one canteen: who is delivered, by whom, under which settings."""
+    """One day at one canteen: who is delivered, by whom, under which settings.
+
+    ``keep`` maps clients to the courier who served them in an earlier plan of the day;
+    a re-plan prefers to keep them there (``Settings.keep_courier_s``).
+    """
 
     name: str
     date: dt.date
@@ -164,6 +169,7 @@ class Scenario:
     relay_points: tuple[RelayPoint, ...] = ()
     walkers: tuple[Courier, ...] = ()
     network: str | None = None
+    keep: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
 
     def active_clients(self) -> tuple[Client, ...]:
         return tuple(c for c in self.clients if c.active_on(self.date))

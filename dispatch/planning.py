@@ -8,8 +8,9 @@ clients' meals to relay points and grid workers walk the last leg
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
+from types import MappingProxyType
 
 from dispatch import relay, weather
 from dispatch.echelon import Crew, Echelon
@@ -21,9 +22,19 @@ from dispatch.vrp import SolveParams
 
 
 def plan_day(
-    scenario: Scenario, *, time_limit_s: float | None = None, seed: int | None = None
+    scenario: Scenario,
+    *,
+    time_limit_s: float | None = None,
+    seed: int | None = None,
+    keep: Mapping[str, str] | None = None,
 ) -> Plan:
-    """Plan the day's routes; the returned plan carries the verifier's findings."""
+    """Plan the day's routes; the returned plan carries the verifier's findings.
+
+    ``keep`` (client → courier, e.g. from this morning's plan) makes the planner keep
+    as many of those assignments as it can, at ``keep_courier_s`` per client moved.
+    """
+    if keep is not None:
+        scenario = replace(scenario, keep=MappingProxyType(dict(keep)))
     settings = scenario.settings
     params = SolveParams(
         time_limit_s=settings.time_limit_s if time_limit_s is None else time_limit_s,

@@ -24,6 +24,7 @@ from dispatch.vrp import (
 
 _TIME = "time"
 _LOAD = "load"
+_FLOORS = "floors"
 
 
 def solve(problem: Problem, params: SolveParams) -> Solution:
@@ -37,6 +38,7 @@ def solve(problem: Problem, params: SolveParams) -> Solution:
     # costs more than a vehicle and its two longest arcs, so serving always beats dropping.
     time = _add_time(problem, routing, times, costs, fixed_vehicle_cost(problem))
     _add_load(problem, routing)
+    _add_climb_balance(problem, routing)
     _add_nodes(problem, manager, routing, time, drop_cost_unit(problem))
     _add_vehicles(problem, routing, time)
     stall = _add_stall_limit(routing, params.stall_s)
@@ -101,9 +103,8 @@ def _add_time(
     fixed: int,
 ) -> pywrapcp.RoutingDimension:
     time_callbacks = [routing.RegisterTransitMatrix(t.tolist()) for t in times]
-    cost_callbacks = [routing.RegisterTransitMatrix(c.tolist()) for c in costs]
-    for v, vehicle in enumerate(problem.vehicles):
-        routing.SetArcCostEvaluatorOfVehicle(cost_callbacks[vehicle.profile], v)
+    for v, cost in enumerate(_vehicle_costs(problem, routing, costs)):
+        routing.SetArcCostEvaluatorOfVehicle(cost, v)
         routing.SetFixedCostOfVehicle(fixed, v)
     horizon = max(
         max(v.latest_end_s for v in problem.vehicles),
@@ -112,6 +113,36 @@ def _add_time(
     per_vehicle = [time_callbacks[v.profile] for v in problem.vehicles]
     routing.AddDimensionWithVehicleTransits(per_vehicle, horizon, horizon, False, _TIME)
     return routing.GetDimensionOrDie(_TIME)
+
+
+def _vehicle_costs(
+    problem: Problem, routing: pywrapcp.RoutingModel, costs: list[np.ndarray]
+) -> list[int]:
+    """Arc-cost callbacks per vehicle: travel, plus the keep cost for entering a node
+    preferred by another vehicle (one matrix per vehicle only when some node has one)."""
+    preferred = [n.preferred_vehicle for n in problem.nodes]
+    if problem.keep_cost <= 0 or all(p is None for p in preferred):
+        shared = [routing.RegisterTransitMatrix(c.tolist()) for c in costs]
+        return [shared[v.profile] for v in problem.vehicles]
+    weight = np.array([0] + [n.keep_weight for n in problem.nodes], dtype=np.int64)
+    owner = np.array([-1] + [-1 if p is None else p for p in preferred])
+    callbacks = []
+    for v, vehicle in enumerate(problem.vehicles):
+        moved = (owner >= 0) & (owner != v)
+        extra = np.where(moved, problem.keep_cost * weight, 0)
+        callbacks.append(routing.RegisterTransitMatrix((costs[vehicle.profile] + extra).tolist()))
+    return callbacks
+
+
+def _add_climb_balance(problem: Problem, routing: pywrapcp.RoutingModel) -> None:
+    """Penalise the most stairs floors climbed by any one vehicle (a global span cost)."""
+    floors = [0] + [n.stairs_floors for n in problem.nodes]
+    if problem.climb_balance_cost <= 0 or not any(floors):
+        return
+    transit = routing.RegisterUnaryTransitVector(floors)
+    routing.AddDimension(transit, 0, sum(floors), True, _FLOORS)
+    dimension = routing.GetDimensionOrDie(_FLOORS)
+    dimension.SetGlobalSpanCostCoefficient(problem.climb_balance_cost)
 
 
 def _add_load(problem: Problem, routing: pywrapcp.RoutingModel) -> None:

@@ -10,6 +10,9 @@ its inputs. What PyVRP has no word for is expressed in its terms:
 - *optional nodes*: a prize equal to the drop penalty (in the OR-Tools cost units);
 - *span*: PyVRP's shift duration; *start window*: the vehicle type's time window.
 
+PyVRP has no word for the soft costs (climbing balance, keeping assignments): it
+ignores them, and the portfolio compares both engines' plans on the full cost.
+
 PyVRP reports routes, not the schedule we promise (leave as late as the windows
 allow, then serve each node as early as possible), so the times are recomputed here.
 """
@@ -18,12 +21,14 @@ from __future__ import annotations
 
 import math
 import time
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pyvrp
+from pyvrp.exceptions import PenaltyBoundWarning
 from pyvrp.stop import FirstFeasible, MultipleCriteria
 
 from dispatch.vrp import (
@@ -56,6 +61,14 @@ class _Group:
 
 def solve(problem: Problem, params: SolveParams) -> Solution:
     """Solve ``problem`` within ``params.time_limit_s`` seconds (or ``stall_s`` idle)."""
+    with warnings.catch_warnings():
+        # Our vehicle and drop costs dwarf travel on purpose (a hierarchical objective);
+        # PyVRP warns that such scales may bound its penalties, which is expected here.
+        warnings.simplefilter("ignore", PenaltyBoundWarning)
+        return _solve(problem, params)
+
+
+def _solve(problem: Problem, params: SolveParams) -> Solution:
     if not problem.vehicles or not problem.nodes:
         return Solution(routes=(), dropped=tuple(range(len(problem.nodes))))
     groups = _groups(problem)

@@ -33,15 +33,24 @@ class Node:
     window_end_s: int
     allowed_vehicles: tuple[int, ...] | None = None
     drop_penalty: int | None = None
+    stairs_floors: int = 0
+    preferred_vehicle: int | None = None
+    keep_weight: int = 0
 
 
 @dataclass(frozen=True)
 class Problem:
     """Vehicles, nodes and per-profile matrices (travel time is also the arc cost).
 
+    Matrices are square, non-negative, with a zero diagonal.
+
     ``return_to_depot=False`` makes routes open: they end at the last visit and the
     vehicle's span runs from leaving the depot to finishing the last service.
-    With ``minimise_vehicles`` the objective is fewest vehicles, then least travel time.
+    With ``minimise_vehicles`` the objective is fewest vehicles, then least travel time
+    plus two soft costs, in the same seconds: ``climb_balance_cost`` per stairs floor
+    climbed by the vehicle that climbs most (so one person does not climb everything),
+    and ``keep_cost`` × ``keep_weight`` for a node served by another vehicle than its
+    ``preferred_vehicle`` (so a re-plan does not reshuffle everyone).
     """
 
     time_s: tuple[np.ndarray, ...]
@@ -49,6 +58,8 @@ class Problem:
     vehicles: tuple[Vehicle, ...]
     return_to_depot: bool = True
     minimise_vehicles: bool = True
+    climb_balance_cost: int = 0
+    keep_cost: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,12 +103,19 @@ class SolveParams:
     workers: int | None = None
 
 
+def _soft_bound(problem: Problem) -> int:
+    """An upper bound on the two soft costs of any plan."""
+    floors = sum(n.stairs_floors for n in problem.nodes)
+    moves = sum(n.keep_weight for n in problem.nodes)
+    return problem.climb_balance_cost * floors + problem.keep_cost * moves
+
+
 def fixed_vehicle_cost(problem: Problem) -> int:
-    """What a used vehicle costs: more than any total travel when minimising vehicles."""
+    """What a used vehicle costs: more than any total travel and soft cost."""
     if not problem.minimise_vehicles:
         return 0
     longest_arc = max(int(t.max()) for t in problem.time_s)
-    return longest_arc * (len(problem.nodes) + 1) + 1
+    return longest_arc * (len(problem.nodes) + 1) + _soft_bound(problem) + 1
 
 
 def drop_cost_unit(problem: Problem) -> int:
@@ -106,8 +124,20 @@ def drop_cost_unit(problem: Problem) -> int:
     return 2 * fixed_vehicle_cost(problem) + 2 * longest_arc + 1
 
 
+def soft_cost(problem: Problem, solution: Solution) -> int:
+    """The climbing-balance and keep-assignment costs of ``solution``."""
+    climbed = [sum(problem.nodes[v.node].stairs_floors for v in r.visits) for r in solution.routes]
+    moved = sum(
+        problem.nodes[v.node].keep_weight
+        for r in solution.routes
+        for v in r.visits
+        if problem.nodes[v.node].preferred_vehicle not in (None, r.vehicle)
+    )
+    return problem.climb_balance_cost * max(climbed, default=0) + problem.keep_cost * moved
+
+
 def cost(problem: Problem, solution: Solution) -> tuple[int, int, int]:
-    """Lexicographic cost: drop penalties, vehicles (if minimised), travel time.
+    """Lexicographic cost: drop penalties, vehicles (if minimised), travel + soft costs.
 
     Travel back to the depot counts only on closed routes. Engines are compared on
     this, whatever their internal objective.
@@ -121,7 +151,7 @@ def cost(problem: Problem, solution: Solution) -> tuple[int, int, int]:
             path.append(0)
         travel += sum(int(matrix[a, b]) for a, b in pairwise(path))
     vehicles = len(solution.routes) if problem.minimise_vehicles else 0
-    return penalty, vehicles, travel
+    return penalty, vehicles, travel + soft_cost(problem, solution)
 
 
 def check(problem: Problem, solution: Solution) -> list[str]:

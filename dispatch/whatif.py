@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import copy
 import csv
-import inspect
 import io
 import json
 import math
@@ -142,11 +141,6 @@ def read_keep(path: str | Path) -> dict[str, str]:
     except PlanFormatError as err:
         raise PlanFormatError(f"{path}:{err.field}", err.reason) from err
     return {i: r.courier for r in plan.routes for s in r.deliveries for i in s.clients}
-
-
-def keeps_assignments() -> bool:
-    """Whether the planner takes ``keep={client: courier}`` (a soft cost for moving)."""
-    return "keep" in inspect.signature(plan_day).parameters
 
 
 # --- what-if files -----------------------------------------------------------------------
@@ -755,8 +749,7 @@ def _solve(
     """Plan one document (runs in a pool process)."""
     try:
         scenario = parse_scenario(document)
-        extra: dict[str, Any] = {} if keep is None else {"keep": keep}
-        return plan_day(scenario, time_limit_s=time_limit_s, seed=seed, **extra)
+        return plan_day(scenario, time_limit_s=time_limit_s, seed=seed, keep=keep)
     except DispatchError as err:
         return _Failure(type(err), err.field, err.reason)
 
@@ -785,8 +778,6 @@ def plan_columns(
     plan; ``start_method`` names the multiprocessing start method (``forkserver`` inside
     a threaded server; ``spawn`` where it does not exist).
     """
-    if keep is not None and not keeps_assignments():
-        raise ScenarioError("keep", text("keep_not_supported"))
     jobs = [(c, doc) for c, column in enumerate(columns) for doc in column.parts]
     size = max(1, min(workers or os.cpu_count() or 1, len(jobs)))
     if start_method not in (None, *multiprocessing.get_all_start_methods()):

@@ -141,3 +141,15 @@ def test_inactive_client_is_neither_planned_nor_reported(make_scenario):
     plan = plan_day(scenario)
     assert set(served_by(plan)) == {"a"}
     assert plan.unassigned == ()
+
+
+def test_replanning_keeps_clients_with_their_couriers_when_it_can(make_scenario):
+    couriers = [courier("r1", capacity=2), courier("r2", capacity=2)]
+    scenario = make_scenario(
+        [client("a", 500), client("b", 520), client("c", -500), client("d", -520)],
+        couriers=couriers,
+    )
+    # Unusual but feasible: each courier had one client on each side of the canteen.
+    keep = {"a": "r1", "c": "r1", "b": "r2", "d": "r2"}
+    assert served_by(plan_day(scenario, keep=keep)) == keep
+    assert plan_day(scenario, keep=keep).violations == ()

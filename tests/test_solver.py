@@ -163,3 +163,37 @@ def test_solomon_c101_reaches_the_best_known_fleet_and_checks_in_doubles():
     assert vrptw.check(inst, routes) == []
     assert len([r for r in routes if r]) == 10
     assert vrptw.total_distance(inst, routes) == pytest.approx(828.94, abs=0.01)
+
+
+def test_climbing_balance_shares_the_stairs_between_vehicles():
+    # Two walk-ups (10 floors each) side by side, two lift buildings side by side; each
+    # vehicle carries two meals. Least travel pairs the walk-ups; balance splits them.
+    nodes = (
+        node(stairs_floors=10),
+        node(stairs_floors=10),
+        node(),
+        node(),
+    )
+    travel = line(0, 100, 101, -100, -101)
+    vehicles = (vehicle(capacity=2), vehicle(capacity=2))
+    plain = Problem(time_s=(travel,), nodes=nodes, vehicles=vehicles)
+    balanced = Problem(time_s=(travel,), nodes=nodes, vehicles=vehicles, climb_balance_cost=100)
+    floors = lambda s: sorted(sum(nodes[v.node].stairs_floors for v in r.visits) for r in s.routes)  # noqa: E731
+    assert floors(solver.solve(plain, QUICK)) == [0, 20]
+    answer = solver.solve(balanced, QUICK)
+    assert floors(answer) == [10, 10] and check(balanced, answer) == []
+    assert cost(balanced, answer) < cost(balanced, solver.solve(plain, QUICK))
+
+
+def test_keep_cost_keeps_nodes_with_their_previous_vehicle():
+    # Two identical vehicles, two nodes: travel cannot tell them apart, the keep cost can.
+    nodes = (
+        node(preferred_vehicle=1, keep_weight=1),
+        node(preferred_vehicle=0, keep_weight=1),
+    )
+    travel = line(0, 50, -50)
+    vehicles = (vehicle(capacity=1), vehicle(capacity=1))
+    problem = Problem(time_s=(travel,), nodes=nodes, vehicles=vehicles, keep_cost=600)
+    answer = solver.solve(problem, QUICK)
+    assert (route_of(answer, 0), route_of(answer, 1)) == ([1], [0])
+    assert cost(problem, answer)[2] == 200  # out and back twice, nobody moved: no keep cost

@@ -74,3 +74,24 @@ def test_building_helper_takes_meals_up_so_nobody_climbs(make_scenario):
     assert service_s(scenario.clients, scenario.settings) == 60 + 120
     plan = plan_day(scenario)
     assert plan.unassigned == () and plan.violations == ()
+
+
+def test_weather_extras_leave_every_engine_a_zero_diagonal(make_scenario):
+    from dispatch import solver_pyvrp
+    from dispatch.echelon import Crew, Echelon
+    from dispatch.screening import stop_targets
+    from dispatch.stops import build_stops
+    from dispatch.vrp import SolveParams, check
+
+    scenario = dataclasses.replace(
+        make_scenario([client("a", 400, floor=3), client("b", 800)]), weather="heavy_rain"
+    )
+    ready = scenario.canteen.meals_ready_s
+    crews = [Crew(c, ready, c.shift.end_s) for c in scenario.couriers]
+    stops = build_stops(scenario, scenario.clients, max_meals=10)
+    echelon = Echelon(scenario, scenario.canteen.location, crews, [s.location for s in stops])
+    targets, _ = stop_targets(echelon, stops, ready)
+    problem = echelon._problem(targets, scenario.settings.max_door_to_door_s)
+    assert all((m.diagonal() == 0).all() for m in problem.time_s)
+    answer = solver_pyvrp.solve(problem, SolveParams(time_limit_s=0.5))
+    assert check(problem, answer) == [] and answer.dropped == ()

@@ -368,3 +368,22 @@ def read_tiny() -> dict[str, Any]:
     from dispatch.scenario import read_document
 
     return dict(read_document(TINY))
+
+
+def test_keep_from_a_morning_plan_moves_few_clients(tmp_path):
+    demo = DATA.parent.parent / "scenarios" / "jiangnan-lunch.yaml"
+    assert main(["plan", str(demo), "--out", str(tmp_path / "morning"), "--time-limit", "1"]) == 0
+    path = write_whatif(
+        tmp_path,
+        {"base": str(demo), "name": "slower", "changes": [{"set": {"settings.handover_s": 150}}]},
+    )
+
+    def moved(*extra: str) -> int:
+        out = tmp_path / f"out{len(extra)}"
+        args = ["compare", str(demo), str(path), "--out", str(out), "--time-limit", "1", *extra]
+        assert main(args) == 0
+        report = json.loads((out / "compare.json").read_text(encoding="utf-8"))
+        return len(report["plans"][1]["diff"]["changed_courier"])
+
+    kept = moved("--keep-from", str(tmp_path / "morning" / "plan.json"))
+    assert kept <= 5 and kept < moved()
