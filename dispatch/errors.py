@@ -38,6 +38,12 @@ class ScenarioError(InputError):
     kind = "invalid_scenario"
 
 
+class RoadNetworkError(InputError):
+    """A road-network extract that cannot be read, or has no usable roads for a mode."""
+
+    kind = "invalid_network"
+
+
 class PlanFormatError(InputError):
     """A plan document (for ``verify``) that is not shaped like our plan output."""
 

@@ -12,7 +12,7 @@ from typing import cast
 
 from dispatch.geojson import route_legs
 from dispatch.model import Location, Mode, Route, Scenario
-from dispatch.travel import road_network
+from dispatch.travel import scenario_roads
 
 WIDTH_PX = 640
 MARGIN_PX = 16
@@ -42,7 +42,7 @@ def _streets(scenario: Scenario, mode: str, frame: _Frame) -> str:
     """One SVG path of every street segment of the mode inside the frame."""
     if scenario.network is None:
         return ""
-    roads = road_network(scenario.network)
+    roads = scenario_roads(scenario)
     graph = roads.time_csr(cast(Mode, mode)).tocoo()
     lat, lon = roads.lat, roads.lon
     inside = (lat >= frame.south) & (lat <= frame.lat0) & (lon >= frame.lon0) & (lon <= frame.east)

@@ -150,19 +150,10 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
         "each change is a mapping with exactly one key, e.g. {{courier_off: r03}}",
         "每项变更应为只有一个键的映射，例如 {{courier_off: r03}}",
     ),
-    "no_road_network": (
-        "close_roads needs a road network, and scenarios have no 'network' field yet: "
-        "travel is straight-line distance × detour factor, so there are no roads to close",
-        "封路需要路网，但场景格式尚无“network”字段：行程按直线距离×绕行系数计算，没有可封的道路",
-    ),
     "close_roads_needs_network": (
         "close_roads needs a road network, and this scenario has none (no 'network' field): "
         "travel is straight-line distance × detour factor, so there are no roads to close",
         "封路需要路网，但该场景没有路网（无“network”字段）：行程按直线距离×绕行系数计算，没有可封的道路",
-    ),
-    "close_roads_unsupported": (
-        "closing roads of a road network is not supported yet",
-        "暂不支持在路网上封路",
     ),
     "bad_offset": (
         "not a shift in whole minutes such as -30min or +15min (got {got})",
@@ -187,6 +178,13 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "too_many_whatifs": (
         "at most {cap} what-ifs per comparison (got {got})",
         "每次对比最多 {cap} 个假设情景（实际 {got} 个）",
+    ),
+    # --- road closures (issue 7) ---------------------------------------------------------
+    "closed_roads_needs_network": (
+        "closed_roads needs a road network ('network' field): without one, travel is "
+        "straight-line distance × detour factor, so there are no roads to close",
+        "closed_roads 需要路网（“network”字段）："
+        "没有路网时行程按直线距离×绕行系数计算，没有可封的道路",
     ),
 }
 

@@ -17,6 +17,7 @@ Mode = Literal["ebike", "walk", "car"]
 MODES: tuple[Mode, ...] = ("ebike", "walk", "car")
 
 DEFAULT_SPEED_KPH: Mapping[str, float] = MappingProxyType({"ebike": 15.0, "walk": 4.3, "car": 25.0})
+CLOSURE_RADIUS_M = 30
 
 
 def clock(seconds: int) -> str:
@@ -152,11 +153,20 @@ class RelayPoint:
 
 
 @dataclass(frozen=True, slots=True)
+class Closure:
+    """A closed spot (flooded underpass, works): every road within ``radius_m`` of it."""
+
+    location: Location
+    radius_m: int = CLOSURE_RADIUS_M
+
+
+@dataclass(frozen=True, slots=True)
 class Scenario:
     """One day at one canteen: who is delivered, by whom, under which settings.
 
     ``keep`` maps clients to the courier who served them in an earlier plan of the day;
-    a re-plan prefers to keep them there (``Settings.keep_courier_s``).
+    a re-plan prefers to keep them there (``Settings.keep_courier_s``). ``closed_roads``
+    closes road segments of ``network`` to every mode (only with a network).
     """
 
     name: str
@@ -170,6 +180,7 @@ class Scenario:
     walkers: tuple[Courier, ...] = ()
     network: str | None = None
     keep: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    closed_roads: tuple[Closure, ...] = ()
 
     def active_clients(self) -> tuple[Client, ...]:
         return tuple(c for c in self.clients if c.active_on(self.date))

@@ -39,11 +39,11 @@ from scipy.sparse import csr_array
 from scipy.sparse.csgraph import connected_components, dijkstra
 from scipy.spatial import cKDTree
 
-from dispatch.errors import InputError, NotFoundError
+from dispatch.errors import NotFoundError, RoadNetworkError
 from dispatch.geo import distance_matrix_m
 from dispatch.matrix import TravelMatrix
 from dispatch.messages import text
-from dispatch.model import DEFAULT_SPEED_KPH, MODES, Location, Mode
+from dispatch.model import DEFAULT_SPEED_KPH, MODES, Closure, Location, Mode
 
 NETWORK_VERSION = 1
 """Bump whenever the access rules, speeds or array layout change: it invalidates the cache."""
@@ -141,13 +141,8 @@ _SAMPLE_SPACING_M = 20.0
 _BATCH_CELLS = 1 << 23
 _MATRIX_CACHE_SIZE = 8
 _PATH_CACHE_SIZE = 16
+_CLOSED_CACHE_SIZE = 4
 _WGS84 = Geod(ellps="WGS84")
-
-
-class RoadNetworkError(InputError):
-    """A road-network extract that cannot be read, or has no usable roads for a mode."""
-
-    kind = "invalid_network"
 
 
 # --- access rules -----------------------------------------------------------------------
@@ -589,9 +584,13 @@ def _xyz_m(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
 
 def _snap_index(graph: _ModeGraph, xyz: np.ndarray) -> _SnapIndex:
     keep = graph.main_edges
-    a = np.minimum(graph.tails[keep], graph.indices[keep])
-    b = np.maximum(graph.tails[keep], graph.indices[keep])
-    _, first = np.unique(a * graph.node_count + b, return_index=True)
+    return _segment_index(graph.tails[keep], graph.indices[keep], graph.node_count, xyz)
+
+
+def _segment_index(tail: np.ndarray, head: np.ndarray, n: int, xyz: np.ndarray) -> _SnapIndex:
+    """Samples along the undirected segments of the edges ``tail → head`` (each once)."""
+    a, b = np.minimum(tail, head), np.maximum(tail, head)
+    _, first = np.unique(a * n + b, return_index=True)
     a, b = a[first], b[first]
     xyz_a, xyz_b = xyz[a], xyz[b]
     steps = np.maximum(1, np.ceil(np.linalg.norm(xyz_b - xyz_a, axis=1) / _SAMPLE_SPACING_M))
@@ -625,6 +624,37 @@ def _nearest_roads(index: _SnapIndex, xyz: np.ndarray) -> tuple[np.ndarray, np.n
     return road[best], fraction[best], distance[best]
 
 
+def _segments_near(index: _SnapIndex, xyz: np.ndarray, radius_m: np.ndarray) -> np.ndarray:
+    """Indexes of the index's segments passing within ``radius_m[i]`` of point ``xyz[i]``.
+
+    A segment within r of a point has a sample within r + spacing/2 of it: candidates come
+    from the KD-tree, then the exact point–segment distance decides.
+    """
+    balls = index.tree.query_ball_point(xyz, radius_m + _SAMPLE_SPACING_M / 2 + 1e-6)
+    point = np.repeat(np.arange(len(balls)), [len(ball) for ball in balls])
+    if point.size == 0:
+        return np.zeros(0, dtype=np.int64)
+    road = index.sample_road[np.concatenate(balls).astype(np.int64)]
+    a, ab = index.xyz_a[road], index.xyz_b[road] - index.xyz_a[road]
+    along = np.einsum("ij,ij->i", xyz[point] - a, ab) / np.maximum(
+        np.einsum("ij,ij->i", ab, ab), 1e-12
+    )
+    foot = a + np.clip(along, 0.0, 1.0)[:, None] * ab
+    near = np.linalg.norm(xyz[point] - foot, axis=1) <= radius_m[point]
+    return np.unique(road[near])
+
+
+def _without(graph: _ModeGraph, closed: np.ndarray) -> _ModeGraph:
+    """``graph`` minus the edges on the undirected segments ``closed`` (keys ``a * n + b``)."""
+    n = graph.node_count
+    tail, head = graph.tails, graph.indices
+    shut = np.isin(np.minimum(tail, head) * n + np.maximum(tail, head), closed)
+    if not shut.any():
+        return graph
+    keep = ~shut
+    return _mode_graph(tail[keep], head[keep], graph.time_ms[keep], graph.length_dm[keep], n)
+
+
 # --- the network ---------------------------------------------------------------------------------
 
 
@@ -654,6 +684,8 @@ class RoadNetwork:
             OrderedDict()
         )
         self._predecessors: OrderedDict[tuple[Mode, int], np.ndarray] = OrderedDict()
+        self._segments: _SnapIndex | None = None
+        self._closed: OrderedDict[tuple[Closure, ...], RoadNetwork] = OrderedDict()
 
     @property
     def node_count(self) -> int:
@@ -709,6 +741,44 @@ class RoadNetwork:
             )
         )
         return result
+
+    def closed(self, closures: Sequence[Closure]) -> RoadNetwork:
+        """This network with every segment near a closure removed, for every mode.
+
+        A segment (either direction) is closed when any point of it lies within
+        ``radius_m`` of a closure. Main components, snapping and matrices are those of the
+        remaining roads. This network is unchanged (its disk cache stays valid); the
+        closed variant is kept in memory, keyed by ``closures``.
+        """
+        key = tuple(closures)
+        if not key:
+            return self
+        if key not in self._closed:
+            shut = self._closed_segments(key)
+            graphs = {mode: _without(graph, shut) for mode, graph in self._graphs.items()}
+            digest = hashlib.sha256(repr(key).encode()).hexdigest()[:16]
+            self._closed[key] = RoadNetwork(
+                f"{self.key}-closed-{digest}", self.source, self.osm_id, self.lat, self.lon, graphs
+            )
+            if len(self._closed) > _CLOSED_CACHE_SIZE:
+                self._closed.popitem(last=False)
+        self._closed.move_to_end(key)
+        return self._closed[key]
+
+    def _closed_segments(self, closures: tuple[Closure, ...]) -> np.ndarray:
+        """Keys ``a * n + b`` (``a < b``) of the segments of any mode near the closures."""
+        xyz = _xyz_m(self.lat, self.lon)
+        if self._segments is None:
+            graphs = self._graphs.values()
+            tail = np.concatenate([g.tails for g in graphs])
+            head = np.concatenate([g.indices for g in graphs])
+            self._segments = _segment_index(tail, head, self.node_count, xyz)
+        index = self._segments
+        lat = np.array([c.location.lat for c in closures], dtype=float)
+        lon = np.array([c.location.lon for c in closures], dtype=float)
+        radius_m = np.array([c.radius_m for c in closures], dtype=float)
+        road = _segments_near(index, _xyz_m(lat, lon), radius_m)
+        return np.asarray(index.end_a[road] * self.node_count + index.end_b[road])
 
     def _usable(self, mode: Mode) -> _ModeGraph:
         graph = self._graphs[mode]

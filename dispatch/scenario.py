@@ -27,9 +27,11 @@ from dispatch import geo
 from dispatch.errors import NotFoundError, ScenarioError
 from dispatch.messages import text
 from dispatch.model import (
+    CLOSURE_RADIUS_M,
     DEFAULT_SPEED_KPH,
     Canteen,
     Client,
+    Closure,
     Courier,
     Location,
     Mode,
@@ -238,6 +240,18 @@ def _location(value: Mapping[str, Any], default_system: geo.CoordinateSystem) ->
     return geo.to_wgs84(float(value["lat"]), float(value["lon"]), system)
 
 
+def _closed_roads(
+    items: list[Mapping[str, Any]], network: str | None, system: geo.CoordinateSystem
+) -> tuple[Closure, ...]:
+    """Road closures; they close segments of the road network, so they need one."""
+    if items and network is None:
+        raise ScenarioError("closed_roads", text("closed_roads_needs_network"))
+    return tuple(
+        Closure(_location(item, system), int(item.get("radius_m", CLOSURE_RADIUS_M)))
+        for item in items
+    )
+
+
 def _settings(value: Mapping[str, Any]) -> Settings:
     defaults = Settings()
     minutes = {
@@ -389,6 +403,7 @@ def _build(data: Mapping[str, Any], base_dir: Path) -> Scenario:
     couriers = tuple(_courier(c, f"couriers[{i}]") for i, c in enumerate(data["couriers"]))
     clients = tuple(_client(c, f"clients[{i}]", system) for i, c in enumerate(data["clients"]))
     _check_buildings(clients)
+    network = _network_path(data.get("network"), base_dir)
     return Scenario(
         name=data["name"],
         date=dt.date.fromisoformat(data["date"]),
@@ -401,5 +416,6 @@ def _build(data: Mapping[str, Any], base_dir: Path) -> Scenario:
             _relay_point(r, f"relay_points[{i}]", system) for i, r in enumerate(relay_points)
         ),
         walkers=tuple(_courier(w, f"walkers[{i}]") for i, w in enumerate(walkers)),
-        network=_network_path(data.get("network"), base_dir),
+        network=network,
+        closed_roads=_closed_roads(data.get("closed_roads", []), network, system),
     )

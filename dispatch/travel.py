@@ -3,7 +3,8 @@
 The one place that decides how far apart two points are for a worker, used alike by the
 planner and the verifier. With a road network, each point is snapped to the nearest
 usable road for the mode (``dispatch.network``); a point too far from any road is
-``estimated`` (geodesic fallback) and flagged in the plan.
+``estimated`` (geodesic fallback) and flagged in the plan. The scenario's ``closed_roads``
+are closed here, so planner and verifier route around the same closures.
 """
 
 from __future__ import annotations
@@ -11,20 +12,35 @@ from __future__ import annotations
 import itertools
 from collections.abc import Sequence
 from functools import cache
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
 
+from dispatch.errors import RoadNetworkError
 from dispatch.matrix import Profile, TravelMatrix, geodesic_matrices
 from dispatch.messages import text
 from dispatch.model import Location, Mode, Scenario
-from dispatch.network import RoadNetwork, RoadNetworkError, load_network
+
+if TYPE_CHECKING:
+    from dispatch.network import RoadNetwork
 
 
 @cache
 def road_network(path: str) -> RoadNetwork:
-    """The scenario's road network, loaded once per process (and cached on disk)."""
+    """The scenario's road network, loaded once per process (and cached on disk).
+
+    Imported here, not at the top: the OSM reader and graph libraries cost half a
+    second of start-up that a day planned without a network should not pay.
+    """
+    from dispatch.network import load_network
+
     return load_network(path)
+
+
+def scenario_roads(scenario: Scenario) -> RoadNetwork:
+    """The scenario's road network with its ``closed_roads`` closed (it must have one)."""
+    assert scenario.network is not None  # callers check; the gate ties closures to a network
+    return road_network(scenario.network).closed(scenario.closed_roads)
 
 
 def travel_matrices(
@@ -33,7 +49,7 @@ def travel_matrices(
     """One matrix per distinct profile ``(mode, speed_kph)`` over ``points``."""
     if scenario.network is None:
         return geodesic_matrices(points, profiles, scenario.settings)
-    roads = road_network(scenario.network)
+    roads = scenario_roads(scenario)
     out: dict[Profile, TravelMatrix] = {}
     for mode, speed_kph in dict.fromkeys(profiles):
         # The network has its own speed per road class; a worker faster or slower than
@@ -56,7 +72,7 @@ def leg_paths(scenario: Scenario, mode: str, points: Sequence[Location]) -> list
     pairs = list(itertools.pairwise(points))
     if scenario.network is None:
         return [[a, b] for a, b in pairs]
-    roads = road_network(scenario.network)
+    roads = scenario_roads(scenario)
     snaps = roads.snap(points, cast(Mode, mode))
     return [
         [a, *roads.leg_path(snaps[k], snaps[k + 1], cast(Mode, mode)), b]

@@ -396,12 +396,10 @@ def _add_clients(state: _State, value: Any, where: str) -> Locate:
 
 
 def _close_roads(state: _State, value: Any, where: str) -> Locate:
-    """Refused, with the reason: there is no road graph to close streets in."""
-    if "network" not in scenario_schema().get("properties", {}):
-        raise _fail(where, "no_road_network")
+    """Closures ``{lat, lon, radius_m?}`` appended to ``closed_roads`` (needs a network)."""
     if "network" not in state.document:
         raise _fail(where, "close_roads_needs_network")
-    raise _fail(where, "close_roads_unsupported")
+    return _append(state, "closed_roads", value, where)
 
 
 # --- shift_windows ---------------------------------------------------------------------

@@ -12,13 +12,12 @@ import osmium
 import pytest
 
 from dispatch import network as network_module
-from dispatch.errors import InputError, NotFoundError
+from dispatch.errors import InputError, NotFoundError, RoadNetworkError
 from dispatch.geo import distance_m
 from dispatch.model import DEFAULT_SPEED_KPH, MODES, Location, Mode
 from dispatch.network import (
     SNAP_LIMIT_M,
     RoadNetwork,
-    RoadNetworkError,
     load_network,
     parse_maxspeed_kph,
     way_rule,

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import json
 
 import pytest
 import yaml
-from conftest import REPO, SHARED
+from conftest import REPO, SHARED, base_document
 
 from dispatch.cli import main
-from dispatch.errors import DispatchError, NotFoundError
+from dispatch.errors import DispatchError, NotFoundError, ScenarioError
 from dispatch.geojson import routes_geojson
+from dispatch.model import Closure, Location
 from dispatch.planning import plan_day
-from dispatch.scenario import load_scenario, read_document
-from dispatch.travel import travel_matrices
+from dispatch.scenario import load_scenario, parse_scenario, read_document
+from dispatch.travel import leg_paths, scenario_roads, travel_matrices
 
 DEMO = REPO / "scenarios" / "aguascalientes-roads.yaml"
 EXTRACT = SHARED / "roadnets" / "aguascalientes.osm.pbf"
@@ -115,3 +117,76 @@ def test_corrupt_network_file_is_a_clear_error_and_nothing_is_written(tmp_path, 
     assert "Traceback" not in capsys.readouterr().err and not out.exists()
     with pytest.raises(DispatchError):
         plan_day(load_scenario(path), time_limit_s=1)
+
+
+# --- closed roads ----------------------------------------------------------------------
+
+
+def closure_on_first_leg(scenario, to=None):
+    """The midpoint of a segment in the middle of the canteen → ``to`` (ag-001) street path."""
+    roads = scenario_roads(scenario)
+    points = [scenario.canteen.location, to or scenario.clients[0].location]
+    snaps = roads.snap(points, "ebike")
+    path = roads.leg_path(snaps[0], snaps[1], "ebike")
+    a, b = path[len(path) // 2], path[len(path) // 2 + 1]
+    middle = Location((a.lat + b.lat) / 2, (a.lon + b.lon) / 2)
+    return (a, b), Closure(middle, radius_m=10)
+
+
+def test_closing_a_road_on_the_shortest_path_makes_the_trip_longer_and_avoid_it(demo):
+    scenario, _ = demo
+    (a, b), closure = closure_on_first_leg(scenario)
+    closed = dataclasses.replace(scenario, closed_roads=(closure,))
+    points = [scenario.canteen.location, scenario.clients[0].location]
+    profile = ("ebike", scenario.settings.speed_kph["ebike"])
+    before = travel_matrices(points, [profile], scenario)[profile].time_s[0, 1]
+    after = travel_matrices(points, [profile], closed)[profile].time_s[0, 1]
+    assert after > before
+    (path,) = leg_paths(closed, "ebike", points)
+    assert not any({p, q} == {a, b} for p, q in itertools.pairwise(path))
+
+
+def test_closed_network_is_a_cached_variant_and_the_base_is_untouched(demo):
+    scenario, _ = demo
+    _, closure = closure_on_first_leg(scenario)
+    roads = scenario_roads(scenario)
+    edges = {mode: roads.edge_count(mode) for mode in ("ebike", "walk", "car")}
+    closed = roads.closed([closure])
+    assert closed is roads.closed((closure,)) and roads.closed([]) is roads
+    assert all(closed.edge_count(m) < n for m, n in edges.items())
+    assert edges == {mode: roads.edge_count(mode) for mode in edges}
+
+
+def test_plan_around_a_closed_road_still_verifies(demo):
+    scenario, plan = demo
+    first_stop = plan.routes[0].deliveries[0].location
+    _, closure = closure_on_first_leg(scenario, to=first_stop)
+    closed_plan = plan_day(dataclasses.replace(scenario, closed_roads=(closure,)), time_limit_s=1)
+    assert closed_plan.violations == () and closed_plan.unassigned == ()
+    assert closed_plan.routes != plan.routes
+
+
+def test_closed_roads_from_the_scenario_file(tmp_path):
+    path = write_variant(
+        tmp_path, lambda doc: doc.update(closed_roads=[{"lat": 21.87, "lon": -102.27}])
+    )
+    (closure,) = load_scenario(path).closed_roads
+    assert closure == Closure(Location(21.87, -102.27), radius_m=30)
+
+
+def test_closed_roads_without_a_network_name_the_field():
+    document = base_document()
+    document["closed_roads"] = [{"lat": 22.57, "lon": 113.1, "radius_m": 50}]
+    with pytest.raises(ScenarioError) as caught:
+        parse_scenario(document)
+    assert caught.value.field == "closed_roads" and "network" in caught.value.reason.en
+
+
+def test_closure_radius_is_bounded(tmp_path):
+    path = write_variant(
+        tmp_path,
+        lambda doc: doc.update(closed_roads=[{"lat": 21.87, "lon": -102.27, "radius_m": 5000}]),
+    )
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(path)
+    assert caught.value.field == "closed_roads[0].radius_m"

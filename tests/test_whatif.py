@@ -8,16 +8,19 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import DATA, base_document, client
+from conftest import DATA, REPO, SHARED, base_document, client
 
-from dispatch import whatif
+from dispatch import travel, whatif
 from dispatch.cli import main
 from dispatch.errors import NotFoundError, ScenarioError
 from dispatch.kpi import cost_figures, plan_diff, plan_figures
 from dispatch.model import Plan, Route, Step
+from dispatch.planning import plan_day
 from dispatch.scenario import parse_scenario
 
 TINY = DATA / "tiny.yaml"
+ROAD_DEMO = REPO / "scenarios" / "aguascalientes-roads.yaml"
+ROAD_EXTRACT = SHARED / "roadnets" / "aguascalientes.osm.pbf"
 CSV_HEADER = "id,name,lat,lon,floor,lift,window_start,window_end,meals\n"
 
 
@@ -206,9 +209,28 @@ def test_add_canteen_with_an_unknown_courier_names_it():
 
 
 def test_close_roads_is_refused_without_a_road_network():
-    err = error_of({"close_roads": ["some-street"]})
+    err = error_of({"close_roads": [{"lat": 22.57, "lon": 113.1}]})
     assert err.field == "changes[0].close_roads"
     assert "network" in err.reason.en
+
+
+@pytest.mark.skipif(not ROAD_EXTRACT.is_file(), reason="../shared/roadnets is not beside the repo")
+def test_close_roads_on_the_road_demo_plans_around_the_closure():
+    base = whatif.read_base(ROAD_DEMO)
+    spot = {"lat": 21.8685, "lon": -102.2715, "radius_m": 40}
+    (part,) = whatif.apply_changes(base, [{"close_roads": [spot]}, {"close_roads": spot}])
+    scenario = parse_scenario(part)
+    network = scenario.network
+    assert len(scenario.closed_roads) == 2 and scenario.closed_roads[0].radius_m == 40
+    assert network is not None
+    open_edges = travel.road_network(network).edge_count("ebike")
+    assert travel.scenario_roads(scenario).edge_count("ebike") < open_edges
+    plan = plan_day(scenario, time_limit_s=1)
+    assert plan.violations == () and plan.unassigned == ()
+    err_spot = {**spot, "radius_m": 0}
+    with pytest.raises(ScenarioError) as caught:
+        whatif.apply_changes(base, [{"close_roads": [spot, err_spot]}])
+    assert caught.value.field == "changes[0].close_roads[1].radius_m"
 
 
 def test_unknown_change_and_malformed_change_name_their_index():
