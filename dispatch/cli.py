@@ -15,7 +15,7 @@ from pathlib import Path
 
 from dispatch import whatif
 from dispatch.errors import DispatchError, PlanFormatError
-from dispatch.kpi import summary
+from dispatch.kpi import carried_clients, door_to_door_s, summary
 from dispatch.messages import text
 from dispatch.model import Plan, Scenario, clock
 from dispatch.output import render_files, write_folder
@@ -85,15 +85,13 @@ def _table(scenario: Scenario, plan: Plan) -> str:
         f"{'courier':<10}{'stops':>6}{'meals':>6}{'leave':>7}{'done':>7}{'km':>7}{'d2d min':>9}",
     ]
     for route in plan.routes:
-        deliveries = route.deliveries
-        meals = sum(
-            c.meal_count for c in scenario.clients if any(c.id in s.clients for s in deliveries)
-        )
+        stops = len(route.deliveries) + len(route.handovers)
+        meals = sum(c.meal_count for c in carried_clients(scenario, plan, route))
         leave, done = route.steps[0].departure_s or 0, route.steps[-1].arrival_s or 0
-        km = sum(s.distance_m for s in deliveries) / 1000
+        km = sum(s.distance_m for s in route.steps) / 1000
         lines.append(
-            f"{route.courier:<10}{len(deliveries):>6}{meals:>6}{clock(leave):>7}"
-            f"{clock(done):>7}{km:>7.1f}{(done - leave) / 60:>9.0f}"
+            f"{route.courier:<10}{stops:>6}{meals:>6}{clock(leave):>7}"
+            f"{clock(done):>7}{km:>7.1f}{door_to_door_s(plan, route) / 60:>9.0f}"
         )
     lines.append(
         f"served {figures['served']}/{figures['clients']} clients · "

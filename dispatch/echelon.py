@@ -117,7 +117,8 @@ class Echelon:
             )
             for i, c in enumerate(self.crews)
         )
-        preferences = [self._preference(t) for t in targets]
+        crew_of = {c.worker.id: i for i, c in enumerate(self.crews)}
+        preferences = [self._preference(t, crew_of) for t in targets]
         nodes = tuple(
             Node(
                 demand=t.meals,
@@ -142,9 +143,8 @@ class Echelon:
             keep_cost=settings.keep_courier_s,
         )
 
-    def _preference(self, target: Target) -> tuple[int | None, int]:
+    def _preference(self, target: Target, crew_of: dict[str, int]) -> tuple[int | None, int]:
         """The crew most of the target's clients had before, and how many of them."""
-        crew_of = {c.worker.id: i for i, c in enumerate(self.crews)}
         before = Counter(
             self.scenario.keep[c] for c in target.clients if self.scenario.keep.get(c) in crew_of
         )

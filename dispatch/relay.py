@@ -63,8 +63,9 @@ def plan_relay(
     stops = build_stops(scenario, servable, max(w.capacity for w in everyone))
     radius = scenario.settings.relay_direct_radius_m
     canteen = scenario.canteen.location
-    near = [s for s in stops if geo.distance_m(canteen, s.location) <= radius]
-    far = [s for s in stops if geo.distance_m(canteen, s.location) > radius]
+    is_near = [geo.distance_m(canteen, s.location) <= radius for s in stops]
+    near = [s for s, close in zip(stops, is_near, strict=True) if close]
+    far = [s for s, close in zip(stops, is_near, strict=True) if not close]
     ready = scenario.canteen.meals_ready_s
     rider_crews = [Crew(r, max(r.shift.start_s, ready), r.shift.end_s) for r in riders]
     trunk = Echelon(scenario, canteen, rider_crews, [p.location for p in scenario.relay_points])
