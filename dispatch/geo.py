@@ -2,7 +2,8 @@
 
 Chinese map apps show GCJ-02 (Amap, Tencent) or BD-09 (Baidu); everything inside this
 package is WGS-84. Conversions use ``prcoords`` with its iterative inverses (sub-millimetre
-round trips); distances use the WGS-84 ellipsoid (geopy for one pair, pyproj for matrices).
+round trips); distances are geodesics on the WGS-84 ellipsoid (pyproj's ``Geod``, Karney's
+algorithm), one implementation for single pairs and whole matrices so both agree.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from typing import Literal
 
 import numpy as np
 import prcoords
-from geopy.distance import geodesic
 from pyproj import Geod
 
 from dispatch.model import Location
@@ -51,7 +51,8 @@ def from_wgs84(location: Location, system: CoordinateSystem) -> tuple[float, flo
 
 def distance_m(a: Location, b: Location) -> float:
     """Geodesic distance in metres on the WGS-84 ellipsoid."""
-    return float(geodesic((a.lat, a.lon), (b.lat, b.lon)).meters)
+    _, _, metres = _WGS84.inv(a.lon, a.lat, b.lon, b.lat)
+    return float(metres)
 
 
 def distance_matrix_m(points: Sequence[Location]) -> np.ndarray:

@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 import pyvrp
 from pyvrp.exceptions import PenaltyBoundWarning
-from pyvrp.stop import FirstFeasible, MultipleCriteria
+from pyvrp.stop import FirstFeasible, MultipleCriteria, StoppingCriterion
 
 from dispatch.vrp import (
     Problem,
@@ -44,8 +44,9 @@ from dispatch.vrp import (
 
 # Fleet reduction: shares of the budget for the first search and for taking vehicles
 # away; the rest polishes the plan with the smallest fleet found.
-FIRST_SHARE = 0.3
-REDUCE_SHARE = 0.4
+FIRST_SHARE = 0.1
+REDUCE_SHARE = 0.3
+
 # PyVRP's "no limit" for durations.
 _UNBOUNDED = 2**63 - 1
 
@@ -75,7 +76,7 @@ def _solve(problem: Problem, params: SolveParams) -> Solution:
     data = _problem_data(problem, groups)
     deadline = time.perf_counter() + params.time_limit_s
     if _reducible(problem, groups):
-        best = _fewer_vehicles(data, params, deadline)
+        best = _fewer_vehicles(data, params, deadline, fleet_lower_bound(problem))
     else:
         stop = _Stop(params.time_limit_s, params.stall_s)
         best = pyvrp.solve(data, stop=stop, seed=params.seed, collect_stats=False).best
@@ -91,36 +92,68 @@ def _reducible(problem: Problem, groups: Sequence[_Group]) -> bool:
 
 
 def _fewer_vehicles(
-    data: pyvrp.ProblemData, params: SolveParams, deadline: float
+    data: pyvrp.ProblemData, params: SolveParams, deadline: float, lower_bound: int
 ) -> pyvrp.Solution | None:
     """Search, then take vehicles away while a feasible plan is found, then polish.
 
     A fixed vehicle cost alone rarely makes local search empty a route (long-horizon
     instances keep one or two spare vehicles), so part of the budget goes to asking
     for a feasible plan with one vehicle fewer than the best so far, PyVRP's
-    fleet-minimisation idea, keeping every feasible plan found on the way.
+    fleet-minimisation idea, keeping every feasible plan found on the way. No plan
+    has fewer routes than ``lower_bound``, so the search does not ask for one.
     """
     budget = deadline - time.perf_counter()
     stop = _Stop(FIRST_SHARE * budget, params.stall_s)
-    best = pyvrp.solve(data, stop=stop, seed=params.seed, collect_stats=False).best
+
+    def search(
+        instance: pyvrp.ProblemData, until: StoppingCriterion, start: pyvrp.Solution | None = None
+    ) -> pyvrp.Solution:
+        return pyvrp.solve(
+            instance,
+            stop=until,
+            seed=params.seed,
+            collect_stats=False,
+            initial_solution=start,
+        ).best
+
+    best = search(data, stop)
     if not best.is_feasible():
         return None
     fleet = data.vehicle_type(0)
     reduce_until = time.perf_counter() + REDUCE_SHARE * budget
-    while best.num_routes() > 1 and time.perf_counter() < reduce_until:
+    while best.num_routes() > lower_bound and time.perf_counter() < reduce_until:
         fewer = data.replace(vehicle_types=[fleet.replace(num_available=best.num_routes() - 1)])
         first = MultipleCriteria([FirstFeasible(), _Stop(reduce_until - time.perf_counter(), None)])
-        found = pyvrp.solve(fewer, stop=first, seed=params.seed, collect_stats=False).best
+        found = search(fewer, first)
         if not found.is_feasible():
             break
         data, best = fewer, found
     stop = _Stop(max(0.0, deadline - time.perf_counter()), params.stall_s)
-    polished = pyvrp.solve(
-        data, stop=stop, seed=params.seed, collect_stats=False, initial_solution=best
-    ).best
+    polished = search(data, stop, best)
     if polished.is_feasible() and _size(polished) <= _size(best):
         return polished
     return best
+
+
+def fleet_lower_bound(problem: Problem) -> int:
+    """Fewest routes any plan of a one-kind fleet can have: by load and by working time.
+
+    Every node takes its service time plus at least its cheapest arc in, and one route
+    works no longer than the vehicle's span; so the nodes' total over the span, rounded
+    up, bounds the routes from below, as does the total demand over the capacity.
+    """
+    vehicle = problem.vehicles[0]
+    travel = np.array(problem.time_s[vehicle.profile], dtype=np.int64)
+    np.fill_diagonal(travel, np.iinfo(np.int64).max)
+    cheapest_in = travel[:, 1:].min(axis=0)
+    work_s = int(cheapest_in.sum()) + sum(node.service_s for node in problem.nodes)
+    span_s = vehicle.latest_end_s - vehicle.earliest_start_s
+    if vehicle.max_span_s is not None:
+        span_s = min(span_s, vehicle.max_span_s)
+    demand = sum(node.demand for node in problem.nodes)
+    by_time = -(-work_s // span_s) if span_s > 0 else len(problem.nodes)
+    by_load = -(-demand // vehicle.capacity) if vehicle.capacity > 0 else len(problem.nodes)
+    return max(1, by_time, by_load)
 
 
 def _size(solution: pyvrp.Solution) -> tuple[int, int]:

@@ -126,6 +126,16 @@ def test_shifted_coordinates_are_converted_to_wgs84_on_load(system, low_m, high_
     assert geo.distance_m(scenario.clients[0].location, JIANGMEN) < 1
 
 
+def test_geodesic_distance_is_wgs84_and_pairs_agree_with_matrices():
+    # One degree of latitude from the equator on the WGS-84 ellipsoid: 110,574.389 m.
+    assert geo.distance_m(Location(0, 0), Location(1, 0)) == pytest.approx(110_574.389, abs=0.01)
+    points = [JIANGMEN, Location(22.60, 113.05), Location(39.9087, 116.3975)]
+    matrix = geo.distance_matrix_m(points)
+    for i, a in enumerate(points):
+        for j, b in enumerate(points):
+            assert matrix[i, j] == pytest.approx(geo.distance_m(a, b), abs=1e-6)
+
+
 @pytest.mark.parametrize("system", ["gcj02", "bd09"])
 @pytest.mark.parametrize(
     "point",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -163,6 +164,21 @@ def test_solomon_c101_reaches_the_best_known_fleet_and_checks_in_doubles():
     assert vrptw.check(inst, routes) == []
     assert len([r for r in routes if r]) == 10
     assert vrptw.total_distance(inst, routes) == pytest.approx(828.94, abs=0.01)
+
+
+def test_fleet_lower_bound_counts_load_and_working_time():
+    by_load = Problem(
+        time_s=(line(0, 1, 2, 3, 4, 5),), nodes=(node(),) * 5, vehicles=(vehicle(capacity=2),) * 5
+    )
+    assert solver_pyvrp.fleet_lower_bound(by_load) == 3
+    # Each node needs 100 s to reach and 10 s to serve; a shift of 250 s holds two of them.
+    by_time = Problem(
+        time_s=(line(0, 100, 200, 300, 400, 500),),
+        nodes=(node(),) * 5,
+        vehicles=(vehicle(latest_end_s=250),) * 5,
+    )
+    assert solver_pyvrp.fleet_lower_bound(by_time) == 3
+    assert solver_pyvrp.fleet_lower_bound(replace(by_time, vehicles=(vehicle(),) * 5)) == 1
 
 
 def test_climbing_balance_shares_the_stairs_between_vehicles():
