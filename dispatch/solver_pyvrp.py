@@ -46,6 +46,38 @@ from dispatch.vrp import (
 # away; the rest polishes the plan with the smallest fleet found.
 FIRST_SHARE = 0.1
 REDUCE_SHARE = 0.3
+# From this many clients per route (at the fleet's lower bound) the fleet search starts
+# the time-warp penalty on the travel scale; see _TimeWarpOnTravelScale.
+LONG_ROUTE_CLIENTS = 25
+
+
+@dataclass
+class _TimeWarpOnTravelScale(pyvrp.PenaltyParams):
+    """PyVRP's penalty settings, but lateness starts at a fixed price in travel units.
+
+    PyVRP starts every penalty at the midpoint of ``[min_penalty, max_penalty]``
+    (5·10⁴ per unit of time warp) whatever the data's scale, and lowers it by 10 % per
+    500 solutions; within seconds one unit late still costs tens of thousands of units of
+    travel. With few long routes the feasible region is narrow and the search then
+    hardly leaves it. Cost and time are both travel seconds in the fleet search, so the
+    time-warp penalty is a plain ratio: it starts at ``time_warp`` and adapts as usual.
+    Load penalties keep PyVRP's start (a meal over capacity has no travel scale). With
+    many short routes under tight windows a low start costs more than it gains, so
+    ``_fleet_search_params`` uses it for long routes only (docs/solver.md has the runs).
+    """
+
+    time_warp: float = 500.0
+
+    def midpoint_penalties(self, data: pyvrp.ProblemData) -> tuple[list[float], float, float]:
+        loads, _, distance = super().midpoint_penalties(data)
+        return loads, self.time_warp, distance
+
+
+def _fleet_search_params(num_clients: int, lower_bound: int) -> pyvrp.SolveParams:
+    if num_clients >= LONG_ROUTE_CLIENTS * lower_bound:
+        return pyvrp.SolveParams(penalty=_TimeWarpOnTravelScale())
+    return pyvrp.SolveParams()
+
 
 # PyVRP's "no limit" for durations.
 _UNBOUNDED = 2**63 - 1
@@ -104,6 +136,7 @@ def _fewer_vehicles(
     """
     budget = deadline - time.perf_counter()
     stop = _Stop(FIRST_SHARE * budget, params.stall_s)
+    settings = _fleet_search_params(data.num_clients, lower_bound)
 
     def search(
         instance: pyvrp.ProblemData, until: StoppingCriterion, start: pyvrp.Solution | None = None
@@ -113,6 +146,7 @@ def _fewer_vehicles(
             stop=until,
             seed=params.seed,
             collect_stats=False,
+            params=settings,
             initial_solution=start,
         ).best
 

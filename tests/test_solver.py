@@ -181,6 +181,15 @@ def test_fleet_lower_bound_counts_load_and_working_time():
     assert solver_pyvrp.fleet_lower_bound(replace(by_time, vehicles=(vehicle(),) * 5)) == 1
 
 
+def test_fleet_search_prices_lateness_on_the_travel_scale_only_for_long_routes():
+    problem = Problem(time_s=(line(0, 1, 2, 3),), nodes=(node(),) * 3, vehicles=(vehicle(),) * 3)
+    data = solver_pyvrp._problem_data(problem, solver_pyvrp._groups(problem))
+    pyvrp_default = solver_pyvrp._fleet_search_params(100, 8).penalty.midpoint_penalties(data)
+    long_routes = solver_pyvrp._fleet_search_params(100, 2).penalty.midpoint_penalties(data)
+    assert long_routes[1] == 500 < pyvrp_default[1]  # one second late: 500 s of travel
+    assert long_routes[0] == pyvrp_default[0]  # a meal over capacity keeps PyVRP's price
+
+
 def test_climbing_balance_shares_the_stairs_between_vehicles():
     # Two walk-ups (10 floors each) side by side, two lift buildings side by side; each
     # vehicle carries two meals. Least travel pairs the walk-ups; balance splits them.
