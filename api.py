@@ -35,16 +35,17 @@ from dispatch.errors import (
     QueueFullError,
     ScenarioError,
 )
-from dispatch.geojson import routes_geojson
-from dispatch.jobs import JobSpec, ProcessPool, RQRunner, Runner
-from dispatch.keys import Role, authenticate, require_role
 from dispatch.messages import Text
 from dispatch.messages import text as message
 from dispatch.model import Plan, Scenario
-from dispatch.plan_io import plan_from_dict
-from dispatch.scenario import parse_scenario
-from dispatch.sheets import LANGUAGES, kitchen_csv, route_sheet_html
-from dispatch.store import (
+from dispatch.report.geojson import routes_geojson
+from dispatch.report.plan_json import plan_from_dict
+from dispatch.report.sheets import LANGUAGES, kitchen_csv, route_sheet_html
+from dispatch.scenario.gate import parse_scenario
+from dispatch.scenario.whatif import columns_from_body, comparison, plan_columns, read_costs
+from dispatch.service.jobs import JobSpec, ProcessPool, RQRunner, Runner
+from dispatch.service.keys import Role, authenticate, require_role
+from dispatch.service.store import (
     Kind,
     LedgerRow,
     PlanRow,
@@ -53,7 +54,6 @@ from dispatch.store import (
     process_owner,
 )
 from dispatch.verify import verify
-from dispatch.whatif import columns_from_body, comparison, plan_columns, read_costs
 
 log = logging.getLogger("dispatch.api")
 
@@ -568,5 +568,5 @@ def _misc_routes(app: Flask) -> None:
 
     @app.get("/v1/openapi.json")
     def openapi() -> Any:
-        source = resources.files("dispatch").joinpath("openapi.json")
+        source = resources.files("dispatch.service").joinpath("openapi.json")
         return Response(source.read_text(encoding="utf-8"), mimetype="application/json")

@@ -4,9 +4,9 @@ The day is generated with a fixed seed around real Jiangmen (江门) districts: 
 a few kilometres apart, each with 200 clients in buildings within about 2.5 km (walk-ups
 without lifts and towers with lifts, two or three clients per building) and 15 e-bike
 couriers. Travel is geodesic (the scenario default). Each canteen's day is one scenario
-(``dispatch.scenario.parse_scenario``); the ten are planned in a process pool over the
-machine's two cores with ``dispatch.planning.plan_day``, each plan is verified
-(``dispatch.verify``) and written (``dispatch.output``) into a temporary folder.
+(``dispatch.scenario.gate.parse_scenario``); the ten are planned in a process pool over the
+machine's two cores with ``dispatch.planning.day.plan_day``, each plan is verified
+(``dispatch.verify``) and written (``dispatch.report.output``) into a temporary folder.
 
 Usage::
 
@@ -25,9 +25,9 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from dispatch.output import render_files, write_folder
-from dispatch.planning import plan_day
-from dispatch.scenario import parse_scenario
+from dispatch.planning.day import plan_day
+from dispatch.report.output import render_files, write_folder
+from dispatch.scenario.gate import parse_scenario
 from dispatch.verify import verify
 
 # Canteen sites (WGS-84) spread over Pengjiang and Jianghai districts.

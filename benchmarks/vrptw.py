@@ -2,7 +2,7 @@
 
 Each instance becomes our engine-neutral ``Problem`` (one depot, identical vehicles,
 service times, hard windows, closed routes, fewest vehicles then distance) and is solved
-through ``dispatch.portfolio.solve``, the engine entry point for the planner (OR-Tools
+through ``dispatch.routing.portfolio.solve``, the engine entry point for the planner (OR-Tools
 and PyVRP, best checked plan; see docs/solver.md). Every solution, ours and the peers',
 is then checked independently in double precision (every customer once, capacity,
 windows and depot closing recomputed from the Euclidean distances) and scored against
@@ -35,8 +35,8 @@ from pathlib import Path
 
 import numpy as np
 
-from dispatch import portfolio
-from dispatch.vrp import Node, Problem, Solution, SolveParams, Vehicle
+from dispatch.routing import portfolio
+from dispatch.routing.problem import Node, Problem, Solution, SolveParams, Vehicle
 
 BENCHMARKS = Path(__file__).resolve().parents[2] / "shared" / "benchmarks"
 SETS = {"solomon": "solomon", "homberger200": "homberger200"}

@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import cast
 
 from dispatch import load_scenario, plan_day
-from dispatch.kpi import floors_climbed, summary
 from dispatch.model import clock
+from dispatch.report.kpi import floors_climbed, summary
 
 SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
 DAYS = ("jiangnan-lunch", "jiangnan-rainstorm", "jiangnan-typhoon-red")

@@ -10,8 +10,8 @@ from dispatch.errors import (
     ScenarioError,
 )
 from dispatch.model import Plan, Scenario
-from dispatch.planning import plan_day
-from dispatch.scenario import load_scenario, parse_scenario
+from dispatch.planning.day import plan_day
+from dispatch.scenario.gate import load_scenario, parse_scenario
 from dispatch.verify import verify
 
 __all__ = [

@@ -13,16 +13,16 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from dispatch import whatif
 from dispatch.errors import DispatchError, PlanFormatError
-from dispatch.kpi import carried_clients, door_to_door_s, summary
 from dispatch.messages import text
 from dispatch.model import Plan, Scenario, clock
-from dispatch.output import render_files, write_folder
-from dispatch.plan_io import plan_from_dict
-from dispatch.planning import plan_day
-from dispatch.scenario import load_scenario, read_document
-from dispatch.sheets import LANGUAGES
+from dispatch.planning.day import plan_day
+from dispatch.report.kpi import carried_clients, door_to_door_s, summary
+from dispatch.report.output import render_files, write_folder
+from dispatch.report.plan_json import plan_from_dict
+from dispatch.report.sheets import LANGUAGES
+from dispatch.scenario import whatif
+from dispatch.scenario.gate import load_scenario, read_document
 from dispatch.verify import verify
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_BAD_INPUT = 0, 1, 2
@@ -163,7 +163,7 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _worker(args: argparse.Namespace) -> int:
-    from dispatch.jobs import run_worker
+    from dispatch.service.jobs import run_worker
 
     queue_url = os.environ.get("DISPATCH_QUEUE_URL")
     database_url = os.environ.get("DISPATCH_DATABASE_URL")
@@ -179,8 +179,8 @@ def _worker(args: argparse.Namespace) -> int:
 
 
 def _keys(args: argparse.Namespace) -> int:
-    from dispatch.keys import create_key
-    from dispatch.store import Store
+    from dispatch.service.keys import create_key
+    from dispatch.service.store import Store
 
     store = Store(_database_url())
     store.migrate()

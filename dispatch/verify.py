@@ -15,10 +15,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from dispatch import weather
 from dispatch.model import Client, Courier, Location, Plan, Route, Scenario, Step, Violation, clock
-from dispatch.stops import building_sites, service_s, stairs_floors
-from dispatch.travel import travel_matrices
+from dispatch.planning.stops import building_sites, service_s, stairs_floors
+from dispatch.travel import conditions as weather
+from dispatch.travel.matrices import travel_matrices
 
 # Claimed times may differ from the recomputed ones by rounding only.
 TIME_TOLERANCE_S = 1

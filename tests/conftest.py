@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from dispatch.model import Scenario
-from dispatch.scenario import parse_scenario
+from dispatch.scenario.gate import parse_scenario
 
 DATA = Path(__file__).parent / "data"
 REPO = Path(__file__).resolve().parents[1]

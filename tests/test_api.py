@@ -20,9 +20,9 @@ import requests
 from conftest import DATA
 
 from api import create_app
-from dispatch.keys import create_key
-from dispatch.scenario import read_document
-from dispatch.store import Store
+from dispatch.scenario.gate import read_document
+from dispatch.service.keys import create_key
+from dispatch.service.store import Store
 
 TINY = DATA / "tiny.yaml"
 
@@ -514,7 +514,9 @@ def api_schema(tmp_path):
     )
     token = create_key(app.extensions["dispatch"].store, "admin").token
     app.config["TEST_TOKEN"] = token
-    document = json.loads((Path(__file__).parents[1] / "dispatch" / "openapi.json").read_text())
+    document = json.loads(
+        (Path(__file__).parents[1] / "dispatch" / "service" / "openapi.json").read_text()
+    )
     yield schemathesis.from_dict(document, app=app)
     app.extensions["dispatch"].close()
 

@@ -10,9 +10,9 @@ import pytest
 from conftest import DATA
 
 from dispatch.errors import QueueFullError
-from dispatch.jobs import JobSpec, ProcessPool, RQRunner, run_worker
-from dispatch.scenario import read_document
-from dispatch.store import Store
+from dispatch.scenario.gate import read_document
+from dispatch.service.jobs import JobSpec, ProcessPool, RQRunner, run_worker
+from dispatch.service.store import Store
 
 REDIS = os.environ.get("DISPATCH_TEST_QUEUE_URL")
 

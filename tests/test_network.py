@@ -11,11 +11,11 @@ import numpy as np
 import osmium
 import pytest
 
-from dispatch import network as network_module
 from dispatch.errors import InputError, NotFoundError, RoadNetworkError
-from dispatch.geo import distance_m
 from dispatch.model import DEFAULT_SPEED_KPH, MODES, Location, Mode
-from dispatch.network import (
+from dispatch.travel.geo import distance_m
+from dispatch.travel.roads import network as network_module
+from dispatch.travel.roads.network import (
     SNAP_LIMIT_M,
     RoadNetwork,
     load_network,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from conftest import client
 
-from dispatch.planning import plan_day
+from dispatch.planning.day import plan_day
 from dispatch.verify import verify
 
 R1 = {"id": "r1", "mode": "ebike", "capacity": 10, "shift": ["10:30", "13:00"]}

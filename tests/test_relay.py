@@ -7,9 +7,9 @@ import copy
 import pytest
 from conftest import base_document, client, north_m
 
-from dispatch.plan_io import plan_from_dict, plan_to_dict
-from dispatch.planning import plan_day
-from dispatch.scenario import parse_scenario
+from dispatch.planning.day import plan_day
+from dispatch.report.plan_json import plan_from_dict, plan_to_dict
+from dispatch.scenario.gate import parse_scenario
 from dispatch.verify import verify
 
 

@@ -12,10 +12,10 @@ from typing import Any
 import pytest
 from conftest import DATA, REPO, base_document, client
 
-from dispatch import geo
 from dispatch.errors import DispatchError, NotFoundError, ScenarioError
 from dispatch.model import Location, Settings
-from dispatch.scenario import load_scenario, parse_scenario, read_document
+from dispatch.scenario.gate import load_scenario, parse_scenario, read_document
+from dispatch.travel import geo
 
 INVALID = sorted((DATA / "invalid").iterdir())
 TINY = DATA / "tiny.yaml"

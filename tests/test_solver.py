@@ -10,8 +10,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from dispatch import portfolio, solver, solver_pyvrp
-from dispatch.vrp import (
+from dispatch.routing import ortools_engine as solver
+from dispatch.routing import portfolio
+from dispatch.routing import pyvrp_engine as solver_pyvrp
+from dispatch.routing.problem import (
     Node,
     Problem,
     Solution,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from conftest import client
 
-from dispatch.stops import build_stops, service_s
+from dispatch.planning.stops import build_stops, service_s
 
 # Defaults: setup 60 s, hand-over 120 s, stairs 15 s up + 10 s down per floor,
 # lift 45 s wait + 3 s per floor each way.

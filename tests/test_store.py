@@ -11,9 +11,9 @@ import sqlalchemy as sa
 from conftest import DATA
 
 from dispatch.errors import ConflictError, NotFoundError, ScenarioError
-from dispatch.keys import authenticate, create_key, require_role
-from dispatch.scenario import read_document
-from dispatch.store import Store, owner_is_dead, process_owner
+from dispatch.scenario.gate import read_document
+from dispatch.service.keys import authenticate, create_key, require_role
+from dispatch.service.store import Store, owner_is_dead, process_owner
 
 POSTGRES = os.environ.get("DISPATCH_TEST_DATABASE_URL")
 

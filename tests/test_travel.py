@@ -12,11 +12,11 @@ from conftest import REPO, SHARED, base_document
 
 from dispatch.cli import main
 from dispatch.errors import DispatchError, NotFoundError, ScenarioError
-from dispatch.geojson import routes_geojson
 from dispatch.model import Closure, Location
-from dispatch.planning import plan_day
-from dispatch.scenario import load_scenario, parse_scenario, read_document
-from dispatch.travel import leg_paths, scenario_roads, travel_matrices
+from dispatch.planning.day import plan_day
+from dispatch.report.geojson import routes_geojson
+from dispatch.scenario.gate import load_scenario, parse_scenario, read_document
+from dispatch.travel.matrices import leg_paths, scenario_roads, travel_matrices
 
 DEMO = REPO / "scenarios" / "aguascalientes-roads.yaml"
 EXTRACT = SHARED / "roadnets" / "aguascalientes.osm.pbf"

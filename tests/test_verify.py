@@ -6,8 +6,8 @@ import pytest
 from conftest import client
 
 from dispatch.errors import PlanFormatError
-from dispatch.plan_io import plan_from_dict, plan_to_dict
-from dispatch.planning import plan_day
+from dispatch.planning.day import plan_day
+from dispatch.report.plan_json import plan_from_dict, plan_to_dict
 from dispatch.verify import verify
 
 

@@ -7,9 +7,9 @@ import dataclasses
 import pytest
 from conftest import client
 
-from dispatch import weather
-from dispatch.planning import plan_day
-from dispatch.stops import service_s
+from dispatch.planning.day import plan_day
+from dispatch.planning.stops import service_s
+from dispatch.travel import conditions as weather
 
 
 @pytest.mark.parametrize(
@@ -77,11 +77,11 @@ def test_building_helper_takes_meals_up_so_nobody_climbs(make_scenario):
 
 
 def test_weather_extras_leave_every_engine_a_zero_diagonal(make_scenario):
-    from dispatch import solver_pyvrp
-    from dispatch.echelon import Crew, Echelon
-    from dispatch.screening import stop_targets
-    from dispatch.stops import build_stops
-    from dispatch.vrp import SolveParams, check
+    from dispatch.planning.echelon import Crew, Echelon
+    from dispatch.planning.screening import stop_targets
+    from dispatch.planning.stops import build_stops
+    from dispatch.routing import pyvrp_engine as solver_pyvrp
+    from dispatch.routing.problem import SolveParams, check
 
     scenario = dataclasses.replace(
         make_scenario([client("a", 400, floor=3), client("b", 800)]), weather="heavy_rain"

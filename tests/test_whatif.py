@@ -10,13 +10,14 @@ import pytest
 import yaml
 from conftest import DATA, REPO, SHARED, base_document, client
 
-from dispatch import travel, whatif
 from dispatch.cli import main
 from dispatch.errors import NotFoundError, ScenarioError
-from dispatch.kpi import cost_figures, plan_diff, plan_figures
 from dispatch.model import Plan, Route, Step
-from dispatch.planning import plan_day
-from dispatch.scenario import parse_scenario
+from dispatch.planning.day import plan_day
+from dispatch.report.kpi import cost_figures, plan_diff, plan_figures
+from dispatch.scenario import whatif
+from dispatch.scenario.gate import parse_scenario
+from dispatch.travel import matrices as travel
 
 TINY = DATA / "tiny.yaml"
 ROAD_DEMO = REPO / "scenarios" / "aguascalientes-roads.yaml"
@@ -353,7 +354,7 @@ def test_compare_bad_input_exits_2_and_writes_nothing(tmp_path, capsys):
 @pytest.fixture
 def api(tmp_path):
     from api import create_app
-    from dispatch.keys import create_key
+    from dispatch.service.keys import create_key
 
     app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'api.sqlite'}", "JOB_WORKERS": 1})
     store = app.extensions["dispatch"].store
@@ -387,7 +388,7 @@ def test_post_compare_needs_a_planner_and_names_bad_changes(api):
 
 
 def read_tiny() -> dict[str, Any]:
-    from dispatch.scenario import read_document
+    from dispatch.scenario.gate import read_document
 
     return dict(read_document(TINY))
 

@@ -23,7 +23,6 @@ from typing import Any, cast
 import jsonschema
 import yaml
 
-from dispatch import geo
 from dispatch.errors import NotFoundError, ScenarioError
 from dispatch.messages import text
 from dispatch.model import (
@@ -40,6 +39,7 @@ from dispatch.model import (
     Settings,
     Window,
 )
+from dispatch.travel import geo
 
 # Clients of one building must stand at one place; beyond this they are a data error.
 MAX_BUILDING_SPREAD_M = 150
@@ -146,7 +146,7 @@ def _check_finite(value: Any, path: list[str | int]) -> None:
 @cache
 def scenario_schema() -> dict[str, Any]:
     """The JSON Schema of the scenario format (shipped with the package)."""
-    source = resources.files("dispatch").joinpath("schema/scenario.schema.json")
+    source = resources.files("dispatch.scenario").joinpath("schema/scenario.schema.json")
     return cast(dict[str, Any], json.loads(source.read_text(encoding="utf-8")))
 
 

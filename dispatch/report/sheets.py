@@ -17,7 +17,8 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from dispatch.kpi import (
+from dispatch.model import Client, Plan, Route, Scenario, Step, clock
+from dispatch.report.kpi import (
     carried_clients,
     is_relayed,
     meals_by_variant,
@@ -25,8 +26,7 @@ from dispatch.kpi import (
     route_clients,
     summary,
 )
-from dispatch.maps import route_map_svg
-from dispatch.model import Client, Plan, Route, Scenario, Step, clock
+from dispatch.report.maps import route_map_svg
 
 LANGUAGES = ("zh", "en")
 
@@ -141,7 +141,7 @@ def mask_name(name: str) -> str:
 @cache
 def _environment() -> jinja2.Environment:
     return jinja2.Environment(
-        loader=jinja2.PackageLoader("dispatch", "templates"),
+        loader=jinja2.PackageLoader("dispatch.report", "templates"),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,

@@ -6,7 +6,7 @@ applied in order to the base scenario *document*, and the document goes through
 ``parse_scenario`` after every change, so a change is validated exactly like scenario
 fields and its errors name it (``changes[2].courier_off``). ``add_canteen`` splits the
 day into one scenario per canteen. ``plan_columns`` plans the base and every what-if in a
-process pool; ``comparison`` turns the plans into figures and diffs (``dispatch.kpi``).
+process pool; ``comparison`` turns the plans into figures and diffs (``dispatch.report.kpi``).
 Format: docs/whatif.md.
 """
 
@@ -30,14 +30,15 @@ from typing import Any
 
 import jinja2
 
-from dispatch import __version__, geo
+from dispatch import __version__
 from dispatch.errors import DispatchError, NotFoundError, PlanFormatError, ScenarioError
-from dispatch.kpi import LATE_RISK_S, cost_figures, plan_diff, plan_figures
 from dispatch.messages import Text, text
 from dispatch.model import Location, Plan, Scenario, clock
-from dispatch.plan_io import plan_from_dict, plan_to_dict
-from dispatch.planning import plan_day
-from dispatch.scenario import field_path, parse_scenario, read_document, scenario_schema
+from dispatch.planning.day import plan_day
+from dispatch.report.kpi import LATE_RISK_S, cost_figures, plan_diff, plan_figures
+from dispatch.report.plan_json import plan_from_dict, plan_to_dict
+from dispatch.scenario.gate import field_path, parse_scenario, read_document, scenario_schema
+from dispatch.travel import geo
 
 BASE_NAME = "base"
 WHATIF_FIELDS = ("base", "name", "description", "costs", "changes")
@@ -1012,7 +1013,7 @@ def _charts(data: Mapping[str, Any]) -> list[dict[str, Any]]:
 @cache
 def _environment() -> jinja2.Environment:
     return jinja2.Environment(
-        loader=jinja2.PackageLoader("dispatch", "templates"),
+        loader=jinja2.PackageLoader("dispatch.report", "templates"),
         autoescape=True,
         trim_blocks=True,
         lstrip_blocks=True,

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from dispatch.geo import distance_matrix_m
 from dispatch.model import Location, Settings
+from dispatch.travel.geo import distance_matrix_m
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from time import monotonic
 import numpy as np
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
-from dispatch.vrp import (
+from dispatch.routing.problem import (
     Problem,
     Solution,
     SolveParams,

@@ -31,7 +31,7 @@ import pyvrp
 from pyvrp.exceptions import PenaltyBoundWarning
 from pyvrp.stop import FirstFeasible, MultipleCriteria, StoppingCriterion
 
-from dispatch.vrp import (
+from dispatch.routing.problem import (
     Problem,
     Solution,
     SolveParams,

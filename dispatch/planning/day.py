@@ -1,9 +1,9 @@
 """The morning run: scenario → stops → routes → a verified plan.
 
-The weather decides how meals travel (``dispatch.weather.operation``): couriers ride
+The weather decides how meals travel (``dispatch.travel.conditions.operation``): couriers ride
 from the canteen to every door; from the relay level on, riders bring outlying
 clients' meals to relay points and grid workers walk the last leg
-(``dispatch.relay``); at red nobody rides and only people on foot carry meals.
+(``dispatch.planning.relay``); at red nobody rides and only people on foot carry meals.
 """
 
 from __future__ import annotations
@@ -12,13 +12,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from types import MappingProxyType
 
-from dispatch import relay, weather
-from dispatch.echelon import Crew, Echelon
 from dispatch.model import Client, Courier, Plan, Route, Scenario, Unassigned
-from dispatch.screening import dropped_reasons, screen_clients, stop_targets
-from dispatch.stops import build_stops
+from dispatch.planning import relay
+from dispatch.planning.echelon import Crew, Echelon
+from dispatch.planning.screening import dropped_reasons, screen_clients, stop_targets
+from dispatch.planning.stops import build_stops
+from dispatch.routing.problem import SolveParams
+from dispatch.travel import conditions as weather
 from dispatch.verify import verify
-from dispatch.vrp import SolveParams
 
 
 def plan_day(

@@ -25,12 +25,12 @@ from typing import Any, Protocol
 
 from dispatch.errors import DispatchError, QueueFullError
 from dispatch.messages import Text
-from dispatch.plan_io import plan_to_dict
-from dispatch.planning import plan_day
-from dispatch.scenario import parse_scenario
-from dispatch.store import Store, process_owner
+from dispatch.planning.day import plan_day
+from dispatch.report.plan_json import plan_to_dict
+from dispatch.scenario.gate import parse_scenario
+from dispatch.service.store import Store, process_owner
 
-log = logging.getLogger("dispatch.jobs")
+log = logging.getLogger("dispatch.service.jobs")
 
 # Beyond its time limit a solve gets this long (matrices, read-back) before it is killed.
 GRACE_S = 120
@@ -100,7 +100,7 @@ def _context() -> multiprocessing.context.BaseContext:
     """Fork from a clean, pre-imported server process, never from the threaded web server."""
     if "forkserver" in multiprocessing.get_all_start_methods():
         ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["dispatch.jobs"])
+        ctx.set_forkserver_preload(["dispatch.service.jobs"])
         return ctx
     return multiprocessing.get_context("spawn")
 

@@ -12,7 +12,9 @@ from typing import Any
 
 from dispatch import __version__
 from dispatch.errors import PlanFormatError
-from dispatch.kpi import (
+from dispatch.messages import text
+from dispatch.model import Location, Plan, Route, Scenario, Step, Unassigned, Violation, clock
+from dispatch.report.kpi import (
     door_to_door_s,
     floors_climbed,
     is_relayed,
@@ -21,8 +23,6 @@ from dispatch.kpi import (
     route_clients,
     summary,
 )
-from dispatch.messages import text
-from dispatch.model import Location, Plan, Route, Scenario, Step, Unassigned, Violation, clock
 
 FORMAT_VERSION = 1
 

@@ -24,13 +24,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from dispatch import geo
-from dispatch.echelon import Crew, Echelon, Target
 from dispatch.messages import text
 from dispatch.model import Client, Courier, RelayPoint, Route, Scenario, Step, Unassigned
-from dispatch.screening import dropped_reasons, screen_clients, stop_targets, unassigned
-from dispatch.stops import Stop, build_stops, may_serve, service_s
-from dispatch.vrp import SolveParams
+from dispatch.planning.echelon import Crew, Echelon, Target
+from dispatch.planning.screening import dropped_reasons, screen_clients, stop_targets, unassigned
+from dispatch.planning.stops import Stop, build_stops, may_serve, service_s
+from dispatch.routing.problem import SolveParams
+from dispatch.travel import geo
 
 
 @dataclass(frozen=True)

@@ -11,10 +11,10 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from dispatch.geojson import routes_geojson
 from dispatch.model import Plan, Scenario
-from dispatch.plan_io import plan_to_dict
-from dispatch.sheets import index_html, kitchen_csv, relay_schedule_html, route_sheet_html
+from dispatch.report.geojson import routes_geojson
+from dispatch.report.plan_json import plan_to_dict
+from dispatch.report.sheets import index_html, kitchen_csv, relay_schedule_html, route_sheet_html
 
 
 def render_files(scenario: Scenario, plan: Plan, lang: str = "zh") -> dict[str, str]:

@@ -40,10 +40,10 @@ from scipy.sparse.csgraph import connected_components, dijkstra
 from scipy.spatial import cKDTree
 
 from dispatch.errors import NotFoundError, RoadNetworkError
-from dispatch.geo import distance_matrix_m
-from dispatch.matrix import TravelMatrix
 from dispatch.messages import text
 from dispatch.model import DEFAULT_SPEED_KPH, MODES, Closure, Location, Mode
+from dispatch.travel.geo import distance_matrix_m
+from dispatch.travel.matrix import TravelMatrix
 
 NETWORK_VERSION = 1
 """Bump whenever the access rules, speeds or array layout change: it invalidates the cache."""

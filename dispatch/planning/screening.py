@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from dispatch.echelon import Echelon, Target
 from dispatch.messages import Text, text
 from dispatch.model import Client, Courier, Scenario, Unassigned, clock
-from dispatch.stops import Stop, may_serve, service_s
+from dispatch.planning.echelon import Echelon, Target
+from dispatch.planning.stops import Stop, may_serve, service_s
 
 
 def unassigned(clients: Sequence[Client], code: str, reason: Text) -> list[Unassigned]:

@@ -15,7 +15,7 @@ from typing import Literal
 
 from dispatch.errors import AuthError, ForbiddenError
 from dispatch.messages import Text
-from dispatch.store import KeyInfo, Store
+from dispatch.service.store import KeyInfo, Store
 
 Role = Literal["viewer", "planner", "admin"]
 ROLES: tuple[Role, ...] = ("viewer", "planner", "admin")

@@ -17,8 +17,9 @@ from collections.abc import Callable
 from dataclasses import replace
 from multiprocessing.connection import Connection
 
-from dispatch import solver, solver_pyvrp
-from dispatch.vrp import Problem, Solution, SolveParams, check, cost
+from dispatch.routing import ortools_engine as solver
+from dispatch.routing import pyvrp_engine as solver_pyvrp
+from dispatch.routing.problem import Problem, Solution, SolveParams, check, cost
 
 Engine = Callable[[Problem, SolveParams], Solution]
 

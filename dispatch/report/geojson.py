@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from dispatch.model import Location, Plan, Route, Scenario, clock
-from dispatch.travel import leg_paths
+from dispatch.travel.matrices import leg_paths
 
 
 def route_legs(scenario: Scenario, route: Route) -> list[list[Location]]:

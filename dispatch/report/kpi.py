@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from dispatch.model import Client, Plan, Route, Scenario
-from dispatch.stops import stairs_floors
+from dispatch.planning.stops import stairs_floors
 
 
 def meals_by_variant(clients: Iterable[Client]) -> dict[str, int]:

@@ -2,7 +2,7 @@
 
 The one place that decides how far apart two points are for a worker, used alike by the
 planner and the verifier. With a road network, each point is snapped to the nearest
-usable road for the mode (``dispatch.network``); a point too far from any road is
+usable road for the mode (``dispatch.travel.roads.network``); a point too far from any road is
 ``estimated`` (geodesic fallback) and flagged in the plan. The scenario's ``closed_roads``
 are closed here, so planner and verifier route around the same closures.
 """
@@ -17,12 +17,12 @@ from typing import TYPE_CHECKING, cast
 import numpy as np
 
 from dispatch.errors import RoadNetworkError
-from dispatch.matrix import Profile, TravelMatrix, geodesic_matrices
 from dispatch.messages import text
 from dispatch.model import Location, Mode, Scenario
+from dispatch.travel.matrix import Profile, TravelMatrix, geodesic_matrices
 
 if TYPE_CHECKING:
-    from dispatch.network import RoadNetwork
+    from dispatch.travel.roads.network import RoadNetwork
 
 
 @cache
@@ -32,7 +32,7 @@ def road_network(path: str) -> RoadNetwork:
     Imported here, not at the top: the OSM reader and graph libraries cost half a
     second of start-up that a day planned without a network should not pay.
     """
-    from dispatch.network import load_network
+    from dispatch.travel.roads.network import load_network
 
     return load_network(path)
 

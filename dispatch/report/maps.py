@@ -10,9 +10,9 @@ import math
 from collections.abc import Sequence
 from typing import cast
 
-from dispatch.geojson import route_legs
 from dispatch.model import Location, Mode, Route, Scenario
-from dispatch.travel import scenario_roads
+from dispatch.report.geojson import route_legs
+from dispatch.travel.matrices import scenario_roads
 
 WIDTH_PX = 640
 MARGIN_PX = 16

@@ -13,11 +13,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from dispatch import portfolio, weather
-from dispatch.matrix import Profile, TravelMatrix
 from dispatch.model import Courier, Location, Route, Scenario, Step
-from dispatch.travel import travel_matrices
-from dispatch.vrp import Node, Problem, SolveParams, Vehicle
+from dispatch.routing import portfolio
+from dispatch.routing.problem import Node, Problem, SolveParams, Vehicle
+from dispatch.travel import conditions as weather
+from dispatch.travel.matrices import travel_matrices
+from dispatch.travel.matrix import Profile, TravelMatrix
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,1 @@
+"""What comes out of a plan: plan JSON, key figures, comparisons, sheets, maps, files."""

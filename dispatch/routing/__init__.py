@@ -1,0 +1,1 @@
+"""The engine-neutral routing problem, the OR-Tools and PyVRP engines, the portfolio."""

@@ -1,0 +1,1 @@
+"""The running service: store, jobs, keys, process identity and the HTTP blueprints."""

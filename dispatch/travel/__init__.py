@@ -1,0 +1,1 @@
+"""Travel between points: coordinate systems, weather conditions, matrices, road networks."""

@@ -1,0 +1,1 @@
+"""Road networks from OpenStreetMap extracts: access rules, graphs, snapping, matrices."""
