@@ -23,7 +23,6 @@ from typing import Any, cast
 from flask import Flask, Response, current_app, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from dispatch import __version__
 from dispatch.errors import (
     AuthError,
     BodyError,
@@ -54,6 +53,7 @@ from dispatch.service.store import (
     process_owner,
 )
 from dispatch.verify import verify
+from dispatch.version import __version__
 
 log = logging.getLogger("dispatch.api")
 

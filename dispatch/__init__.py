@@ -1,7 +1,5 @@
 """nuanliu-dispatch (暖流): route planning for community meal delivery."""
 
-__version__ = "0.1.0"
-
 from dispatch.errors import (
     DispatchError,
     InputError,
@@ -13,6 +11,7 @@ from dispatch.model import Plan, Scenario
 from dispatch.planning.day import plan_day
 from dispatch.scenario.gate import load_scenario, parse_scenario
 from dispatch.verify import verify
+from dispatch.version import __version__
 
 __all__ = [
     "DispatchError",

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from dispatch import __version__
 from dispatch.errors import PlanFormatError
 from dispatch.messages import text
 from dispatch.model import Location, Plan, Route, Scenario, Step, Unassigned, Violation, clock
@@ -23,6 +22,7 @@ from dispatch.report.kpi import (
     route_clients,
     summary,
 )
+from dispatch.version import __version__
 
 FORMAT_VERSION = 1
 

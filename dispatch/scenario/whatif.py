@@ -30,7 +30,6 @@ from typing import Any
 
 import jinja2
 
-from dispatch import __version__
 from dispatch.errors import DispatchError, NotFoundError, PlanFormatError, ScenarioError
 from dispatch.messages import Text, text
 from dispatch.model import Location, Plan, Scenario, clock
@@ -39,6 +38,7 @@ from dispatch.report.kpi import LATE_RISK_S, cost_figures, plan_diff, plan_figur
 from dispatch.report.plan_json import plan_from_dict, plan_to_dict
 from dispatch.scenario.gate import field_path, parse_scenario, read_document, scenario_schema
 from dispatch.travel import geo
+from dispatch.version import __version__
 
 BASE_NAME = "base"
 WHATIF_FIELDS = ("base", "name", "description", "costs", "changes")
