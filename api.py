@@ -36,7 +36,7 @@ from dispatch.errors import (
 )
 from dispatch.messages import Text
 from dispatch.messages import text as message
-from dispatch.model import Plan, Scenario
+from dispatch.report.context import PlanContext
 from dispatch.report.geojson import routes_geojson
 from dispatch.report.plan_json import plan_from_dict
 from dispatch.report.sheets import LANGUAGES, kitchen_csv, route_sheet_html
@@ -339,7 +339,7 @@ def _wait_for(plan_id: str, wait_s: float) -> PlanRow:
     return row
 
 
-def finished_plan(plan_id: str) -> tuple[Scenario, Plan]:
+def finished_plan(plan_id: str) -> PlanContext:
     """The stored scenario and plan of a finished job (404 / 409 otherwise)."""
     row = services().store.get_plan(plan_id)
     if row.status != "done" or row.plan is None:
@@ -347,7 +347,7 @@ def finished_plan(plan_id: str) -> tuple[Scenario, Plan]:
             "status",
             Text(f"the plan is {row.status}, not done", f"该路线状态为 {row.status}，尚未完成"),
         )
-    return parse_scenario(row.scenario), plan_from_dict(row.plan)
+    return PlanContext.of(parse_scenario(row.scenario), plan_from_dict(row.plan))
 
 
 # --- views: ledger -------------------------------------------------------------------
@@ -423,23 +423,23 @@ def _plan_routes(app: Flask) -> None:
         lang = request.args.get("lang", "zh")
         if lang not in LANGUAGES:
             raise InputError("lang", message("not_one_of", allowed=", ".join(LANGUAGES), got=lang))
-        scenario, plan = finished_plan(plan_id)
-        route = next((r for r in plan.routes if r.courier == courier), None)
+        part = finished_plan(plan_id)
+        route = next((r for r in part.plan.routes if r.courier == courier), None)
         if route is None:
             reason = Text(f"no route for courier '{courier}'", f"没有配送员“{courier}”的路线")
             raise NotFoundError("courier", reason)
-        html = route_sheet_html(scenario, plan, route, lang)
+        html = route_sheet_html(part, route, lang)
         return Response(html, mimetype="text/html")
 
     @app.get("/v1/plans/<plan_id>/kitchen")
     @needs("viewer")
     def kitchen(plan_id: str) -> Any:
-        return Response(kitchen_csv(*finished_plan(plan_id)), mimetype="text/csv")
+        return Response(kitchen_csv(finished_plan(plan_id)), mimetype="text/csv")
 
     @app.get("/v1/plans/<plan_id>/routes.geojson")
     @needs("viewer")
     def geojson(plan_id: str) -> Any:
-        body = json.dumps(routes_geojson(*finished_plan(plan_id)))
+        body = json.dumps(routes_geojson(finished_plan(plan_id)))
         return Response(body, mimetype="application/geo+json")
 
     @app.post("/v1/verify")

@@ -15,9 +15,10 @@ from pathlib import Path
 
 from dispatch.errors import DispatchError, PlanFormatError
 from dispatch.messages import text
-from dispatch.model import Plan, Scenario, clock
+from dispatch.model import clock
 from dispatch.planning.day import plan_day
-from dispatch.report.kpi import carried_clients, door_to_door_s, summary
+from dispatch.report.context import PlanContext
+from dispatch.report.kpi import carried_clients, door_to_door_s, route_distance_m, summary
 from dispatch.report.output import render_files, write_folder
 from dispatch.report.plan_json import plan_from_dict
 from dispatch.report.sheets import LANGUAGES
@@ -78,17 +79,18 @@ def _server_commands(commands: argparse._SubParsersAction) -> None:
     revoke.add_argument("key_id")
 
 
-def _table(scenario: Scenario, plan: Plan) -> str:
-    figures = summary(scenario, plan)
+def _table(part: PlanContext) -> str:
+    scenario, plan = part.scenario, part.plan
+    figures = summary(part)
     lines = [
         f"{scenario.name} {scenario.date.isoformat()} · {scenario.canteen.name}",
         f"{'courier':<10}{'stops':>6}{'meals':>6}{'leave':>7}{'done':>7}{'km':>7}{'d2d min':>9}",
     ]
     for route in plan.routes:
         stops = len(route.deliveries) + len(route.handovers)
-        meals = sum(c.meal_count for c in carried_clients(scenario, plan, route))
+        meals = sum(c.meal_count for c in carried_clients(part.clients, plan, route))
         leave, done = route.steps[0].departure_s or 0, route.steps[-1].arrival_s or 0
-        km = sum(s.distance_m for s in route.steps) / 1000
+        km = route_distance_m(route) / 1000
         lines.append(
             f"{route.courier:<10}{stops:>6}{meals:>6}{clock(leave):>7}"
             f"{clock(done):>7}{km:>7.1f}{door_to_door_s(plan, route) / 60:>9.0f}"
@@ -106,9 +108,10 @@ def _table(scenario: Scenario, plan: Plan) -> str:
 def _plan(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.scenario)
     plan = plan_day(scenario, time_limit_s=args.time_limit, seed=args.seed)
-    files = render_files(scenario, plan, args.lang)
+    part = PlanContext.of(scenario, plan)
+    files = render_files(part, args.lang)
     write_folder(files, args.out)
-    print(_table(scenario, plan))
+    print(_table(part))
     print(f"written: {args.out}/plan.json, kitchen.csv, index.html, sheets/ ({len(plan.routes)})")
     return EXIT_OK if not plan.violations else EXIT_VIOLATIONS
 

@@ -16,9 +16,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from dispatch.model import Client, Courier, Location, Plan, Route, Scenario, Step, Violation, clock
-from dispatch.planning.stops import building_sites, service_s, stairs_floors
-from dispatch.travel import conditions as weather
-from dispatch.travel.matrices import travel_matrices
+from dispatch.rules import building_sites, relay_handover_s, service_s, stairs_floors
+from dispatch.travel.conditions import Conditions
+from dispatch.travel.matrices import TravelModel
 
 # Claimed times may differ from the recomputed ones by rounding only.
 TIME_TOLERANCE_S = 1
@@ -50,6 +50,8 @@ class _Timed:
 @dataclass
 class _Context:
     scenario: Scenario
+    conditions: Conditions
+    travel: TravelModel
     clients: dict[str, Client]
     workers: dict[str, Courier]
     riders: dict[str, tuple[int, dict[str, _Timed]]]  # rider → departure, relay → hand-over
@@ -59,6 +61,8 @@ def verify(scenario: Scenario, plan: Plan) -> list[Violation]:
     """Every rule ``plan`` breaks for ``scenario``; an empty list means a valid plan."""
     ctx = _Context(
         scenario,
+        Conditions.of(scenario.weather, scenario.settings),
+        TravelModel.of(scenario),
         {c.id: c for c in scenario.clients},
         {w.id: w for w in (*scenario.couriers, *scenario.walkers)},
         {},
@@ -67,7 +71,7 @@ def verify(scenario: Scenario, plan: Plan) -> list[Violation]:
     checkable = [r for r in plan.routes if r.courier in ctx.workers and _complete(ctx, r)]
     # Grid workers take meals over at relay points in relay weather; otherwise they
     # walk from the canteen like any courier on foot.
-    relaying = weather.operation(scenario.weather, scenario.settings.relay_from) == "relay"
+    relaying = ctx.conditions.operation == "relay"
     walkers = {w.id for w in scenario.walkers} if relaying else set()
     for route in checkable:
         found += _check_stops(ctx, route)
@@ -156,19 +160,17 @@ def _visits(ctx: _Context, route: Route, origin: Location) -> list[_Visit]:
             places.append(
                 relays[step.relay_point].location if step.relay_point in relays else origin
             )
-    speed = weather.speed_kph(scenario, worker)
-    profile = (worker.mode, speed)
-    matrix = travel_matrices([origin, *places], [profile], scenario)[profile]
+    profile = ctx.conditions.profile(worker)
+    matrix = ctx.travel.matrices([origin, *places], [profile])[profile]
     visits = []
     for k, (step, place) in enumerate(zip(steps, places, strict=True)):
         members = tuple(ctx.clients[i] for i in step.clients)
         floors = stairs_floors(members) if members else 0
-        extra = weather.arrival_extra_s(scenario, worker.mode, floors)
+        extra = ctx.conditions.arrival_extra_s(worker.mode, floors)
         if members:
             service = service_s(members, scenario.settings)
         else:
-            settings = scenario.settings
-            service = settings.relay_handover_s + settings.relay_handover_s_per_meal * step.meals
+            service = relay_handover_s(step.meals, scenario.settings)
         windows = [c.window for c in members if c.window]
         visits.append(
             _Visit(

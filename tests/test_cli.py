@@ -43,7 +43,8 @@ def test_plan_writes_plan_sheets_and_kitchen_and_verify_agrees(scenario_file, tm
     plan = json.loads((out / "plan.json").read_text(encoding="utf-8"))
     assert plan["violations"] == [] and plan["unassigned"] == []
     assert plan["summary"]["served"] == 3
-    assert plan["summary"]["meals"] == {"low_salt": 1, "regular": 2, "soft": 1}
+    assert plan["summary"]["meals"] == 4
+    assert plan["summary"]["meals_by_variant"] == {"low_salt": 1, "regular": 2, "soft": 1}
     steps = plan["routes"][0]["steps"]
     assert (steps[0]["type"], steps[-1]["type"]) == ("start", "end")
     assert {"arrival_s", "arrival", "departure_s", "location", "clients"} <= steps[1].keys()

@@ -7,6 +7,7 @@ from conftest import client
 
 from dispatch.errors import PlanFormatError
 from dispatch.planning.day import plan_day
+from dispatch.report.context import PlanContext
 from dispatch.report.plan_json import plan_from_dict, plan_to_dict
 from dispatch.verify import verify
 
@@ -101,20 +102,20 @@ def test_food_safety_limit_is_checked_across_the_route(make_scenario):
 
 
 def test_departure_before_meals_are_ready_is_reported(three):
-    data = plan_to_dict(three, plan_day(three))
+    data = plan_to_dict(PlanContext.of(three, plan_day(three)))
     data["routes"][0]["steps"][0]["departure_s"] = 10 * 3600
     assert "meals_ready" in rules(three, plan_from_dict(data))
 
 
 def test_claimed_arrival_that_does_not_match_the_travel_model_is_reported(three):
-    data = plan_to_dict(three, plan_day(three))
+    data = plan_to_dict(PlanContext.of(three, plan_day(three)))
     data["routes"][0]["steps"][1]["arrival_s"] -= 120
     assert "time_mismatch" in rules(three, plan_from_dict(data))
 
 
 def test_solver_plan_survives_a_json_round_trip_unchanged(three):
     plan = plan_day(three)
-    assert verify(three, plan_from_dict(plan_to_dict(three, plan))) == []
+    assert verify(three, plan_from_dict(plan_to_dict(PlanContext.of(three, plan)))) == []
 
 
 def test_hand_made_plan_without_times_leaves_as_late_as_useful(make_scenario):

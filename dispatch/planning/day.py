@@ -1,9 +1,9 @@
 """The morning run: scenario → stops → routes → a verified plan.
 
-The weather decides how meals travel (``dispatch.travel.conditions.operation``): couriers ride
-from the canteen to every door; from the relay level on, riders bring outlying
-clients' meals to relay points and grid workers walk the last leg
-(``dispatch.planning.relay``); at red nobody rides and only people on foot carry meals.
+The weather decides how meals travel (``Conditions.operation``): couriers ride from the
+canteen to every door; from the relay level on, riders bring outlying clients' meals to
+relay points and grid workers walk the last leg (``dispatch.planning.relay``); at red
+nobody rides and only people on foot carry meals.
 """
 
 from __future__ import annotations
@@ -12,13 +12,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from types import MappingProxyType
 
-from dispatch.model import Client, Courier, Plan, Route, Scenario, Unassigned
+from dispatch.model import Canteen, Client, Courier, Location, Plan, Route, Scenario, Unassigned
 from dispatch.planning import relay
-from dispatch.planning.echelon import Crew, Echelon
-from dispatch.planning.screening import dropped_reasons, screen_clients, stop_targets
+from dispatch.planning.leg import Crew, DayRules, screen_clients, serve
 from dispatch.planning.stops import build_stops
 from dispatch.routing.problem import SolveParams
-from dispatch.travel import conditions as weather
+from dispatch.rules import building_sites
+from dispatch.travel.conditions import Conditions
+from dispatch.travel.matrices import TravelModel
 from dispatch.verify import verify
 
 
@@ -41,15 +42,26 @@ def plan_day(
         time_limit_s=settings.time_limit_s if time_limit_s is None else time_limit_s,
         seed=settings.seed if seed is None else seed,
     )
+    rules = DayRules(
+        settings=settings,
+        conditions=Conditions.of(scenario.weather, settings),
+        travel=TravelModel.of(scenario),
+        meals_ready_s=scenario.canteen.meals_ready_s,
+        keep=scenario.keep,
+    )
     clients = scenario.active_clients()
-    operation = weather.operation(scenario.weather, settings.relay_from)
-    if operation == "relay":
-        routes, unassigned = relay.plan_relay(scenario, clients, params)
-    elif operation == "walk_only":
-        on_foot = [c for c in (*scenario.couriers, *scenario.walkers) if c.mode == "walk"]
-        routes, unassigned = plan_from_canteen(scenario, on_foot, clients, params)
+    sites = building_sites(scenario.clients)
+    if rules.conditions.operation == "relay":
+        day = relay.Day(rules, scenario.canteen, scenario.relay_points, scenario.walkers, sites)
+        routes, unassigned = relay.plan_relay(day, scenario.couriers, clients, params)
     else:
-        routes, unassigned = plan_from_canteen(scenario, scenario.couriers, clients, params)
+        on_foot = rules.conditions.operation == "walk_only"
+        workers = scenario.couriers
+        if on_foot:
+            workers = tuple(c for c in (*scenario.couriers, *scenario.walkers) if c.mode == "walk")
+        routes, unassigned = plan_from_canteen(
+            rules, scenario.canteen, workers, clients, sites, params
+        )
     plan = Plan(
         scenario=scenario.name,
         routes=tuple(routes),
@@ -61,21 +73,27 @@ def plan_day(
 
 
 def plan_from_canteen(
-    scenario: Scenario,
+    rules: DayRules,
+    canteen: Canteen,
     workers: Sequence[Courier],
     clients: Sequence[Client],
+    sites: Mapping[str, Location],
     params: SolveParams,
 ) -> tuple[list[Route], list[Unassigned]]:
-    """Single echelon: ``workers`` carry meals from the canteen to the doors."""
-    ready = scenario.canteen.meals_ready_s
-    servable, out = screen_clients(scenario, workers, clients)
+    """Single leg: ``workers`` carry meals from the canteen to the doors."""
+    servable, out = screen_clients(workers, clients)
     if not servable:
         return [], out
-    stops = build_stops(scenario, servable, max(w.capacity for w in workers))
+    stops = build_stops(servable, max(w.capacity for w in workers), sites)
+    ready = canteen.meals_ready_s
     crews = [Crew(w, max(w.shift.start_s, ready), w.shift.end_s) for w in workers]
-    echelon = Echelon(scenario, scenario.canteen.location, crews, [s.location for s in stops])
-    targets, reasons = stop_targets(echelon, stops, ready)
-    out += reasons
-    solved, dropped = echelon.solve(targets, params, scenario.settings.max_door_to_door_s)
-    out += dropped_reasons(scenario, targets, dropped, sum(w.capacity for w in workers))
-    return [route for _, route in solved], out
+    served = serve(
+        rules,
+        canteen.location,
+        crews,
+        stops,
+        params,
+        not_before_s=ready,
+        span_s=rules.settings.max_door_to_door_s,
+    )
+    return [route for _, route in served.routes], out + served.unassigned

@@ -1,6 +1,6 @@
 """Relay delivery: riders bring meals to relay points (接力点), grid workers walk the last leg.
 
-Two echelons, synchronised at the relay points, planned in three passes (docs/relay.md):
+Two legs, synchronised at the relay points, planned in three passes (docs/relay.md):
 
 1. *Assign*: stops within ``relay_direct_radius_m`` of the canteen stay direct rider
    stops; every other stop goes to a relay point whose grid workers can walk there and
@@ -14,6 +14,9 @@ Two echelons, synchronised at the relay points, planned in three passes (docs/re
    rider's actual hand-over, finishing within the food-safety limit counted from the
    rider's canteen departure — exact, whatever the rider did before.
 
+Every pass is a leg (``dispatch.planning.leg.serve``); this module only decides what
+each leg is given and what its outcome means for the relay.
+
 Relayed meals travel in insulated relay boxes, so their canteen-to-door limit is
 ``relay_max_door_to_door_s`` (default 90 min, ../shared/research/domain.md §7.2); the
 cooked-to-door limit (default 120 min) holds for every meal.
@@ -21,16 +24,54 @@ cooked-to-door limit (default 120 min) holds for every meal.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from dispatch.messages import text
-from dispatch.model import Client, Courier, RelayPoint, Route, Scenario, Step, Unassigned
-from dispatch.planning.echelon import Crew, Echelon, Target
-from dispatch.planning.screening import dropped_reasons, screen_clients, stop_targets, unassigned
-from dispatch.planning.stops import Stop, build_stops, may_serve, service_s
+from dispatch.model import (
+    Canteen,
+    Client,
+    Courier,
+    Location,
+    RelayPoint,
+    Route,
+    Step,
+    Unassigned,
+)
+from dispatch.planning.leg import (
+    Crew,
+    DayRules,
+    Handover,
+    Leg,
+    screen_clients,
+    serve,
+    unassigned,
+)
+from dispatch.planning.stops import Stop, build_stops
 from dispatch.routing.problem import SolveParams
-from dispatch.travel import geo
+from dispatch.rules import may_serve, relay_handover_s, service_s
+from dispatch.travel.geo import distance_m
+
+_DAY_END_S = 86_400
+
+
+@dataclass(frozen=True)
+class Day:
+    """What relay planning needs of the scenario: the canteen, the relay points, the walkers."""
+
+    rules: DayRules
+    canteen: Canteen
+    relay_points: tuple[RelayPoint, ...]
+    walkers: tuple[Courier, ...]
+    sites: Mapping[str, Location]
+
+    def walker_crews(self, point: RelayPoint, not_before_s: int) -> list[Crew]:
+        """The point's grid workers, free from ``not_before_s`` (and the point's opening)."""
+        return [
+            Crew(w, max(w.shift.start_s, point.open.start_s, not_before_s), w.shift.end_s)
+            for w in self.walkers
+            if w.relay_point == point.id
+        ]
 
 
 @dataclass(frozen=True)
@@ -44,86 +85,77 @@ class _Batch:
     latest_arrival_s: int
     present_s: int
 
-
-def handover_s(scenario: Scenario, meals: int) -> int:
-    """Seconds a rider spends handing ``meals`` to the walkers at a relay point."""
-    settings = scenario.settings
-    return settings.relay_handover_s + settings.relay_handover_s_per_meal * meals
+    def handover(self) -> Handover:
+        return Handover(
+            point=self.point,
+            partners=tuple(w.id for w in self.walkers),
+            meals=self.meals,
+            window_start_s=self.present_s,
+            window_end_s=max(self.present_s, self.latest_arrival_s),
+            clients=sum(len(s.clients) for s in self.stops),
+        )
 
 
 def plan_relay(
-    scenario: Scenario, clients: Sequence[Client], params: SolveParams
+    day: Day, riders: Sequence[Courier], clients: Sequence[Client], params: SolveParams
 ) -> tuple[list[Route], list[Unassigned]]:
     """Routes for riders and walkers, and who cannot be served, with reasons."""
-    riders = scenario.couriers
-    everyone = (*riders, *scenario.walkers)
-    servable, out = screen_clients(scenario, everyone, clients)
+    everyone = (*riders, *day.walkers)
+    servable, out = screen_clients(everyone, clients)
     if not servable:
         return [], out
-    stops = build_stops(scenario, servable, max(w.capacity for w in everyone))
-    radius = scenario.settings.relay_direct_radius_m
-    canteen = scenario.canteen.location
-    is_near = [geo.distance_m(canteen, s.location) <= radius for s in stops]
-    near = [s for s, close in zip(stops, is_near, strict=True) if close]
-    far = [s for s, close in zip(stops, is_near, strict=True) if not close]
-    ready = scenario.canteen.meals_ready_s
+    stops = build_stops(servable, max(w.capacity for w in everyone), day.sites)
+    radius = day.rules.settings.relay_direct_radius_m
+    canteen = day.canteen.location
+    near = [s for s in stops if distance_m(canteen, s.location) <= radius]
+    far = [s for s in stops if distance_m(canteen, s.location) > radius]
+    ready = day.canteen.meals_ready_s
     rider_crews = [Crew(r, max(r.shift.start_s, ready), r.shift.end_s) for r in riders]
-    trunk = Echelon(scenario, canteen, rider_crews, [p.location for p in scenario.relay_points])
+    trunk = Leg(day.rules, canteen, rider_crews, [p.location for p in day.relay_points])
     arrive = {
-        p.id: ready + min(trunk.reach_s(i, k + 1) for i in range(len(rider_crews)))
-        for k, p in enumerate(scenario.relay_points)
+        p.id: ready + min(trunk.reach_s(i, k) for i in range(len(rider_crews)))
+        for k, p in enumerate(day.relay_points)
     }
-    assigned, lost = _assign(scenario, far, arrive)
+    assigned, lost = _assign(day, riders, far, arrive)
     out += lost
     # A relay point's last leg is a small problem: a quarter of the budget is plenty.
     leg_params = replace(params, time_limit_s=params.time_limit_s / 4)
+    rider_capacity = max(c.capacity for c in riders)
     batches: list[_Batch] = []
-    for point in scenario.relay_points:
+    for point in day.relay_points:
         found, reasons = _first_pass(
-            scenario, point, assigned.get(point.id, []), arrive, leg_params
+            day, point, assigned.get(point.id, []), arrive[point.id], rider_capacity, leg_params
         )
         batches += found
         out += reasons
-    rider_routes, reasons = _riders(scenario, rider_crews, near, batches, params)
+    rider_routes, reasons = _riders(day, rider_crews, near, batches, params)
     out += reasons
-    walker_routes, reasons = _last_leg(scenario, rider_routes, batches, leg_params)
+    walker_routes, reasons = _last_leg(day, rider_routes, batches, leg_params)
     return [*rider_routes, *walker_routes], out + reasons
 
 
-def _walker_crews(
-    scenario: Scenario, point: RelayPoint, not_before_s: int, end_s: int
-) -> list[Crew]:
-    return [
-        Crew(w, max(w.shift.start_s, point.open.start_s, not_before_s), min(w.shift.end_s, end_s))
-        for w in scenario.walkers
-        if w.relay_point == point.id
-    ]
-
-
 def _assign(
-    scenario: Scenario, far: Sequence[Stop], arrive: dict[str, int]
+    day: Day, riders: Sequence[Courier], far: Sequence[Stop], arrive: Mapping[str, int]
 ) -> tuple[dict[str, list[Stop]], list[Unassigned]]:
     """Each outlying stop to a relay point whose walkers reach it in time (greedy)."""
-    settings = scenario.settings
-    worst_handover = handover_s(scenario, max(c.capacity for c in scenario.couriers))
+    settings = day.rules.settings
+    worst_handover = relay_handover_s(max(c.capacity for c in riders), settings)
     options: dict[str, list[tuple[int, str]]] = {s.id: [] for s in far}
     room: dict[str, int] = {}
-    for point in scenario.relay_points:
-        crews = _walker_crews(scenario, point, 0, 86_400)
+    for point in day.relay_points:
+        crews = day.walker_crews(point, 0)
         room[point.id] = min(point.capacity, sum(c.worker.capacity for c in crews))
         if not crews:
             continue
-        walk = Echelon(scenario, point.location, crews, [s.location for s in far])
+        walk = Leg(day.rules, point.location, crews, [s.location for s in far])
         for k, stop in enumerate(far):
             service = service_s(stop.clients, settings)
             done = arrive[point.id] + worst_handover + service
             for i, crew in enumerate(crews):
-                reach = walk.reach_s(i, k + 1, stop.stairs_floors)
+                reach = walk.reach_s(i, k, stop.stairs_floors)
                 in_time = stop.window is None or done - service + reach <= stop.window.end_s
-                fresh = (
-                    done + reach - scenario.canteen.meals_ready_s
-                    <= settings.relay_max_door_to_door_s
-                )
+                since_ready = done + reach - day.canteen.meals_ready_s
+                fresh = since_ready <= settings.relay_max_door_to_door_s
                 if may_serve(crew.worker, stop.clients) and in_time and fresh:
                     options[stop.id].append((reach, point.id))
                     break
@@ -142,46 +174,45 @@ def _assign(
 
 
 def _first_pass(
-    scenario: Scenario,
+    day: Day,
     point: RelayPoint,
     stops: Sequence[Stop],
-    arrive: dict[str, int],
+    arrive_s: int,
+    rider_capacity: int,
     params: SolveParams,
 ) -> tuple[list[_Batch], list[Unassigned]]:
     """Route the point's walkers as if meals came at once; batch them for the riders."""
     if not stops:
         return [], []
-    settings = scenario.settings
-    rider_capacity = max(c.capacity for c in scenario.couriers)
-    ready_at = arrive[point.id] + handover_s(scenario, rider_capacity)
-    crews = _walker_crews(scenario, point, ready_at, 86_400)
-    walk = Echelon(scenario, point.location, crews, [s.location for s in stops])
-    targets, lost = stop_targets(walk, stops, ready_at)
-    span = settings.relay_max_door_to_door_s - (ready_at - scenario.canteen.meals_ready_s)
-    solved, dropped = walk.solve(targets, params, max(span, 0))
-    lost += dropped_reasons(scenario, targets, dropped, sum(c.worker.capacity for c in crews))
+    settings = day.rules.settings
+    ready_at = arrive_s + relay_handover_s(rider_capacity, settings)
+    crews = day.walker_crews(point, ready_at)
+    span = settings.relay_max_door_to_door_s - (ready_at - day.canteen.meals_ready_s)
+    served = serve(
+        day.rules, point.location, crews, stops, params, not_before_s=ready_at, span_s=max(span, 0)
+    )
     by_client = {c.id: s for s in stops for c in s.clients}
-    legs = sorted(solved, key=lambda r: r[1].steps[0].departure_s or 0)
+    legs = sorted(served.routes, key=lambda r: r[1].steps[0].departure_s or 0)
     batches: list[_Batch] = []
     group: list[tuple[Courier, Route]] = []
-    for crew_index, route in legs:
+    for crew, route in legs:
         meals = sum(s.meals for _, r in group for s in r.deliveries) + sum(
             s.meals for s in route.deliveries
         )
         if group and meals > rider_capacity:
-            batches.append(_batch(scenario, point, group, by_client))
+            batches.append(_batch(day, point, group, by_client))
             group = []
-        group.append((crews[crew_index].worker, route))
+        group.append((crew.worker, route))
     if group:
-        batches.append(_batch(scenario, point, group, by_client))
-    return batches, lost
+        batches.append(_batch(day, point, group, by_client))
+    return batches, served.unassigned
 
 
 def _batch(
-    scenario: Scenario,
+    day: Day,
     point: RelayPoint,
     group: Sequence[tuple[Courier, Route]],
-    by_client: dict[str, Stop],
+    by_client: Mapping[str, Stop],
 ) -> _Batch:
     stops = tuple(by_client[step.clients[0]] for _, r in group for step in r.deliveries)
     meals = sum(s.meals for s in stops)
@@ -191,60 +222,43 @@ def _batch(
         walkers=tuple(w for w, _ in group),
         stops=stops,
         meals=meals,
-        latest_arrival_s=min(leave - handover_s(scenario, meals), point.open.end_s),
+        latest_arrival_s=min(leave - relay_handover_s(meals, day.rules.settings), point.open.end_s),
         present_s=max(point.open.start_s, *(w.shift.start_s for w, _ in group)),
     )
 
 
 def _riders(
-    scenario: Scenario,
+    day: Day,
     crews: Sequence[Crew],
     near: Sequence[Stop],
     batches: Sequence[_Batch],
     params: SolveParams,
 ) -> tuple[list[Route], list[Unassigned]]:
     """Route riders over the direct stops and the relay batches."""
-    ready = scenario.canteen.meals_ready_s
-    locations = [s.location for s in near] + [b.point.location for b in batches]
-    echelon = Echelon(scenario, scenario.canteen.location, crews, locations)
-    targets, lost = stop_targets(echelon, near, ready)
-    for n, batch in enumerate(batches):
-        carriers = tuple(i for i, c in enumerate(crews) if c.worker.capacity >= batch.meals)
-        targets.append(
-            Target(
-                key=f"relay:{batch.point.id}:{n}",
-                column=len(near) + n + 1,
-                location=batch.point.location,
-                meals=batch.meals,
-                service_s=handover_s(scenario, batch.meals),
-                window_start_s=batch.present_s,
-                window_end_s=max(batch.present_s, batch.latest_arrival_s),
-                relay_point=batch.point.id,
-                partners=tuple(w.id for w in batch.walkers),
-                allowed=carriers,
-                drop_penalty=sum(len(s.clients) for s in batch.stops),
-            )
-        )
-    solved, dropped = echelon.solve(targets, params, scenario.settings.max_door_to_door_s)
-    direct = [t for t in targets if not t.relay_point]
-    lost += dropped_reasons(scenario, direct, [t for t in dropped if not t.relay_point], 10**9)
-    for target in (t for t in dropped if t.relay_point):
-        batch = batches[int(target.key.rsplit(":", 1)[1])]
+    served = serve(
+        day.rules,
+        day.canteen.location,
+        crews,
+        near,
+        params,
+        not_before_s=day.canteen.meals_ready_s,
+        span_s=day.rules.settings.max_door_to_door_s,
+        handovers=[b.handover() for b in batches],
+    )
+    lost = served.unassigned
+    for batch in (batches[k] for k in served.missed_handovers):
         reason = text("no_rider_for_relay", relay=batch.point.id)
         lost += unassigned(
             [c for s in batch.stops for c in s.clients], "no_rider_for_relay", reason
         )
-    return [route for _, route in solved], lost
+    return [route for _, route in served.routes], lost
 
 
 def _last_leg(
-    scenario: Scenario,
-    rider_routes: Sequence[Route],
-    batches: Sequence[_Batch],
-    params: SolveParams,
+    day: Day, rider_routes: Sequence[Route], batches: Sequence[_Batch], params: SolveParams
 ) -> tuple[list[Route], list[Unassigned]]:
     """Route each served batch's walkers from the rider's actual hand-over."""
-    limit = scenario.settings.relay_max_door_to_door_s
+    limit = day.rules.settings.relay_max_door_to_door_s
     by_walkers = {tuple(w.id for w in b.walkers): b for b in batches}
     routes: list[Route] = []
     lost: list[Unassigned] = []
@@ -257,15 +271,15 @@ def _last_leg(
                 Crew(w, max(w.shift.start_s, handed), min(w.shift.end_s, left_canteen + limit))
                 for w in batch.walkers
             ]
-            walk = Echelon(scenario, batch.point.location, crews, [s.location for s in batch.stops])
-            targets, reasons = stop_targets(walk, batch.stops, handed)
-            solved, dropped = walk.solve(targets, params, None)
+            served = serve(
+                day.rules, batch.point.location, crews, batch.stops, params,
+                not_before_s=handed, span_s=None,
+            )  # fmt: skip
             by_id = {c.id: c for s in batch.stops for c in s.clients}
-            late = [u.client for u in reasons] + [c for t in dropped for c in t.clients]
             reason = text("relay_late", relay=batch.point.id)
-            lost += unassigned([by_id[c] for c in late], "relay_late", reason)
-            for _, route in solved:
-                routes.append(_pick_up(route, step, rider.courier))
+            late = [by_id[u.client] for u in served.unassigned]
+            lost += unassigned(late, "relay_late", reason)
+            routes += [_pick_up(route, step, rider.courier) for _, route in served.routes]
     return routes, lost
 
 

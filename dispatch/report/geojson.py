@@ -8,28 +8,27 @@ from __future__ import annotations
 
 from typing import Any
 
-from dispatch.model import Location, Plan, Route, Scenario, clock
-from dispatch.travel.matrices import leg_paths
+from dispatch.model import Location, Route, clock
+from dispatch.report.context import PlanContext
 
 
-def route_legs(scenario: Scenario, route: Route) -> list[list[Location]]:
+def route_legs(part: PlanContext, route: Route) -> list[list[Location]]:
     """The polyline of each leg of ``route`` between consecutive stops."""
-    worker = next(w for w in (*scenario.couriers, *scenario.walkers) if w.id == route.courier)
     points = [s.location for s in route.steps if s.type != "end" and s.location is not None]
-    return leg_paths(scenario, worker.mode, points)
+    return part.travel.leg_paths(part.workers[route.courier].mode, points)
 
 
 def _lonlat(point: Location) -> list[float]:
     return [round(point.lon, 7), round(point.lat, 7)]
 
 
-def routes_geojson(scenario: Scenario, plan: Plan) -> dict[str, Any]:
+def routes_geojson(part: PlanContext) -> dict[str, Any]:
     """A FeatureCollection: one LineString per route, one Point per stop."""
     features: list[dict[str, Any]] = []
-    geometry = "streets" if scenario.network else "straight"
-    for route in plan.routes:
+    geometry = "streets" if part.travel.network else "straight"
+    for route in part.plan.routes:
         line: list[list[float]] = []
-        for leg in route_legs(scenario, route):
+        for leg in route_legs(part, route):
             coordinates = [_lonlat(p) for p in leg]
             line += coordinates[1:] if line and coordinates[:1] == line[-1:] else coordinates
         features.append(

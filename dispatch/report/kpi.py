@@ -1,4 +1,9 @@
-"""Key figures of a plan: the summary block, per-route totals, meal counts."""
+"""Key figures of a plan: one name and one computation per figure, for every output.
+
+The CLI table, ``plan.json``'s ``summary`` and routes, the what-if comparison and the API
+all read their figures here. Units are in the names. A route's ``distance_m`` and
+``travel_s`` count every leg it rides, relay hand-overs included.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +11,12 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from dispatch.model import Client, Plan, Route, Scenario
-from dispatch.planning.stops import stairs_floors
+from dispatch.model import Client, Plan, Route
+from dispatch.report.context import PlanContext
+from dispatch.rules import stairs_floors
+
+# A client whose hand-over has less slack than this is "late-risk".
+LATE_RISK_S = 300
 
 
 def meals_by_variant(clients: Iterable[Client]) -> dict[str, int]:
@@ -18,14 +27,34 @@ def meals_by_variant(clients: Iterable[Client]) -> dict[str, int]:
     return dict(sorted(counts.items()))
 
 
-def route_clients(scenario: Scenario, route: Route) -> list[Client]:
-    by_id = {c.id: c for c in scenario.clients}
-    return [by_id[i] for step in route.deliveries for i in step.clients if i in by_id]
+def route_clients(clients: Mapping[str, Client], route: Route) -> list[Client]:
+    """The clients whose doors this route reaches, in route order."""
+    return [clients[i] for step in route.deliveries for i in step.clients if i in clients]
 
 
 def is_relayed(route: Route) -> bool:
     """Whether the route is a grid worker's last leg from a relay point."""
     return bool(route.steps) and route.steps[0].type == "handover"
+
+
+def route_distance_m(route: Route) -> int:
+    """Metres ridden or walked: every leg to a door or to a relay point."""
+    return sum(s.distance_m for s in route.steps)
+
+
+def route_travel_s(route: Route) -> int:
+    """Seconds on the move: every leg to a door or to a relay point."""
+    return sum(s.travel_s for s in route.steps)
+
+
+def route_duration_s(route: Route) -> int:
+    """Seconds from the route's first step (leaving the canteen, or a hand-over) to its end."""
+    if not route.steps:
+        return 0
+    first, last = route.steps[0], route.steps[-1]
+    start = first.arrival_s if first.arrival_s is not None else first.departure_s or 0
+    end = last.arrival_s if last.arrival_s is not None else last.departure_s or 0
+    return max(0, end - start)
 
 
 def left_canteen_s(plan: Plan, route: Route) -> int:
@@ -55,67 +84,27 @@ def relayed_from(plan: Plan, rider: Route, relay_point: str | None) -> list[Rout
     ]
 
 
-def carried_clients(scenario: Scenario, plan: Plan, route: Route) -> list[Client]:
+def carried_clients(clients: Mapping[str, Client], plan: Plan, route: Route) -> list[Client]:
     """Whose meals this route carries: its own stops, and for a rider the relayed ones."""
-    carried = route_clients(scenario, route)
+    carried = route_clients(clients, route)
     if not is_relayed(route):
         for leg in relayed_from(plan, route, None):
-            carried += route_clients(scenario, leg)
+            carried += route_clients(clients, leg)
     return carried
 
 
-def floors_climbed(scenario: Scenario, route: Route) -> int:
+def floors_climbed(clients: Mapping[str, Client], route: Route) -> int:
     """Storeys climbed by stairs on the route (one climb per stop, to its top floor)."""
-    by_id = {c.id: c for c in scenario.clients}
     return sum(
-        stairs_floors([by_id[i] for i in step.clients if i in by_id])
+        stairs_floors([clients[i] for i in step.clients if i in clients])
         for step in route.deliveries
-        if any(i in by_id for i in step.clients)
+        if any(i in clients for i in step.clients)
     )
 
 
-def summary(scenario: Scenario, plan: Plan) -> dict[str, object]:
-    """The plan's ``summary`` block (units in the names)."""
-    active = scenario.active_clients()
-    served = [c for r in plan.routes for c in route_clients(scenario, r)]
-    deliveries = [s for r in plan.routes for s in r.deliveries]
-    walkers = {w.id for w in scenario.walkers}
-    climbed = [floors_climbed(scenario, r) for r in plan.routes]
-    return {
-        "clients": len(active),
-        "served": len(served),
-        "unassigned": len(plan.unassigned),
-        "weather": scenario.weather,
-        "couriers_used": sum(r.courier not in walkers for r in plan.routes),
-        "couriers_available": len(scenario.couriers),
-        "walkers_used": sum(r.courier in walkers for r in plan.routes),
-        "handovers": sum(len(r.handovers) for r in plan.routes if not is_relayed(r)),
-        "stops": len(deliveries),
-        "meals": meals_by_variant(served),
-        "travel_s": sum(s.travel_s for s in deliveries),
-        "distance_m": sum(s.distance_m for s in deliveries),
-        "max_door_to_door_s": max((door_to_door_s(plan, r) for r in plan.routes), default=0),
-        "latest_delivery_s": max((s.departure_s or 0 for s in deliveries), default=0),
-        "floors_climbed": sum(climbed),
-        "floors_climbed_max": max(climbed, default=0),
-        "violations": len(plan.violations),
-    }
-
-
-# --- what-if comparisons: figures over one or more plans, and plan-to-plan diffs ---------
-
-# A client whose hand-over has less slack than this is "late-risk" (issue 7).
-LATE_RISK_S = 300
-
-
-def route_duration_s(route: Route) -> int:
-    """Seconds from the route's first step (leaving the canteen, or a hand-over) to its end."""
-    if not route.steps:
-        return 0
-    first, last = route.steps[0], route.steps[-1]
-    start = first.arrival_s if first.arrival_s is not None else first.departure_s or 0
-    end = last.arrival_s if last.arrival_s is not None else last.departure_s or 0
-    return max(0, end - start)
+def handovers(plan: Plan) -> int:
+    """Relay hand-overs, counted once (at the rider's end)."""
+    return sum(len(r.handovers) for r in plan.routes if not is_relayed(r))
 
 
 def client_couriers(plan: Plan) -> dict[str, str]:
@@ -133,15 +122,15 @@ def client_door_to_door_s(plan: Plan) -> dict[str, int]:
     return out
 
 
-def client_slack_s(scenario: Scenario, plan: Plan) -> dict[str, int]:
+def client_slack_s(part: PlanContext) -> dict[str, int]:
     """Client id → seconds to spare before the first limit the hand-over could break.
 
     The limits: the end of the client's window (for the service start, ``arrival_s``), the
     door-to-door limit since the meals left the canteen (the relay limit on a grid worker's
     last leg) and the cooked-to-door limit since ``meals_ready`` (both for the stop's end).
     """
-    settings, by_id = scenario.settings, {c.id: c for c in scenario.clients}
-    cooked_by_s = scenario.canteen.meals_ready_s + settings.max_cooked_to_door_s
+    plan, settings, by_id = part.plan, part.scenario.settings, part.clients
+    cooked_by_s = part.scenario.canteen.meals_ready_s + settings.max_cooked_to_door_s
     out: dict[str, int] = {}
     for route in plan.routes:
         limit_s = (
@@ -159,44 +148,57 @@ def client_slack_s(scenario: Scenario, plan: Plan) -> dict[str, int]:
     return out
 
 
-def late_risk_clients(scenario: Scenario, plan: Plan, under_s: int = LATE_RISK_S) -> dict[str, int]:
+def late_risk_clients(slack_s: Mapping[str, int], under_s: int = LATE_RISK_S) -> dict[str, int]:
     """Served clients with less than ``under_s`` seconds of slack (client id → slack)."""
-    return {i: s for i, s in client_slack_s(scenario, plan).items() if s < under_s}
+    return {i: s for i, s in slack_s.items() if s < under_s}
 
 
-def plan_figures(parts: Sequence[tuple[Scenario, Plan]]) -> dict[str, Any]:
+def plan_figures(parts: Sequence[PlanContext]) -> dict[str, Any]:
     """Key figures of a day planned as one or more parts (one part per canteen).
 
-    Units in the names; ``hours`` counts every route from its first step to its end,
-    ``floors_per_person_*`` the storeys climbed by stairs per route (riders and walkers).
+    ``hours_s`` counts every route from its first step to its end, ``floors_per_person_*``
+    the storeys climbed by stairs per route (riders and walkers).
     """
-    routes = [(s, p, r) for s, p in parts for r in p.routes]
-    walker_ids = {w.id for s, _ in parts for w in s.walkers}
-    d2d = [v for _, p in parts for v in client_door_to_door_s(p).values()]
-    floors = [floors_climbed(s, r) for s, _, r in routes]
-    deliveries = [st for _, _, r in routes for st in r.deliveries]
-    served = [c for s, _, r in routes for c in route_clients(s, r)]
+    routes = [(part.clients, r) for part in parts for r in part.plan.routes]
+    walker_ids = {w for part in parts for w in part.walkers}
+    d2d = [v for part in parts for v in client_door_to_door_s(part.plan).values()]
+    floors = [floors_climbed(clients, r) for clients, r in routes]
+    deliveries = [st for _, r in routes for st in r.deliveries]
+    served = [c for clients, r in routes for c in route_clients(clients, r)]
+    rider_routes = [r for _, r in routes if r.courier not in walker_ids]
+    walker_routes = [r for _, r in routes if r.courier in walker_ids]
     return {
-        "clients": sum(len(s.active_clients()) for s, _ in parts),
+        "clients": sum(len(part.scenario.active_clients()) for part in parts),
         "served": len(served),
         "meals": sum(c.meal_count for c in served),
-        "unassigned": sum(len(p.unassigned) for _, p in parts),
-        "couriers_used": sum(r.courier not in walker_ids for _, _, r in routes),
-        "walkers_used": sum(r.courier in walker_ids for _, _, r in routes),
-        "distance_m": sum(st.distance_m for st in deliveries),
-        "hours_s": sum(route_duration_s(r) for _, _, r in routes),
-        "rider_hours_s": sum(
-            route_duration_s(r) for _, _, r in routes if r.courier not in walker_ids
-        ),
-        "walker_hours_s": sum(route_duration_s(r) for _, _, r in routes if r.courier in walker_ids),
+        "meals_by_variant": meals_by_variant(served),
+        "unassigned": sum(len(part.plan.unassigned) for part in parts),
+        "couriers_used": len(rider_routes),
+        "walkers_used": len(walker_routes),
+        "stops": len(deliveries),
+        "distance_m": sum(route_distance_m(r) for _, r in routes),
+        "travel_s": sum(route_travel_s(r) for _, r in routes),
+        "hours_s": sum(route_duration_s(r) for _, r in routes),
+        "rider_hours_s": sum(route_duration_s(r) for r in rider_routes),
+        "walker_hours_s": sum(route_duration_s(r) for r in walker_routes),
         "latest_delivery_s": max((st.departure_s or 0 for st in deliveries), default=0),
         "door_to_door_mean_s": round(sum(d2d) / len(d2d)) if d2d else 0,
         "door_to_door_max_s": max(d2d, default=0),
+        "floors_climbed": sum(floors),
         "floors_per_person_max": max(floors, default=0),
         "floors_per_person_spread": max(floors, default=0) - min(floors, default=0),
-        "handovers": sum(len(r.handovers) for _, _, r in routes if not is_relayed(r)),
-        "late_risk": sum(len(late_risk_clients(s, p)) for s, p in parts),
-        "violations": sum(len(p.violations) for _, p in parts),
+        "handovers": sum(handovers(part.plan) for part in parts),
+        "late_risk": sum(len(late_risk_clients(client_slack_s(part))) for part in parts),
+        "violations": sum(len(part.plan.violations) for part in parts),
+    }
+
+
+def summary(part: PlanContext) -> dict[str, object]:
+    """The plan's ``summary`` block: the key figures, the weather and the fleet available."""
+    return {
+        **plan_figures([part]),
+        "weather": part.scenario.weather,
+        "couriers_available": len(part.scenario.couriers),
     }
 
 
@@ -220,7 +222,7 @@ def cost_figures(
 
 
 def plan_diff(
-    base: Sequence[tuple[Scenario, Plan]], other: Sequence[tuple[Scenario, Plan]]
+    base: Sequence[PlanContext], other: Sequence[PlanContext]
 ) -> dict[str, list[dict[str, Any]]]:
     """What changed for clients from ``base`` to ``other`` (each one or more parts).
 
@@ -228,11 +230,11 @@ def plan_diff(
     unassigned in ``other`` but not in ``base``; ``newly_late_risk``: under
     ``LATE_RISK_S`` of slack in ``other`` but not in ``base``. Lists are sorted by client id.
     """
-    before = {k: v for _, p in base for k, v in client_couriers(p).items()}
-    after = {k: v for _, p in other for k, v in client_couriers(p).items()}
-    was_out = {u.client for _, p in base for u in p.unassigned}
-    was_risky = {k for s, p in base for k in late_risk_clients(s, p)}
-    risky = {k: v for s, p in other for k, v in late_risk_clients(s, p).items()}
+    before = {k: v for part in base for k, v in client_couriers(part.plan).items()}
+    after = {k: v for part in other for k, v in client_couriers(part.plan).items()}
+    was_out = {u.client for part in base for u in part.plan.unassigned}
+    was_risky = {k for part in base for k in late_risk_clients(client_slack_s(part))}
+    risky = {k: v for part in other for k, v in late_risk_clients(client_slack_s(part)).items()}
     return {
         "changed_courier": [
             {"client": k, "from": before[k], "to": after[k]}
@@ -241,7 +243,9 @@ def plan_diff(
         ],
         "newly_unassigned": [
             {"client": u.client, "code": u.code, "reason": u.reason_en, "reason_zh": u.reason_zh}
-            for u in sorted((u for _, p in other for u in p.unassigned), key=lambda u: u.client)
+            for u in sorted(
+                (u for part in other for u in part.plan.unassigned), key=lambda u: u.client
+            )
             if u.client not in was_out
         ],
         "newly_late_risk": [

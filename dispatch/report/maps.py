@@ -10,9 +10,10 @@ import math
 from collections.abc import Sequence
 from typing import cast
 
-from dispatch.model import Location, Mode, Route, Scenario
+from dispatch.model import Location, Mode, Route
+from dispatch.report.context import PlanContext
 from dispatch.report.geojson import route_legs
-from dispatch.travel.matrices import scenario_roads
+from dispatch.travel.matrices import TravelModel
 
 WIDTH_PX = 640
 MARGIN_PX = 16
@@ -38,11 +39,11 @@ class _Frame:
         return round(x, 1), round(y, 1)
 
 
-def _streets(scenario: Scenario, mode: str, frame: _Frame) -> str:
+def _streets(travel: TravelModel, mode: str, frame: _Frame) -> str:
     """One SVG path of every street segment of the mode inside the frame."""
-    if scenario.network is None:
+    if travel.network is None:
         return ""
-    roads = scenario_roads(scenario)
+    roads = travel.roads()
     graph = roads.time_csr(cast(Mode, mode)).tocoo()
     lat, lon = roads.lat, roads.lon
     inside = (lat >= frame.south) & (lat <= frame.lat0) & (lon >= frame.lon0) & (lon <= frame.east)
@@ -55,10 +56,10 @@ def _streets(scenario: Scenario, mode: str, frame: _Frame) -> str:
     return f'<path d="{"".join(parts)}" stroke="#bbb" stroke-width="1" fill="none"/>'
 
 
-def route_map_svg(scenario: Scenario, route: Route) -> str:
+def route_map_svg(part: PlanContext, route: Route) -> str:
     """An SVG map of ``route``: streets around it, its legs, numbered stops."""
-    worker = next(w for w in (*scenario.couriers, *scenario.walkers) if w.id == route.courier)
-    legs = route_legs(scenario, route)
+    worker = part.workers[route.courier]
+    legs = route_legs(part, route)
     points = [p for leg in legs for p in leg] or [s.location for s in route.steps if s.location]
     frame = _Frame(points)
     line = " ".join(f"{x},{y}" for x, y in (frame.xy(p.lat, p.lon) for p in points))
@@ -78,7 +79,7 @@ def route_map_svg(scenario: Scenario, route: Route) -> str:
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH_PX} {frame.height}" '
         f'width="100%" role="img" aria-label="route {route.courier}">'
-        f"{_streets(scenario, worker.mode, frame)}"
+        f"{_streets(part.travel, worker.mode, frame)}"
         f'<polyline points="{line}" stroke="#c00" stroke-width="3" fill="none" '
         f'stroke-linejoin="round" opacity="0.8"/>'
         f"{''.join(dots)}</svg>"

@@ -11,27 +11,27 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from dispatch.model import Plan, Scenario
+from dispatch.report.context import PlanContext
 from dispatch.report.geojson import routes_geojson
 from dispatch.report.plan_json import plan_to_dict
 from dispatch.report.sheets import index_html, kitchen_csv, relay_schedule_html, route_sheet_html
 
 
-def render_files(scenario: Scenario, plan: Plan, lang: str = "zh") -> dict[str, str]:
+def render_files(part: PlanContext, lang: str = "zh") -> dict[str, str]:
     """Every output file as ``relative path → text``."""
     files = {
-        "plan.json": json.dumps(plan_to_dict(scenario, plan), ensure_ascii=False, indent=2) + "\n",
-        "kitchen.csv": kitchen_csv(scenario, plan),
-        "routes.geojson": json.dumps(routes_geojson(scenario, plan), ensure_ascii=False) + "\n",
+        "plan.json": json.dumps(plan_to_dict(part), ensure_ascii=False, indent=2) + "\n",
+        "kitchen.csv": kitchen_csv(part),
+        "routes.geojson": json.dumps(routes_geojson(part), ensure_ascii=False) + "\n",
     }
     sheets = []
-    for route in plan.routes:
+    for route in part.plan.routes:
         name = f"sheets/{route.courier}.html"
-        files[name] = route_sheet_html(scenario, plan, route, lang)
+        files[name] = route_sheet_html(part, route, lang)
         sheets.append((route.courier, name))
-    if any(r.handovers for r in plan.routes):
-        files["relays.html"] = relay_schedule_html(scenario, plan, lang)
-    files["index.html"] = index_html(scenario, plan, sheets, lang)
+    if any(r.handovers for r in part.plan.routes):
+        files["relays.html"] = relay_schedule_html(part, lang)
+    files["index.html"] = index_html(part, sheets, lang)
     return files
 
 

@@ -12,7 +12,8 @@ from typing import Any
 
 from dispatch.errors import PlanFormatError
 from dispatch.messages import text
-from dispatch.model import Location, Plan, Route, Scenario, Step, Unassigned, Violation, clock
+from dispatch.model import Client, Location, Plan, Route, Step, Unassigned, Violation, clock
+from dispatch.report.context import PlanContext
 from dispatch.report.kpi import (
     door_to_door_s,
     floors_climbed,
@@ -20,6 +21,8 @@ from dispatch.report.kpi import (
     left_canteen_s,
     meals_by_variant,
     route_clients,
+    route_distance_m,
+    route_travel_s,
     summary,
 )
 from dispatch.version import __version__
@@ -36,17 +39,18 @@ def _times(step: Step) -> dict[str, Any]:
     return out
 
 
-def _step_dict(step: Step, scenario: Scenario, departure_s: int, walker: bool) -> dict[str, Any]:
+def _step_dict(
+    step: Step, clients: Mapping[str, Client], departure_s: int, walker: bool, on_roads: bool
+) -> dict[str, Any]:
     out: dict[str, Any] = {"type": step.type}
     if step.location is not None:
         out["location"] = {"lat": round(step.location.lat, 7), "lon": round(step.location.lon, 7)}
     out |= _times(step)
     if step.type == "delivery":
-        by_id = {c.id: c for c in scenario.clients}
         out |= {
             "building": step.building,
             "clients": list(step.clients),
-            "meals": meals_by_variant(by_id[i] for i in step.clients if i in by_id),
+            "meals": meals_by_variant(clients[i] for i in step.clients if i in clients),
             "travel_s": step.travel_s,
             "distance_m": step.distance_m,
             "weather_s": step.weather_s,
@@ -54,7 +58,7 @@ def _step_dict(step: Step, scenario: Scenario, departure_s: int, walker: bool) -
             "service_s": step.service_s,
             "door_to_door_s": (step.departure_s or 0) - departure_s,
         }
-    if step.type in ("delivery", "handover") and scenario.network is not None:
+    if step.type in ("delivery", "handover") and on_roads:
         out |= {"snap_m": step.snap_m, "estimated": step.estimated}
     if step.type == "handover":
         out |= {"relay_point": step.relay_point, "meals": step.meals}
@@ -72,11 +76,15 @@ def _step_dict(step: Step, scenario: Scenario, departure_s: int, walker: bool) -
     return out
 
 
-def _route_dict(route: Route, scenario: Scenario, plan: Plan) -> dict[str, Any]:
-    courier = next(c for c in (*scenario.couriers, *scenario.walkers) if c.id == route.courier)
-    departure = left_canteen_s(plan, route)
-    clients = route_clients(scenario, route)
-    walker = courier in scenario.walkers
+def _route_dict(route: Route, part: PlanContext) -> dict[str, Any]:
+    courier = part.workers[route.courier]
+    departure = left_canteen_s(part.plan, route)
+    clients = route_clients(part.clients, route)
+    walker = courier.id in part.walkers
+    on_roads = part.scenario.network is not None
+    steps = [
+        _step_dict(s, part.clients, departure, is_relayed(route), on_roads) for s in route.steps
+    ]
     return {
         "courier": route.courier,
         "role": "walker" if walker else "rider",
@@ -84,16 +92,17 @@ def _route_dict(route: Route, scenario: Scenario, plan: Plan) -> dict[str, Any]:
         "meals": meals_by_variant(clients),
         "load": sum(c.meal_count for c in clients),
         "stops": len(route.deliveries),
-        "travel_s": sum(s.travel_s for s in route.deliveries),
-        "distance_m": sum(s.distance_m for s in route.deliveries),
-        "door_to_door_s": door_to_door_s(plan, route),
-        "floors_climbed": floors_climbed(scenario, route),
-        "steps": [_step_dict(s, scenario, departure, is_relayed(route)) for s in route.steps],
+        "travel_s": route_travel_s(route),
+        "distance_m": route_distance_m(route),
+        "door_to_door_s": door_to_door_s(part.plan, route),
+        "floors_climbed": floors_climbed(part.clients, route),
+        "steps": steps,
     }
 
 
-def plan_to_dict(scenario: Scenario, plan: Plan) -> dict[str, Any]:
+def plan_to_dict(part: PlanContext) -> dict[str, Any]:
     """The plan document written as ``plan.json`` and returned by the API."""
+    scenario, plan = part.scenario, part.plan
     return {
         "format": FORMAT_VERSION,
         "generator": f"nuanliu-dispatch {__version__}",
@@ -102,8 +111,8 @@ def plan_to_dict(scenario: Scenario, plan: Plan) -> dict[str, Any]:
         "canteen": scenario.canteen.id,
         "time_limit_s": plan.time_limit_s,
         "seed": plan.seed,
-        "summary": summary(scenario, plan),
-        "routes": [_route_dict(r, scenario, plan) for r in plan.routes],
+        "summary": summary(part),
+        "routes": [_route_dict(r, part) for r in plan.routes],
         "unassigned": [
             {"client": u.client, "code": u.code, "reason": u.reason_en, "reason_zh": u.reason_zh}
             for u in plan.unassigned
@@ -119,9 +128,6 @@ def _violation_dict(violation: Violation) -> dict[str, Any]:
     if violation.client is not None:
         out["client"] = violation.client
     return out
-
-
-# --- reading plans back (ours or hand-made) ------------------------------------------
 
 
 def _fail(path: str, reason_code: str, **params: object) -> PlanFormatError:

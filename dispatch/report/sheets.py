@@ -17,7 +17,8 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from dispatch.model import Client, Plan, Route, Scenario, Step, clock
+from dispatch.model import Client, Route, Step, clock
+from dispatch.report.context import PlanContext
 from dispatch.report.kpi import (
     carried_clients,
     is_relayed,
@@ -163,16 +164,13 @@ def _variant(lang: str) -> Callable[[str], str]:
     return lambda key: names.get(key, key)
 
 
-def _handover_line(
-    scenario: Scenario, plan: Plan, route: Route, order: int, step: Step
-) -> SheetLine:
-    relays = {p.id: p for p in scenario.relay_points}
-    point = relays.get(step.relay_point or "")
+def _handover_line(part: PlanContext, route: Route, order: int, step: Step) -> SheetLine:
+    point = part.relay_points.get(step.relay_point or "")
     if is_relayed(route):
-        meals = meals_by_variant(route_clients(scenario, route))
+        meals = meals_by_variant(route_clients(part.clients, route))
     else:
-        legs = relayed_from(plan, route, step.relay_point)
-        meals = meals_by_variant(c for leg in legs for c in route_clients(scenario, leg))
+        legs = relayed_from(part.plan, route, step.relay_point)
+        meals = meals_by_variant(c for leg in legs for c in route_clients(part.clients, leg))
     return SheetLine(
         order=order,
         eta=clock(step.arrival_s) if step.arrival_s is not None else "",
@@ -183,16 +181,15 @@ def _handover_line(
     )
 
 
-def _lines(scenario: Scenario, plan: Plan, route: Route) -> list[SheetLine]:
-    by_id = {c.id: c for c in scenario.clients}
+def _lines(part: PlanContext, route: Route) -> list[SheetLine]:
     lines: list[SheetLine] = []
     stops = [s for s in route.steps if s.type in ("delivery", "handover")]
     for order, step in enumerate(stops, start=1):
         if step.type == "handover":
-            lines.append(_handover_line(scenario, plan, route, order, step))
+            lines.append(_handover_line(part, route, order, step))
             continue
         for client_id in step.clients:
-            client: Client = by_id[client_id]
+            client: Client = part.clients[client_id]
             lines.append(
                 SheetLine(
                     order=order,
@@ -210,54 +207,48 @@ def _lines(scenario: Scenario, plan: Plan, route: Route) -> list[SheetLine]:
     return lines
 
 
-def route_sheet_html(scenario: Scenario, plan: Plan, route: Route, lang: str = "zh") -> str:
+def route_sheet_html(part: PlanContext, route: Route, lang: str = "zh") -> str:
     """The printable sheet for one courier's or grid worker's route."""
-    courier = next(c for c in (*scenario.couriers, *scenario.walkers) if c.id == route.courier)
-    carried = carried_clients(scenario, plan, route)
+    carried = carried_clients(part.clients, part.plan, route)
     return _render(
         "route_sheet.html",
         lang,
-        scenario=scenario,
-        courier=courier,
+        scenario=part.scenario,
+        courier=part.workers[route.courier],
         leave=clock(route.steps[0].departure_s or 0),
         back=clock(route.steps[-1].arrival_s or 0),
         stops=len(route.deliveries) + len(route.handovers),
         meals=meals_by_variant(carried),
         load=sum(c.meal_count for c in carried),
-        lines=_lines(scenario, plan, route),
-        map_svg=Markup(route_map_svg(scenario, route)),
+        lines=_lines(part, route),
+        map_svg=Markup(route_map_svg(part, route)),
     )
 
 
-def _variants(scenario: Scenario) -> list[str]:
-    return sorted({v for c in scenario.clients for v in c.meals})
-
-
-def _packing(scenario: Scenario, plan: Plan, route: Route) -> list[tuple[int, str, Client]]:
+def _packing(part: PlanContext, route: Route) -> list[tuple[int, str, Client]]:
     """(stop number, via whom, client) for everything a rider loads, last stop first."""
-    by_id = {c.id: c for c in scenario.clients}
     stops = [s for s in route.steps if s.type in ("delivery", "handover")]
     packed: list[tuple[int, str, Client]] = []
     for stop_no, step in reversed(list(enumerate(stops, start=1))):
         if step.type == "delivery":
-            packed += [(stop_no, "", by_id[i]) for i in step.clients]
+            packed += [(stop_no, "", part.clients[i]) for i in step.clients]
             continue
-        for leg in relayed_from(plan, route, step.relay_point):
-            packed += [(stop_no, leg.courier, c) for c in route_clients(scenario, leg)]
+        for leg in relayed_from(part.plan, route, step.relay_point):
+            packed += [(stop_no, leg.courier, c) for c in route_clients(part.clients, leg)]
     return packed
 
 
-def kitchen_rows(scenario: Scenario, plan: Plan) -> list[dict[str, object]]:
+def kitchen_rows(part: PlanContext) -> list[dict[str, object]]:
     """Per rider in loading order (last stop first), route totals, then the grand total.
 
     Meals for a relay point are packed with the rider who takes them there; ``via``
     names the grid worker who walks them to the door.
     """
-    variants = _variants(scenario)
+    variants = part.variants
     rows: list[dict[str, object]] = []
     everyone: list[Client] = []
-    for route in (r for r in plan.routes if not is_relayed(r)):
-        packed = _packing(scenario, plan, route)
+    for route in (r for r in part.plan.routes if not is_relayed(r)):
+        packed = _packing(part, route)
         for load_order, (stop_no, via, client) in enumerate(packed, start=1):
             counts = {v: client.meals.get(v, 0) for v in variants}
             rows.append(
@@ -291,51 +282,48 @@ def _total_row(route: str, variants: list[str], clients: list[Client]) -> dict[s
     }
 
 
-def kitchen_csv(scenario: Scenario, plan: Plan) -> str:
+def kitchen_csv(part: PlanContext) -> str:
     """``kitchen.csv``: meals by variant per client in loading order, per route and in total."""
-    fields = ["route", "load_order", "stop", "via", "client", *_variants(scenario), "total"]
+    fields = ["route", "load_order", "stop", "via", "client", *part.variants, "total"]
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(kitchen_rows(scenario, plan))
+    writer.writerows(kitchen_rows(part))
     return buffer.getvalue()
 
 
-def index_html(
-    scenario: Scenario, plan: Plan, sheet_files: Sequence[tuple[str, str]], lang: str = "zh"
-) -> str:
+def index_html(part: PlanContext, sheet_files: Sequence[tuple[str, str]], lang: str = "zh") -> str:
     """The day's overview: summary, kitchen totals, links to the sheets, who is not served."""
-    figures = summary(scenario, plan)
     return _render(
         "index.html",
         lang,
-        scenario=scenario,
-        plan=plan,
-        figures=figures,
+        scenario=part.scenario,
+        plan=part.plan,
+        figures=summary(part),
         clock=clock,
         sheets=sheet_files,
-        kitchen=[r for r in kitchen_rows(scenario, plan) if r["client"] == "TOTAL"],
-        variants=_variants(scenario),
+        kitchen=[r for r in kitchen_rows(part) if r["client"] == "TOTAL"],
+        variants=part.variants,
     )
 
 
-def relay_schedule_html(scenario: Scenario, plan: Plan, lang: str = "zh") -> str:
+def relay_schedule_html(part: PlanContext, lang: str = "zh") -> str:
     """Per relay point: when which rider hands how many meals to which grid workers."""
     rows: list[dict[str, Any]] = []
-    for route in (r for r in plan.routes if not is_relayed(r)):
+    for route in (r for r in part.plan.routes if not is_relayed(r)):
         for step in route.handovers:
-            legs = relayed_from(plan, route, step.relay_point)
+            legs = relayed_from(part.plan, route, step.relay_point)
             rows.append(
                 {
-                    "point": next(p for p in scenario.relay_points if p.id == step.relay_point),
+                    "point": part.relay_points[step.relay_point or ""],
                     "time": clock(step.arrival_s or 0),
                     "rider": route.courier,
                     "walkers": ", ".join(step.partners),
                     "meals": meals_by_variant(
-                        c for leg in legs for c in route_clients(scenario, leg)
+                        c for leg in legs for c in route_clients(part.clients, leg)
                     ),
                     "leave": ", ".join(clock(leg.steps[0].departure_s or 0) for leg in legs),
                 }
             )
     rows.sort(key=lambda r: (r["point"].id, r["time"]))
-    return _render("relays.html", lang, scenario=scenario, rows=rows)
+    return _render("relays.html", lang, scenario=part.scenario, rows=rows)

@@ -22,6 +22,10 @@ from dispatch.routing.problem import (
     fixed_vehicle_cost,
 )
 
+# The search: parallel cheapest insertion for a first plan, then guided local search.
+FIRST_SOLUTION = routing_enums_pb2.FirstSolutionStrategy.PARALLEL_CHEAPEST_INSERTION
+METAHEURISTIC = routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH
+
 _TIME = "time"
 _LOAD = "load"
 _FLOORS = "floors"
@@ -185,12 +189,8 @@ def _add_vehicles(
 
 def _search_parameters(params: SolveParams) -> pywrapcp.DefaultRoutingSearchParameters:
     search = pywrapcp.DefaultRoutingSearchParameters()
-    search.first_solution_strategy = getattr(
-        routing_enums_pb2.FirstSolutionStrategy, params.first_solution
-    )
-    search.local_search_metaheuristic = getattr(
-        routing_enums_pb2.LocalSearchMetaheuristic, params.metaheuristic
-    )
+    search.first_solution_strategy = FIRST_SOLUTION
+    search.local_search_metaheuristic = METAHEURISTIC
     search.time_limit.FromMilliseconds(max(1, round(params.time_limit_s * 1000)))
     return search
 

@@ -97,8 +97,6 @@ class SolveParams:
 
     time_limit_s: float = 10.0
     seed: int = 0
-    first_solution: str = "PARALLEL_CHEAPEST_INSERTION"
-    metaheuristic: str = "GUIDED_LOCAL_SEARCH"
     stall_s: float | None = None
     workers: int | None = None
 

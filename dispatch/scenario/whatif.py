@@ -34,6 +34,7 @@ from dispatch.errors import DispatchError, NotFoundError, PlanFormatError, Scena
 from dispatch.messages import Text, text
 from dispatch.model import Location, Plan, Scenario, clock
 from dispatch.planning.day import plan_day
+from dispatch.report.context import PlanContext
 from dispatch.report.kpi import LATE_RISK_S, cost_figures, plan_diff, plan_figures
 from dispatch.report.plan_json import plan_from_dict, plan_to_dict
 from dispatch.scenario.gate import field_path, parse_scenario, read_document, scenario_schema
@@ -798,6 +799,10 @@ def plan_columns(
 # --- figures, table, report ----------------------------------------------------------
 
 
+def _contexts(parts: Sequence[tuple[Scenario, Plan]]) -> list[PlanContext]:
+    return [PlanContext.of(s, p) for s, p in parts]
+
+
 def _unassigned(parts: Sequence[tuple[Scenario, Plan]]) -> list[dict[str, str]]:
     return [
         {"client": u.client, "code": u.code, "reason": u.reason_en, "reason_zh": u.reason_zh}
@@ -812,7 +817,7 @@ def _column_dict(
     base: Sequence[tuple[Scenario, Plan]] | None,
     costs: Costs | None,
 ) -> dict[str, Any]:
-    figures: dict[str, Any] = plan_figures(parts)
+    figures: dict[str, Any] = plan_figures(_contexts(parts))
     figures["latest_delivery"] = clock(figures["latest_delivery_s"])
     costs = column.costs or costs
     if costs is not None:
@@ -827,7 +832,7 @@ def _column_dict(
         "figures": figures,
         "costs": asdict(costs) if costs is not None else None,
         "unassigned": _unassigned(parts),
-        "diff": plan_diff(base, parts) if base is not None else None,
+        "diff": plan_diff(_contexts(base), _contexts(parts)) if base is not None else None,
     }
 
 
@@ -864,7 +869,9 @@ def comparison_files(
     for column, parts in zip(columns, planned, strict=True):
         for j, (scenario, plan) in enumerate(parts):
             folder = column.name if j == 0 else f"{column.name}/{scenario.canteen.id}"
-            body = json.dumps(plan_to_dict(scenario, plan), ensure_ascii=False, indent=2)
+            body = json.dumps(
+                plan_to_dict(PlanContext.of(scenario, plan)), ensure_ascii=False, indent=2
+            )
             files[f"{folder}/plan.json"] = body + "\n"
     return files
 

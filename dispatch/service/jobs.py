@@ -26,6 +26,7 @@ from typing import Any, Protocol
 from dispatch.errors import DispatchError, QueueFullError
 from dispatch.messages import Text
 from dispatch.planning.day import plan_day
+from dispatch.report.context import PlanContext
 from dispatch.report.plan_json import plan_to_dict
 from dispatch.scenario.gate import parse_scenario
 from dispatch.service.store import Store, process_owner
@@ -61,7 +62,8 @@ class Runner(Protocol):
 def solve_document(document: Mapping[str, Any], time_limit_s: float, seed: int) -> dict[str, Any]:
     """Validate, plan and serialise one scenario document (runs in a worker process)."""
     scenario = parse_scenario(document)
-    return plan_to_dict(scenario, plan_day(scenario, time_limit_s=time_limit_s, seed=seed))
+    plan = plan_day(scenario, time_limit_s=time_limit_s, seed=seed)
+    return plan_to_dict(PlanContext.of(scenario, plan))
 
 
 def error_dict(err: DispatchError) -> dict[str, Any]:

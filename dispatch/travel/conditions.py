@@ -1,4 +1,4 @@
-"""Weather levels: what they do to speeds and stop times, and when riders stop riding.
+"""Weather levels and the day's travel conditions: speeds, stop extras, how meals travel.
 
 Levels are ``clear``, ``rain``, ``heavy_rain`` and the official warning signals
 ``rainstorm_*`` / ``typhoon_*`` (blue, yellow, orange, red). Each level has factors per
@@ -9,6 +9,7 @@ rainstorms; walking ×0.8–0.9 in rain) and are overridable per scenario.
 
 From a configurable level on (default rainstorm orange, typhoon yellow) riders stop
 at relay points and grid workers walk the last leg; at red nobody rides.
+``Conditions`` holds all of that for one day, built once per plan and handed down.
 """
 
 from __future__ import annotations
@@ -17,18 +18,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
-from dispatch.model import Courier, Scenario
+from dispatch.model import Courier, Settings
 
-LEVELS: tuple[str, ...] = (
-    "clear",
-    "rain",
-    "heavy_rain",
-    *(
-        f"{kind}_{colour}"
-        for kind in ("rainstorm", "typhoon")
-        for colour in ("blue", "yellow", "orange", "red")
-    ),
-)
 COLOURS: tuple[str, ...] = ("blue", "yellow", "orange", "red")
 
 Operation = Literal["direct", "relay", "walk_only"]
@@ -86,23 +77,6 @@ def factors(
     return table
 
 
-def in_force(scenario: Scenario) -> Mapping[str, ModeFactors]:
-    """The factors per mode for the scenario's weather."""
-    return factors(scenario.weather, scenario.settings.weather_overrides)
-
-
-def speed_kph(scenario: Scenario, worker: Courier) -> float:
-    """The worker's travel speed today: their own (or the mode's) speed × the weather's."""
-    base = worker.speed_kph or scenario.settings.speed_kph[worker.mode]
-    return base * in_force(scenario)[worker.mode].speed
-
-
-def arrival_extra_s(scenario: Scenario, mode: str, stairs_floors: int) -> int:
-    """Seconds the weather adds at a stop: per stop, and per floor climbed by stairs."""
-    mode_factors = in_force(scenario)[mode]
-    return mode_factors.stop_s + mode_factors.floor_s * stairs_floors
-
-
 def operation(level: str, relay_from: Mapping[str, str] = DEFAULT_RELAY_FROM) -> Operation:
     """How meals travel at ``level``: riders direct, riders to relay points, or on foot only."""
     kind, _, colour = level.partition("_")
@@ -116,3 +90,37 @@ def operation(level: str, relay_from: Mapping[str, str] = DEFAULT_RELAY_FROM) ->
     ):
         return "relay"
     return "direct"
+
+
+@dataclass(frozen=True)
+class Conditions:
+    """One day's weather as travel sees it: factors per mode, base speeds, the mode rule."""
+
+    level: str
+    operation: Operation
+    factors: Mapping[str, ModeFactors]
+    base_speed_kph: Mapping[str, float]
+
+    @classmethod
+    def of(cls, level: str, settings: Settings) -> Conditions:
+        """The conditions at ``level`` under a scenario's settings (overrides, relay levels)."""
+        return cls(
+            level=level,
+            operation=operation(level, settings.relay_from),
+            factors=factors(level, settings.weather_overrides),
+            base_speed_kph=settings.speed_kph,
+        )
+
+    def speed_kph(self, worker: Courier) -> float:
+        """The worker's travel speed today: their own (or the mode's) speed × the weather's."""
+        base = worker.speed_kph or self.base_speed_kph[worker.mode]
+        return base * self.factors[worker.mode].speed
+
+    def profile(self, worker: Courier) -> tuple[str, float]:
+        """How the worker travels today: ``(mode, speed_kph)``."""
+        return worker.mode, self.speed_kph(worker)
+
+    def arrival_extra_s(self, mode: str, stairs_floors: int) -> int:
+        """Seconds the weather adds at a stop: per stop, and per floor climbed by stairs."""
+        mode_factors = self.factors[mode]
+        return mode_factors.stop_s + mode_factors.floor_s * stairs_floors

@@ -18,7 +18,6 @@ from pyproj import Geod
 from dispatch.model import Location
 
 CoordinateSystem = Literal["wgs84", "gcj02", "bd09"]
-COORDINATE_SYSTEMS: tuple[CoordinateSystem, ...] = ("wgs84", "gcj02", "bd09")
 
 _WGS84 = Geod(ellps="WGS84")
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from dispatch.model import Location, Settings
+from dispatch.model import Location
 from dispatch.travel.geo import distance_matrix_m
 
 
@@ -40,10 +40,10 @@ Profile = tuple[str, float]
 
 
 def geodesic_matrices(
-    points: Sequence[Location], profiles: Sequence[Profile], settings: Settings
+    points: Sequence[Location], profiles: Sequence[Profile], detour_factor: float
 ) -> dict[Profile, TravelMatrix]:
     """Geodesic × detour factor: one matrix per distinct profile (distances computed once)."""
-    road_m = distance_matrix_m(points) * settings.detour_factor
+    road_m = distance_matrix_m(points) * detour_factor
     distance = np.rint(road_m).astype(np.int64)
     return {
         profile: TravelMatrix(time_s=seconds_for(road_m, profile[1]), distance_m=distance)

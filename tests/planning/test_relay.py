@@ -8,6 +8,7 @@ import pytest
 from conftest import base_document, client, north_m
 
 from dispatch.planning.day import plan_day
+from dispatch.report.context import PlanContext
 from dispatch.report.plan_json import plan_from_dict, plan_to_dict
 from dispatch.scenario.gate import parse_scenario
 from dispatch.verify import verify
@@ -67,7 +68,7 @@ def test_food_safety_clock_runs_from_the_canteen_across_both_legs(relay_plan):
     left_canteen = route_of(plan, "r1").steps[0].departure_s
     (door,) = route_of(plan, "g1").deliveries
     assert door.departure_s - left_canteen <= scenario.settings.relay_max_door_to_door_s
-    data = plan_to_dict(scenario, plan)
+    data = plan_to_dict(PlanContext.of(scenario, plan))
     walker = next(r for r in data["routes"] if r["courier"] == "g1")
     assert walker["role"] == "walker"
     assert walker["door_to_door_s"] == door.departure_s - left_canteen
@@ -81,12 +82,12 @@ def test_hand_over_takes_a_minute_plus_ten_seconds_a_meal(relay_plan):
 
 def test_relay_plan_survives_a_json_round_trip(relay_plan):
     scenario, plan = relay_plan
-    assert verify(scenario, plan_from_dict(plan_to_dict(scenario, plan))) == []
+    assert verify(scenario, plan_from_dict(plan_to_dict(PlanContext.of(scenario, plan)))) == []
 
 
 def broken(relay_plan, edit):
     scenario, plan = relay_plan
-    data = copy.deepcopy(plan_to_dict(scenario, plan))
+    data = copy.deepcopy(plan_to_dict(PlanContext.of(scenario, plan)))
     edit({r["courier"]: r for r in data["routes"]})
     return sorted({v.rule for v in verify(scenario, plan_from_dict(data))})
 

@@ -14,9 +14,10 @@ from dispatch.cli import main
 from dispatch.errors import DispatchError, NotFoundError, ScenarioError
 from dispatch.model import Closure, Location
 from dispatch.planning.day import plan_day
+from dispatch.report.context import PlanContext
 from dispatch.report.geojson import routes_geojson
 from dispatch.scenario.gate import load_scenario, parse_scenario, read_document
-from dispatch.travel.matrices import leg_paths, scenario_roads, travel_matrices
+from dispatch.travel.matrices import TravelModel
 
 DEMO = REPO / "scenarios" / "aguascalientes-roads.yaml"
 EXTRACT = SHARED / "roadnets" / "aguascalientes.osm.pbf"
@@ -50,7 +51,7 @@ def test_legs_follow_the_streets_in_geojson(demo):
     scenario, plan = demo
     lines = [
         f
-        for f in routes_geojson(scenario, plan)["features"]
+        for f in routes_geojson(PlanContext.of(scenario, plan))["features"]
         if f["geometry"]["type"] == "LineString"
     ]
     assert lines and all(f["properties"]["geometry"] == "streets" for f in lines)
@@ -62,8 +63,8 @@ def test_street_times_differ_from_the_straight_line_model(demo):
     scenario, _ = demo
     points = [scenario.canteen.location] + [c.location for c in scenario.clients[:8]]
     profile = [("ebike", scenario.settings.speed_kph["ebike"])]
-    roads = travel_matrices(points, profile, scenario)[profile[0]].time_s
-    straight = travel_matrices(points, profile, dataclasses.replace(scenario, network=None))
+    roads = TravelModel.of(scenario).matrices(points, profile)[profile[0]].time_s
+    straight = TravelModel.of(dataclasses.replace(scenario, network=None)).matrices(points, profile)
     assert (roads != straight[profile[0]].time_s).sum() > 0.9 * (len(points) ** 2 - len(points))
 
 
@@ -71,7 +72,7 @@ def test_one_way_streets_make_travel_asymmetric(demo):
     scenario, _ = demo
     points = [scenario.canteen.location] + [c.location for c in scenario.clients]
     profile = ("ebike", scenario.settings.speed_kph["ebike"])
-    time_s = travel_matrices(points, [profile], scenario)[profile].time_s
+    time_s = TravelModel.of(scenario).matrices(points, [profile])[profile].time_s
     assert (time_s != time_s.T).any()
 
 
@@ -119,12 +120,9 @@ def test_corrupt_network_file_is_a_clear_error_and_nothing_is_written(tmp_path, 
         plan_day(load_scenario(path), time_limit_s=1)
 
 
-# --- closed roads ----------------------------------------------------------------------
-
-
 def closure_on_first_leg(scenario, to=None):
     """The midpoint of a segment in the middle of the canteen → ``to`` (ag-001) street path."""
-    roads = scenario_roads(scenario)
+    roads = TravelModel.of(scenario).roads()
     points = [scenario.canteen.location, to or scenario.clients[0].location]
     snaps = roads.snap(points, "ebike")
     path = roads.leg_path(snaps[0], snaps[1], "ebike")
@@ -139,17 +137,17 @@ def test_closing_a_road_on_the_shortest_path_makes_the_trip_longer_and_avoid_it(
     closed = dataclasses.replace(scenario, closed_roads=(closure,))
     points = [scenario.canteen.location, scenario.clients[0].location]
     profile = ("ebike", scenario.settings.speed_kph["ebike"])
-    before = travel_matrices(points, [profile], scenario)[profile].time_s[0, 1]
-    after = travel_matrices(points, [profile], closed)[profile].time_s[0, 1]
+    before = TravelModel.of(scenario).matrices(points, [profile])[profile].time_s[0, 1]
+    after = TravelModel.of(closed).matrices(points, [profile])[profile].time_s[0, 1]
     assert after > before
-    (path,) = leg_paths(closed, "ebike", points)
+    (path,) = TravelModel.of(closed).leg_paths("ebike", points)
     assert not any({p, q} == {a, b} for p, q in itertools.pairwise(path))
 
 
 def test_closed_network_is_a_cached_variant_and_the_base_is_untouched(demo):
     scenario, _ = demo
     _, closure = closure_on_first_leg(scenario)
-    roads = scenario_roads(scenario)
+    roads = TravelModel.of(scenario).roads()
     edges = {mode: roads.edge_count(mode) for mode in ("ebike", "walk", "car")}
     closed = roads.closed([closure])
     assert closed is roads.closed((closure,)) and roads.closed([]) is roads

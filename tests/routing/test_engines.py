@@ -31,7 +31,7 @@ ENGINES = {
     "pyvrp": solver_pyvrp.solve,
     "portfolio": portfolio.solve,
 }
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 SOLOMON = REPO.parent / "shared" / "benchmarks" / "solomon"
 
 

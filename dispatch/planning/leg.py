@@ -1,0 +1,394 @@
+"""One leg of a day: workers leave one depot and serve stops; routes and a reason for the rest.
+
+A leg is what every way of delivering is made of: couriers from the canteen to the doors,
+riders from the canteen to the doors and to relay points, grid workers from a relay point
+to the doors. ``serve`` screens each stop (who climbs there, who can reach it inside its
+window and the food-safety limits), asks the engine portfolio for routes and turns them
+into plan steps; every stop left out gets its reason in plain words. Travel uses each
+worker's weather-adjusted speed, and the weather's extra seconds per stop and per stairs
+floor are added on arrival (parking, rain gear, wet stairs).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from dispatch.messages import Text, text
+from dispatch.model import (
+    Client,
+    Courier,
+    Location,
+    RelayPoint,
+    Route,
+    Settings,
+    Step,
+    Unassigned,
+    clock,
+)
+from dispatch.planning.stops import Stop
+from dispatch.routing import portfolio
+from dispatch.routing.problem import Node, Problem, SolveParams, Vehicle
+from dispatch.rules import may_serve, relay_handover_s, service_s
+from dispatch.travel.conditions import Conditions
+from dispatch.travel.matrices import TravelModel
+from dispatch.travel.matrix import TravelMatrix
+
+
+@dataclass(frozen=True)
+class DayRules:
+    """What every leg of one day obeys, taken once from the scenario."""
+
+    settings: Settings
+    conditions: Conditions
+    travel: TravelModel
+    meals_ready_s: int
+    keep: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def cooked_by_s(self) -> int:
+        """The latest moment a meal may be handed over (cooked-to-door limit)."""
+        return self.meals_ready_s + self.settings.max_cooked_to_door_s
+
+
+@dataclass(frozen=True)
+class Crew:
+    """A worker and when they may leave the depot and must be done."""
+
+    worker: Courier
+    earliest_start_s: int
+    latest_end_s: int
+
+
+@dataclass(frozen=True)
+class Handover:
+    """Meals a rider brings to a relay point for some grid workers (``partners``)."""
+
+    point: RelayPoint
+    partners: tuple[str, ...]
+    meals: int
+    window_start_s: int
+    window_end_s: int
+    clients: int
+
+
+@dataclass(frozen=True)
+class _Target:
+    """Something to visit once, at matrix ``column`` of its leg."""
+
+    column: int
+    location: Location
+    meals: int
+    service_s: int
+    window_start_s: int
+    window_end_s: int
+    allowed: tuple[int, ...]
+    drop_penalty: int
+    stairs_floors: int = 0
+    stop: Stop | None = None
+    relay: Handover | None = None
+    relay_position: int = -1
+
+
+@dataclass
+class Served:
+    """A leg's outcome: routes (with the crew that drives each), who is left out and why,
+    and the positions of the hand-overs no rider could make."""
+
+    routes: list[tuple[Crew, Route]]
+    unassigned: list[Unassigned]
+    missed_handovers: list[int]
+
+
+def unassigned(clients: Sequence[Client], code: str, reason: Text) -> list[Unassigned]:
+    """The same reason for each of ``clients``."""
+    return [Unassigned(c.id, code, reason.en, reason.zh) for c in clients]
+
+
+class Leg:
+    """Travel between a depot (column 0) and ``places`` (columns 1…) for a crew."""
+
+    def __init__(
+        self, rules: DayRules, depot: Location, crews: Sequence[Crew], places: Sequence[Location]
+    ) -> None:
+        self.rules = rules
+        self.depot = depot
+        self.crews = tuple(crews)
+        self.profiles = [rules.conditions.profile(c.worker) for c in self.crews]
+        self.matrices = rules.travel.matrices([depot, *places], self.profiles)
+
+    def matrix(self, crew: int) -> TravelMatrix:
+        return self.matrices[self.profiles[crew]]
+
+    def extra_s(self, crew: int, stairs_floors: int) -> int:
+        mode = self.crews[crew].worker.mode
+        return self.rules.conditions.arrival_extra_s(mode, stairs_floors)
+
+    def reach_s(self, crew: int, place: int, stairs_floors: int = 0) -> int:
+        """Seconds from leaving the depot to being ready to serve at ``places[place]``."""
+        return int(self.matrix(crew).time_s[0, place + 1]) + self.extra_s(crew, stairs_floors)
+
+
+def serve(
+    rules: DayRules,
+    depot: Location,
+    crews: Sequence[Crew],
+    stops: Sequence[Stop],
+    params: SolveParams,
+    *,
+    not_before_s: int,
+    span_s: int | None,
+    handovers: Sequence[Handover] = (),
+) -> Served:
+    """Route ``crews`` from ``depot`` over ``stops`` (and relay ``handovers``).
+
+    Stops are served no earlier than ``not_before_s`` and within ``span_s`` of leaving
+    the depot (``None``: no such limit); a stop nobody can serve in time is reported with
+    the reason why, as is every stop the solver leaves out.
+    """
+    places = [*(s.location for s in stops), *(h.point.location for h in handovers)]
+    leg = Leg(rules, depot, crews, places)
+    targets, lost = _stop_targets(leg, stops, not_before_s)
+    targets += [_handover_target(leg, h, len(stops) + k, k) for k, h in enumerate(handovers)]
+    routes, dropped = _solve(leg, targets, params, span_s)
+    lost += _dropped_reasons(targets, dropped, sum(c.worker.capacity for c in crews))
+    missed = [t.relay_position for t in dropped if t.relay is not None]
+    return Served(routes, lost, missed)
+
+
+def screen_clients(
+    workers: Sequence[Courier], clients: Sequence[Client]
+) -> tuple[list[Client], list[Unassigned]]:
+    """Set aside clients none of ``workers`` could ever serve: too high, too many meals."""
+    if not workers:
+        return [], unassigned(clients, "no_worker", text("no_worker"))
+    best_climb = max(w.max_floor_no_lift or 10**6 for w in workers)
+    capacity = max(w.capacity for w in workers)
+    servable: list[Client] = []
+    out: list[Unassigned] = []
+    for client in clients:
+        if not any(may_serve(w, [client]) for w in workers):
+            reason = text("no_climber", floor=client.floor, best=best_climb)
+            out += unassigned([client], "no_climber", reason)
+        elif client.meal_count > capacity:
+            reason = text("over_capacity", meals=client.meal_count, capacity=capacity)
+            out += unassigned([client], "over_capacity", reason)
+        else:
+            servable.append(client)
+    return servable, out
+
+
+def _stop_targets(
+    leg: Leg, stops: Sequence[Stop], not_before_s: int
+) -> tuple[list[_Target], list[Unassigned]]:
+    """Targets for the stops some crew can serve in time, reasons for the others."""
+    targets: list[_Target] = []
+    lost: list[Unassigned] = []
+    for k, stop in enumerate(stops):
+        target, reasons = _stop_target(leg, stop, k, not_before_s)
+        lost += reasons
+        if target is not None:
+            targets.append(target)
+    return targets, lost
+
+
+def _stop_target(
+    leg: Leg, stop: Stop, place: int, not_before_s: int
+) -> tuple[_Target | None, list[Unassigned]]:
+    """The stop as a target for the crews who can reach it in time, or why nobody can."""
+    settings = leg.rules.settings
+    service = service_s(stop.clients, settings)
+    start = max(not_before_s, stop.window.start_s if stop.window else 0)
+    end = leg.rules.cooked_by_s - service
+    if stop.window:
+        end = min(end, stop.window.end_s)
+    able = []
+    for i, crew in enumerate(leg.crews):
+        reach = leg.reach_s(i, place, stop.stairs_floors)
+        begin = max(crew.earliest_start_s + reach, start)
+        if (
+            may_serve(crew.worker, stop.clients)
+            and reach + service <= settings.max_door_to_door_s
+            and begin <= end
+            and begin + service <= crew.latest_end_s
+        ):
+            able.append(i)
+    if not able:
+        return None, _unreachable(leg, stop, place, service, end)
+    target = _Target(
+        column=place + 1,
+        location=stop.location,
+        meals=stop.meals,
+        service_s=service,
+        window_start_s=start,
+        window_end_s=end,
+        allowed=tuple(able),
+        drop_penalty=len(stop.clients),
+        stairs_floors=stop.stairs_floors,
+        stop=stop,
+    )
+    return target, []
+
+
+def _unreachable(leg: Leg, stop: Stop, place: int, service: int, end_s: int) -> list[Unassigned]:
+    """The plain-words reason a stop cannot be reached by any crew who climbs there."""
+    limit_s = leg.rules.settings.max_door_to_door_s
+    climbers = [i for i, c in enumerate(leg.crews) if may_serve(c.worker, stop.clients)]
+    reach = {i: leg.reach_s(i, place, stop.stairs_floors) for i in climbers}
+    shortest = min(reach.values())
+    if shortest + service > limit_s:
+        minutes = -(-(shortest + service) // 60)
+        reason = text("too_far", minutes=minutes, limit=limit_s // 60)
+        return unassigned(stop.clients, "too_far", reason)
+    earliest = min(leg.crews[i].earliest_start_s + reach[i] for i in climbers)
+    reason = text("window_unreachable", earliest=clock(earliest), end=clock(end_s))
+    return unassigned(stop.clients, "window_unreachable", reason)
+
+
+def _handover_target(leg: Leg, handover: Handover, place: int, position: int) -> _Target:
+    carriers = tuple(i for i, c in enumerate(leg.crews) if c.worker.capacity >= handover.meals)
+    return _Target(
+        column=place + 1,
+        location=handover.point.location,
+        meals=handover.meals,
+        service_s=relay_handover_s(handover.meals, leg.rules.settings),
+        window_start_s=handover.window_start_s,
+        window_end_s=handover.window_end_s,
+        allowed=carriers,
+        drop_penalty=handover.clients,
+        relay=handover,
+        relay_position=position,
+    )
+
+
+def _dropped_reasons(
+    targets: Sequence[_Target], dropped: Sequence[_Target], capacity: int
+) -> list[Unassigned]:
+    """Stops the solver left out: short of capacity overall, or short of time."""
+    demand = sum(t.meals for t in targets)
+    out: list[Unassigned] = []
+    for target in (t for t in dropped if t.stop is not None):
+        assert target.stop is not None
+        if demand > capacity:
+            reason = text("no_capacity", demand=demand, capacity=capacity)
+            out += unassigned(target.stop.clients, "no_capacity", reason)
+        else:
+            out += unassigned(target.stop.clients, "no_time", text("no_time"))
+    return out
+
+
+def _solve(
+    leg: Leg, targets: Sequence[_Target], params: SolveParams, span_s: int | None
+) -> tuple[list[tuple[Crew, Route]], list[_Target]]:
+    """Routes as ``(crew, route)`` and the targets left unvisited."""
+    if not targets or not leg.crews:
+        return [], list(targets)
+    solution = portfolio.solve(_problem(leg, targets, span_s), params)
+    routes = [
+        (
+            leg.crews[r.vehicle],
+            _route(leg, r.vehicle, r.departure_s, [(targets[v.node], v.start_s) for v in r.visits]),
+        )
+        for r in solution.routes
+    ]
+    return routes, [targets[k] for k in solution.dropped]
+
+
+def _problem(leg: Leg, targets: Sequence[_Target], span_s: int | None) -> Problem:
+    keep = [0, *(t.column for t in targets)]
+    distinct = list(dict.fromkeys(leg.profiles))
+    time_s = []
+    for profile in distinct:
+        crew = leg.profiles.index(profile)
+        extra = np.array([0] + [leg.extra_s(crew, t.stairs_floors) for t in targets])
+        travel = leg.matrices[profile].time_s[np.ix_(keep, keep)] + extra[None, :]
+        np.fill_diagonal(travel, 0)  # staying put costs nothing, whatever the weather
+        time_s.append(travel)
+    vehicles = tuple(
+        Vehicle(
+            profile=distinct.index(leg.profiles[i]),
+            capacity=c.worker.capacity,
+            earliest_start_s=c.earliest_start_s,
+            latest_end_s=c.latest_end_s,
+            max_span_s=span_s,
+        )
+        for i, c in enumerate(leg.crews)
+    )
+    crew_of = {c.worker.id: i for i, c in enumerate(leg.crews)}
+    preferences = [_preference(leg.rules.keep, t, crew_of) for t in targets]
+    nodes = tuple(
+        Node(
+            demand=t.meals,
+            service_s=t.service_s,
+            window_start_s=t.window_start_s,
+            window_end_s=t.window_end_s,
+            allowed_vehicles=t.allowed,
+            drop_penalty=t.drop_penalty,
+            stairs_floors=t.stairs_floors,
+            preferred_vehicle=preferred,
+            keep_weight=weight,
+        )
+        for t, (preferred, weight) in zip(targets, preferences, strict=True)
+    )
+    settings = leg.rules.settings
+    return Problem(
+        time_s=tuple(time_s),
+        nodes=nodes,
+        vehicles=vehicles,
+        return_to_depot=False,
+        climb_balance_cost=settings.climb_balance_s_per_floor,
+        keep_cost=settings.keep_courier_s,
+    )
+
+
+def _preference(
+    keep: Mapping[str, str], target: _Target, crew_of: Mapping[str, int]
+) -> tuple[int | None, int]:
+    """The crew most of the target's clients had before, and how many of them."""
+    clients = target.stop.clients if target.stop is not None else ()
+    before = Counter(keep[c.id] for c in clients if keep.get(c.id) in crew_of)
+    if not before:
+        return None, 0
+    courier, weight = before.most_common(1)[0]
+    return crew_of[courier], weight
+
+
+def _route(leg: Leg, crew: int, departure_s: int, visits: Sequence[tuple[_Target, int]]) -> Route:
+    steps = [Step("start", leg.depot, arrival_s=departure_s, departure_s=departure_s)]
+    previous, free_s = 0, departure_s
+    for target, start_s in visits:
+        steps.append(_step(leg, crew, target, previous, free_s, start_s))
+        previous, free_s = target.column, start_s + target.service_s
+    steps.append(Step("end", steps[-1].location, arrival_s=free_s, departure_s=free_s))
+    return Route(courier=leg.crews[crew].worker.id, steps=tuple(steps))
+
+
+def _step(leg: Leg, crew: int, target: _Target, previous: int, free_s: int, start_s: int) -> Step:
+    """The plan step of a visit that starts at ``start_s``, the crew free since ``free_s``."""
+    matrix = leg.matrix(crew)
+    travel = int(matrix.time_s[previous, target.column])
+    extra = leg.extra_s(crew, target.stairs_floors)
+    stop = target.stop
+    clients = sorted(stop.clients, key=lambda c: (c.floor, c.id)) if stop is not None else []
+    handover = target.relay
+    return Step(
+        "delivery" if stop is not None else "handover",
+        target.location,
+        building=stop.building if stop is not None else None,
+        clients=tuple(c.id for c in clients),
+        arrival_s=start_s,
+        waiting_s=start_s - (free_s + travel + extra),
+        service_s=target.service_s,
+        departure_s=start_s + target.service_s,
+        travel_s=travel,
+        distance_m=int(matrix.distance_m[previous, target.column]),
+        weather_s=extra,
+        relay_point=handover.point.id if handover is not None else None,
+        partners=handover.partners if handover is not None else (),
+        meals=target.meals,
+        snap_m=int(matrix.snap_m[target.column]) if matrix.snap_m is not None else 0,
+        estimated=bool(matrix.estimated[target.column]) if matrix.estimated is not None else False,
+    )
