@@ -15,7 +15,7 @@ from dispatch.errors import DispatchError, NotFoundError, ScenarioError
 from dispatch.model import Closure, Location
 from dispatch.planning.day import plan_day
 from dispatch.report.geojson import routes_geojson
-from dispatch.scenario.gate import load_scenario, parse_scenario, read_document
+from dispatch.scenario import load_scenario, parse_scenario, read_document
 from dispatch.travel.matrices import leg_paths, scenario_roads, travel_matrices
 
 DEMO = REPO / "scenarios" / "aguascalientes-roads.yaml"
