@@ -36,12 +36,15 @@ from dispatch.errors import (
 )
 from dispatch.messages import Text
 from dispatch.messages import text as message
+from dispatch.planning.batch import plan_columns
+from dispatch.report.compare import comparison
 from dispatch.report.context import PlanContext
 from dispatch.report.geojson import routes_geojson
 from dispatch.report.plan_json import plan_from_dict
 from dispatch.report.sheets import LANGUAGES, kitchen_csv, route_sheet_html
-from dispatch.scenario.gate import parse_scenario
-from dispatch.scenario.whatif import columns_from_body, comparison, plan_columns, read_costs
+from dispatch.scenario import parse_scenario
+from dispatch.scenario.costs import read_costs
+from dispatch.scenario.whatif import columns_from_body
 from dispatch.service.jobs import JobSpec, ProcessPool, RQRunner, Runner
 from dispatch.service.keys import Role, authenticate, require_role
 from dispatch.service.store import (

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import requests
 
-from dispatch.scenario.gate import read_document
+from dispatch.scenario import read_document
 
 REPO = Path(__file__).resolve().parents[1]
 

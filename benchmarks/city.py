@@ -27,7 +27,7 @@ from typing import Any
 
 from dispatch.planning.day import plan_day
 from dispatch.report.output import render_files, write_folder
-from dispatch.scenario.gate import parse_scenario
+from dispatch.scenario import parse_scenario
 from dispatch.verify import verify
 
 # Canteen sites (WGS-84) spread over Pengjiang and Jianghai districts.

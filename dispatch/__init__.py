@@ -9,7 +9,7 @@ from dispatch.errors import (
 )
 from dispatch.model import Plan, Scenario
 from dispatch.planning.day import plan_day
-from dispatch.scenario.gate import load_scenario, parse_scenario
+from dispatch.scenario import load_scenario, parse_scenario
 from dispatch.verify import verify
 from dispatch.version import __version__
 

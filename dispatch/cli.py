@@ -16,14 +16,17 @@ from pathlib import Path
 from dispatch.errors import DispatchError, PlanFormatError
 from dispatch.messages import text
 from dispatch.model import clock
+from dispatch.planning.batch import plan_columns
 from dispatch.planning.day import plan_day
+from dispatch.report.compare import comparison, comparison_files, comparison_table, read_keep
 from dispatch.report.context import PlanContext
 from dispatch.report.kpi import carried_clients, door_to_door_s, route_distance_m, summary
 from dispatch.report.output import render_files, write_folder
 from dispatch.report.plan_json import plan_from_dict
 from dispatch.report.sheets import LANGUAGES
-from dispatch.scenario import whatif
-from dispatch.scenario.gate import load_scenario, read_document
+from dispatch.scenario import load_scenario, read_document
+from dispatch.scenario.costs import read_costs_file
+from dispatch.scenario.whatif import load_comparison
 from dispatch.verify import verify
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_BAD_INPUT = 0, 1, 2
@@ -133,14 +136,14 @@ def _verify(args: argparse.Namespace) -> int:
 
 
 def _compare(args: argparse.Namespace) -> int:
-    costs = whatif.read_costs_file(args.costs) if args.costs else None
-    keep = whatif.read_keep(args.keep_from) if args.keep_from else None
-    columns = whatif.load_comparison(args.base, args.whatifs)
-    planned = whatif.plan_columns(columns, time_limit_s=args.time_limit, seed=args.seed, keep=keep)
-    data = whatif.comparison(columns, planned, costs)
+    costs = read_costs_file(args.costs) if args.costs else None
+    keep = read_keep(args.keep_from) if args.keep_from else None
+    columns = load_comparison(args.base, args.whatifs)
+    planned = plan_columns(columns, time_limit_s=args.time_limit, seed=args.seed, keep=keep)
+    data = comparison(columns, planned, costs)
     if args.out:
-        write_folder(whatif.comparison_files(columns, planned, data), args.out)
-    print(whatif.comparison_table(data))
+        write_folder(comparison_files(columns, planned, data), args.out)
+    print(comparison_table(data))
     if args.out:
         print(f"written: {args.out}/compare.html, compare.json, <name>/plan.json ({len(columns)})")
     broken = any(p["figures"]["violations"] for p in data["plans"])

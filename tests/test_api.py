@@ -20,7 +20,7 @@ import requests
 from conftest import DATA
 
 from api import create_app
-from dispatch.scenario.gate import read_document
+from dispatch.scenario import read_document
 from dispatch.service.keys import create_key
 from dispatch.service.store import Store
 

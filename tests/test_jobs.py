@@ -10,7 +10,7 @@ import pytest
 from conftest import DATA
 
 from dispatch.errors import QueueFullError
-from dispatch.scenario.gate import read_document
+from dispatch.scenario import read_document
 from dispatch.service.jobs import JobSpec, ProcessPool, RQRunner, run_worker
 from dispatch.service.store import Store
 

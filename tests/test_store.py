@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from conftest import DATA
 
 from dispatch.errors import ConflictError, NotFoundError, ScenarioError
-from dispatch.scenario.gate import read_document
+from dispatch.scenario import read_document
 from dispatch.service.keys import authenticate, create_key, require_role
 from dispatch.service.store import Store, owner_is_dead, process_owner
 

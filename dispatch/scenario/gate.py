@@ -1,27 +1,12 @@
-"""Scenario files and bodies → ``Scenario``: the one validation gate.
-
-A scenario arrives as YAML or JSON (a file, or a decoded HTTP body). It is checked
-against the JSON Schema in ``schema/scenario.schema.json`` and then for cross-field
-rules (unique ids, windows that end after they start, one building one place).
-Every defect is reported as a ``ScenarioError`` naming the field path; past this
-module the rest of the package trusts its input.
-"""
+"""The one validation gate: scenario files and bodies → ``Scenario``, defects named by field."""
 
 from __future__ import annotations
 
 import datetime as dt
-import io
-import json
 import math
-import re
 from collections.abc import Iterable, Mapping
-from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any, cast
-
-import jsonschema
-import yaml
 
 from dispatch.errors import NotFoundError, ScenarioError
 from dispatch.messages import text
@@ -39,39 +24,13 @@ from dispatch.model import (
     Settings,
     Window,
 )
+from dispatch.scenario.documents import read_document
+from dispatch.scenario.fields import field_path
+from dispatch.scenario.json_schema import check_schema
 from dispatch.travel import geo
 
 # Clients of one building must stand at one place; beyond this they are a data error.
 MAX_BUILDING_SPREAD_M = 150
-
-_CLOCK = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
-_TYPE_ZH = {
-    "string": "字符串",
-    "integer": "整数",
-    "number": "数字",
-    "boolean": "布尔值（true/false）",
-    "object": "字段映射",
-    "array": "列表",
-}
-
-
-class _Loader(yaml.SafeLoader):
-    """YAML 1.1 without its surprises: ``10:40`` stays a string, dates stay strings."""
-
-
-_Loader.yaml_implicit_resolvers = {
-    first: [
-        (tag, regexp)
-        for tag, regexp in resolvers
-        if tag not in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:int")
-    ]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-_Loader.add_implicit_resolver(
-    "tag:yaml.org,2002:int",
-    re.compile(r"^[-+]?(0|[1-9][0-9_]*)$"),
-    list("-+0123456789"),
-)
 
 
 def load_scenario(path: str | Path) -> Scenario:
@@ -87,35 +46,17 @@ def load_scenario(path: str | Path) -> Scenario:
         raise ScenarioError(str(path), err.reason) from err
 
 
-def read_document(path: str | Path) -> Any:
-    """Decode a YAML or JSON file, translating every failure into our error tree."""
-    file = Path(path)
-    if not file.is_file():
-        raise NotFoundError(str(path), text("file_missing", path=str(path)))
-    try:
-        raw = file.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as err:
-        raise ScenarioError(str(path), text("file_unreadable", detail=err)) from err
-    try:
-        if file.suffix.lower() == ".json":
-            return json.loads(raw)
-        stream = io.StringIO(raw)
-        stream.name = str(path)  # YAML names the stream in its error messages
-        return yaml.load(stream, Loader=_Loader)
-    except (json.JSONDecodeError, yaml.YAMLError) as err:
-        detail = str(err).replace("\n", " ")
-        raise ScenarioError(str(path), text("file_format", detail=detail)) from err
-
-
 def parse_scenario(data: Any, base_dir: Path | None = None) -> Scenario:
     """Validate a decoded scenario document and build the ``Scenario``.
 
+    The document is checked against the JSON Schema, then for cross-field rules (unique
+    ids, windows that end after they start, one building in one place).
     ``base_dir`` is where a relative ``network`` path starts (default: the working folder).
     """
     if not isinstance(data, Mapping):
         raise ScenarioError("", text("not_mapping"))
     _check_finite(data, [])
-    _check_schema(data)
+    check_schema(data)
     return _build(data, base_dir or Path.cwd())
 
 
@@ -138,89 +79,6 @@ def _check_finite(value: Any, path: list[str | int]) -> None:
     elif isinstance(value, list):
         for k, item in enumerate(value):
             _check_finite(item, [*path, k])
-
-
-# --- schema ------------------------------------------------------------------------
-
-
-@cache
-def scenario_schema() -> dict[str, Any]:
-    """The JSON Schema of the scenario format (shipped with the package)."""
-    source = resources.files("dispatch.scenario").joinpath("schema/scenario.schema.json")
-    return cast(dict[str, Any], json.loads(source.read_text(encoding="utf-8")))
-
-
-@cache
-def _validator() -> jsonschema.protocols.Validator:
-    checker = jsonschema.FormatChecker(formats=())
-    checker.checks("clock")(lambda value: not isinstance(value, str) or bool(_CLOCK.match(value)))
-    checker.checks("date")(lambda value: not isinstance(value, str) or _is_date(value))
-    cls = jsonschema.validators.validator_for(scenario_schema())
-    return cast(jsonschema.protocols.Validator, cls(scenario_schema(), format_checker=checker))
-
-
-def _is_date(value: str) -> bool:
-    try:
-        dt.date.fromisoformat(value)
-    except ValueError:
-        return False
-    return len(value) == 10
-
-
-def _check_schema(data: Mapping[str, Any]) -> None:
-    errors = list(_validator().iter_errors(data))
-    # A typo ("capcity") is both an unknown field and a missing one: name the typo.
-    errors.sort(key=lambda e: e.validator != "additionalProperties")
-    error = errors[0] if errors else None
-    if error is not None:
-        field, reason = _translate(error)
-        raise ScenarioError(field, reason)
-
-
-def field_path(parts: Iterable[str | int]) -> str:
-    """``["clients", 3, "floor"]`` → ``clients[3].floor``."""
-    out = ""
-    for part in parts:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
-
-
-def _translate(error: jsonschema.ValidationError) -> tuple[str, Any]:
-    """A jsonschema error → (field path, bilingual reason)."""
-    path = list(error.absolute_path)
-    got = json.dumps(error.instance, ensure_ascii=False, default=str)
-    kind, limit = error.validator, error.validator_value
-    if kind == "required":
-        missing = next(name for name in limit if name not in error.instance)
-        return field_path([*path, missing]), text("missing_field", name=missing)
-    if kind == "additionalProperties":
-        known = error.schema.get("properties", {})
-        extra = next(name for name in error.instance if name not in known)
-        return field_path([*path, extra]), text("unknown_field", name=extra)
-    if kind == "type":
-        expected_zh = _TYPE_ZH.get(str(limit), str(limit))
-        article = "an" if str(limit)[:1] in "aeiou" else "a"
-        reason = text("wrong_type", expected=f"{article} {limit}", expected_zh=expected_zh, got=got)
-        return field_path(path), reason
-    if kind == "enum":
-        return field_path(path), text("not_one_of", allowed=", ".join(limit), got=got)
-    if kind in ("minimum", "exclusiveMinimum", "minLength"):
-        return field_path(path), text("too_small", limit=limit, got=got)
-    if kind in ("maximum", "exclusiveMaximum", "maxLength"):
-        return field_path(path), text("too_large", limit=limit, got=got)
-    if kind == "format":
-        code = "bad_time" if limit == "clock" else "bad_date"
-        return field_path(path), text(code, got=got)
-    if kind in ("minItems", "maxItems"):
-        if error.schema.get("minItems") == error.schema.get("maxItems"):
-            return field_path(path), text("bad_length", n=limit, got=len(error.instance))
-        return field_path(path), text("too_few", n=limit)
-    if kind == "minProperties":
-        return field_path(path), text("no_meals")
-    return field_path(path), text("invalid_value", detail=error.message)
-
-
-# --- building the model -----------------------------------------------------------------
 
 
 def _seconds(value: str) -> int:

@@ -28,7 +28,7 @@ from dispatch.messages import Text
 from dispatch.planning.day import plan_day
 from dispatch.report.context import PlanContext
 from dispatch.report.plan_json import plan_to_dict
-from dispatch.scenario.gate import parse_scenario
+from dispatch.scenario import parse_scenario
 from dispatch.service.store import Store, process_owner
 
 log = logging.getLogger("dispatch.service.jobs")

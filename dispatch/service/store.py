@@ -37,7 +37,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sess
 from dispatch.errors import ConflictError, NotFoundError, ScenarioError
 from dispatch.messages import Text
 from dispatch.messages import text as message
-from dispatch.scenario.gate import parse_scenario
+from dispatch.scenario import parse_scenario
 
 Kind = Literal["clients", "couriers", "canteens"]
 KINDS: tuple[Kind, ...] = ("clients", "couriers", "canteens")

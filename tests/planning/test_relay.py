@@ -10,7 +10,7 @@ from conftest import base_document, client, north_m
 from dispatch.planning.day import plan_day
 from dispatch.report.context import PlanContext
 from dispatch.report.plan_json import plan_from_dict, plan_to_dict
-from dispatch.scenario.gate import parse_scenario
+from dispatch.scenario import parse_scenario
 from dispatch.verify import verify
 
 

@@ -16,7 +16,7 @@ from dispatch.model import Closure, Location
 from dispatch.planning.day import plan_day
 from dispatch.report.context import PlanContext
 from dispatch.report.geojson import routes_geojson
-from dispatch.scenario.gate import load_scenario, parse_scenario, read_document
+from dispatch.scenario import load_scenario, parse_scenario, read_document
 from dispatch.travel.matrices import TravelModel
 
 DEMO = REPO / "scenarios" / "aguascalientes-roads.yaml"

@@ -1,28 +1,23 @@
-"""Scenario loading: bad input named by its field, coordinate systems, times, defaults."""
+"""The scenario gate: bad input named by its field, coordinate systems, settings, defaults."""
 
 from __future__ import annotations
 
 import copy
-import datetime as dt
-import json
 import re
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import DATA, REPO, base_document, client
+from conftest import DATA, REPO, TINY, base_document, client
 
 from dispatch.errors import DispatchError, NotFoundError, ScenarioError
 from dispatch.model import Location, Settings
-from dispatch.scenario.gate import load_scenario, parse_scenario, read_document
+from dispatch.scenario import load_scenario, parse_scenario
 from dispatch.travel import geo
 
 INVALID = sorted((DATA / "invalid").iterdir())
-TINY = DATA / "tiny.yaml"
 JIANGNAN = REPO / "scenarios" / "jiangnan-lunch.yaml"
 
-# Defects the loader does not yet report as a ScenarioError. Strict: once fixed, the
-# test passes, pytest fails the run, and the entry must be removed from here.
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _WORD = re.compile(r"[A-Za-z]{3,}")
 
@@ -63,15 +58,6 @@ def document(**changes: Any) -> dict[str, Any]:
     return doc
 
 
-def write_yaml(tmp_path: Path, text: str) -> Path:
-    path = tmp_path / "scenario.yaml"
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
-# --- rejected input ---------------------------------------------------------------------
-
-
 def test_invalid_folder_holds_one_file_per_defect():
     assert len(INVALID) >= 25
 
@@ -92,9 +78,6 @@ def test_missing_file_is_not_found_naming_the_path(tmp_path: Path):
     assert isinstance(caught.value, LookupError)
     assert caught.value.field == str(path)
     assert_one_bilingual_line(caught.value)
-
-
-# --- coordinate systems -----------------------------------------------------------------
 
 
 def test_gcj02_location_is_moved_a_few_hundred_metres_on_load():
@@ -183,46 +166,6 @@ def test_wgs84_is_the_default_system():
     assert scenario.canteen.location == Location(22.57, 113.1)
 
 
-# --- times, dates and settings ----------------------------------------------------------
-
-UNQUOTED = """\
-name: unquoted
-date: 2026-11-24
-canteen:
-  id: c
-  location: {lat: 22.57, lon: 113.10}
-  meals_ready: 10:40
-couriers:
-  - {id: r1, mode: ebike, capacity: 4, shift: [10:30, 13:00]}
-clients:
-  - id: a
-    location: {lat: 22.5745, lon: 113.10}
-    meals: {regular: 1}
-    window:
-      - 11:00
-      - 12:30
-    active: {from: 2026-11-20, to: 2026-11-27}
-"""
-
-
-def test_unquoted_yaml_times_are_clock_times_not_sexagesimal_integers(tmp_path: Path):
-    # YAML 1.1 reads 10:40 as 10 × 60 + 40 = 640; the loader must read "10:40".
-    scenario = load_scenario(write_yaml(tmp_path, UNQUOTED))
-    assert scenario.canteen.meals_ready_s == 10 * 3600 + 40 * 60
-    assert scenario.couriers[0].shift.start_s == 10 * 3600 + 30 * 60
-    assert scenario.couriers[0].shift.end_s == 13 * 3600
-    window = scenario.clients[0].window
-    assert window is not None
-    assert (window.start_s, window.end_s) == (11 * 3600, 12 * 3600 + 30 * 60)
-
-
-def test_unquoted_yaml_dates_are_dates(tmp_path: Path):
-    scenario = load_scenario(write_yaml(tmp_path, UNQUOTED))
-    assert scenario.date == dt.date(2026, 11, 24)
-    assert scenario.clients[0].active_from == dt.date(2026, 11, 20)
-    assert scenario.clients[0].active_to == dt.date(2026, 11, 27)
-
-
 def test_settings_minutes_become_seconds():
     settings = {"max_door_to_door_min": 45, "max_cooked_to_door_min": 90.5}
     loaded = parse_scenario(document(settings=settings)).settings
@@ -241,15 +184,6 @@ def test_speed_override_keeps_the_other_modes_defaults():
     assert loaded.speed_kph["ebike"] == 12
     assert loaded.speed_kph["walk"] == Settings().speed_kph["walk"]
     assert loaded.speed_kph["car"] == Settings().speed_kph["car"]
-
-
-def test_json_file_loads_like_the_same_yaml(tmp_path: Path):
-    path = tmp_path / "tiny.json"
-    path.write_text(json.dumps(read_document(TINY), ensure_ascii=False), encoding="utf-8")
-    assert load_scenario(path) == load_scenario(TINY)
-
-
-# --- clients: active ranges and buildings -----------------------------------------------
 
 
 def test_clients_outside_their_active_range_are_not_active():
@@ -300,9 +234,6 @@ def test_zero_meal_variants_are_dropped():
     clients = [client("a", 500, meals={"regular": 1, "soft": 0})]
     (loaded,) = parse_scenario(document(clients=clients)).clients
     assert dict(loaded.meals) == {"regular": 1}
-
-
-# --- the shipped scenarios -----------------------------------------------------------------
 
 
 def test_tiny_scenario_matches_its_header():

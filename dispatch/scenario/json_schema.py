@@ -1,0 +1,97 @@
+"""The JSON Schema of the scenario format, its validator and its errors in our words."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Mapping
+from functools import cache
+from importlib import resources
+from typing import Any, cast
+
+import jsonschema
+
+from dispatch.errors import ScenarioError
+from dispatch.messages import text
+from dispatch.scenario.fields import field_path
+
+_CLOCK = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
+_TYPE_ZH = {
+    "string": "字符串",
+    "integer": "整数",
+    "number": "数字",
+    "boolean": "布尔值（true/false）",
+    "object": "字段映射",
+    "array": "列表",
+}
+
+
+@cache
+def scenario_schema() -> dict[str, Any]:
+    """The JSON Schema of the scenario format (shipped with the package)."""
+    source = resources.files("dispatch.scenario").joinpath("schema/scenario.schema.json")
+    return cast(dict[str, Any], json.loads(source.read_text(encoding="utf-8")))
+
+
+@cache
+def _validator() -> jsonschema.protocols.Validator:
+    checker = jsonschema.FormatChecker(formats=())
+    checker.checks("clock")(lambda value: not isinstance(value, str) or bool(_CLOCK.match(value)))
+    checker.checks("date")(lambda value: not isinstance(value, str) or _is_date(value))
+    cls = jsonschema.validators.validator_for(scenario_schema())
+    return cast(jsonschema.protocols.Validator, cls(scenario_schema(), format_checker=checker))
+
+
+def _is_date(value: str) -> bool:
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return len(value) == 10
+
+
+def check_schema(data: Mapping[str, Any]) -> None:
+    """Raise the first schema error as a ``ScenarioError`` (a typo before a missing field)."""
+    errors = list(_validator().iter_errors(data))
+    # A typo ("capcity") is both an unknown field and a missing one: name the typo.
+    errors.sort(key=lambda e: e.validator != "additionalProperties")
+    error = errors[0] if errors else None
+    if error is not None:
+        field, reason = _translate(error)
+        raise ScenarioError(field, reason)
+
+
+def _translate(error: jsonschema.ValidationError) -> tuple[str, Any]:
+    """A jsonschema error → (field path, bilingual reason)."""
+    path = list(error.absolute_path)
+    got = json.dumps(error.instance, ensure_ascii=False, default=str)
+    kind, limit = error.validator, error.validator_value
+    if kind == "required":
+        missing = next(name for name in limit if name not in error.instance)
+        return field_path([*path, missing]), text("missing_field", name=missing)
+    if kind == "additionalProperties":
+        known = error.schema.get("properties", {})
+        extra = next(name for name in error.instance if name not in known)
+        return field_path([*path, extra]), text("unknown_field", name=extra)
+    if kind == "type":
+        expected_zh = _TYPE_ZH.get(str(limit), str(limit))
+        article = "an" if str(limit)[:1] in "aeiou" else "a"
+        reason = text("wrong_type", expected=f"{article} {limit}", expected_zh=expected_zh, got=got)
+        return field_path(path), reason
+    if kind == "enum":
+        return field_path(path), text("not_one_of", allowed=", ".join(limit), got=got)
+    if kind in ("minimum", "exclusiveMinimum", "minLength"):
+        return field_path(path), text("too_small", limit=limit, got=got)
+    if kind in ("maximum", "exclusiveMaximum", "maxLength"):
+        return field_path(path), text("too_large", limit=limit, got=got)
+    if kind == "format":
+        code = "bad_time" if limit == "clock" else "bad_date"
+        return field_path(path), text(code, got=got)
+    if kind in ("minItems", "maxItems"):
+        if error.schema.get("minItems") == error.schema.get("maxItems"):
+            return field_path(path), text("bad_length", n=limit, got=len(error.instance))
+        return field_path(path), text("too_few", n=limit)
+    if kind == "minProperties":
+        return field_path(path), text("no_meals")
+    return field_path(path), text("invalid_value", detail=error.message)

@@ -1,0 +1,48 @@
+"""Clients from CSV (``add_clients: FILE.csv``): cells read, errors named by row and column."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import CSV_HEADER, apply_to_base, change_error
+
+from dispatch.scenario import parse_scenario
+
+
+def test_add_clients_from_csv_reads_floor_lift_and_meals(tmp_path):
+    (tmp_path / "new.csv").write_text(
+        CSV_HEADER + "d,新客,22.5745,113.1,3,no,11:00,12:00,regular:1;soft:1\n", encoding="utf-8"
+    )
+    (part,) = apply_to_base({"add_clients": "new.csv"}, folder=tmp_path)
+    added = parse_scenario(part).clients[-1]
+    assert (added.id, added.floor, added.lift, dict(added.meals)) == (
+        "d",
+        3,
+        False,
+        {"regular": 1, "soft": 1},
+    )
+
+
+def test_csv_bad_row_names_the_row_and_the_column(tmp_path):
+    rows = "".join(f"n{k},,22.57,113.1,2,no,,,regular:1\n" for k in range(5))
+    bad = "n9,,22.57,113.1,0,no,,,regular:1\n"  # row 7: header + 5 rows + this one
+    (tmp_path / "new-clients.csv").write_text(CSV_HEADER + rows + bad, encoding="utf-8")
+    err = change_error({"add_clients": "new-clients.csv"}, folder=tmp_path)
+    assert err.field == f"{tmp_path / 'new-clients.csv'}:row 7: floor"
+    assert "at least 1" in err.reason.en
+
+
+@pytest.mark.parametrize(
+    ("cells", "column"),
+    [
+        ("x,,22.57,113.1,2,maybe,,,regular:1", "lift"),
+        ("x,,22.57,north,2,no,,,regular:1", "lon"),
+        ("x,,22.57,113.1,2,no,11:00,,regular:1", "window_end"),
+        ("x,,22.57,113.1,2,no,11:00,12:00,regular", "meals"),
+        ("x,,22.57,113.1,2,no,12:00,11:00,regular:1", "window_end"),
+        ("a,,22.57,113.1,2,no,,,regular:1", "id"),
+    ],
+)
+def test_csv_cell_errors_name_their_column(tmp_path, cells, column):
+    (tmp_path / "new.csv").write_text(CSV_HEADER + cells + "\n", encoding="utf-8")
+    err = change_error({"add_clients": "new.csv"}, folder=tmp_path)
+    assert err.field.endswith(f"new.csv:row 2: {column}")
