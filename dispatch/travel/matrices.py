@@ -22,7 +22,7 @@ from dispatch.model import Location, Mode, Scenario
 from dispatch.travel.matrix import Profile, TravelMatrix, geodesic_matrices
 
 if TYPE_CHECKING:
-    from dispatch.travel.roads.network import RoadNetwork
+    from dispatch.travel.roads import RoadNetwork
 
 
 @cache
@@ -32,7 +32,7 @@ def road_network(path: str) -> RoadNetwork:
     Imported here, not at the top: the OSM reader and graph libraries cost half a
     second of start-up that a day planned without a network should not pay.
     """
-    from dispatch.travel.roads.network import load_network
+    from dispatch.travel.roads import load_network
 
     return load_network(path)
 
