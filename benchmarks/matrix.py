@@ -23,7 +23,7 @@ import networkx as nx
 import numpy as np
 
 from dispatch.model import DEFAULT_SPEED_KPH, Location
-from dispatch.travel.roads.network import RoadNetwork, Snap, load_network
+from dispatch.travel.roads import RoadNetwork, Snap, load_network
 
 DEFAULT_FILE = (
     Path(__file__).resolve().parents[2] / "shared" / "roadnets" / "andorra-latest.osm.pbf"

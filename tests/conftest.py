@@ -1,4 +1,4 @@
-"""Shared fixtures: small hand-checkable scenarios built from plain dicts."""
+"""Shared fixtures: small hand-checkable scenarios built from plain dicts, road extracts."""
 
 from __future__ import annotations
 
@@ -7,18 +7,23 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import osmium
 import pytest
 import yaml
 
 from dispatch.errors import ScenarioError
-from dispatch.model import Scenario
+from dispatch.model import Location, Scenario
 from dispatch.scenario import parse_scenario
 from dispatch.scenario.changes import apply_changes
+from dispatch.travel.roads import RoadNetwork, load_network
 
 DATA = Path(__file__).parent / "data"
 TINY = DATA / "tiny.yaml"
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
+ROADNETS = SHARED / "roadnets"
+METRES_PER_DEGREE_LAT = 111_000.0  # only to place test points roughly; distances use geodesics
 
 # 0.0045° of latitude is about 500 m.
 CANTEEN = {"lat": 22.5700, "lon": 113.1000}
@@ -105,3 +110,60 @@ def make_scenario() -> Callable[..., Scenario]:
         return parse_scenario(doc)
 
     return build
+
+
+def extract(name: str) -> Path:
+    """A shared OSM extract from ``../shared/roadnets``; skips the test when it is absent."""
+    path = ROADNETS / name
+    if not path.exists():
+        pytest.skip(f"shared road-network extract {path} is not available")
+    return path
+
+
+@pytest.fixture(scope="module")
+def cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One road-network cache directory per test module."""
+    return tmp_path_factory.mktemp("networks")
+
+
+@pytest.fixture(scope="module")
+def city(cache_dir: Path) -> RoadNetwork:
+    """Aguascalientes: a small real street grid (about 2,000 nodes)."""
+    return load_network(extract("aguascalientes.osm.pbf"), cache_dir=cache_dir)
+
+
+def city_points(network: RoadNetwork, count: int, seed: int = 7) -> list[Location]:
+    rng = np.random.default_rng(seed)
+    lat = rng.uniform(*np.percentile(network.lat, [10, 90]), count)
+    lon = rng.uniform(*np.percentile(network.lon, [10, 90]), count)
+    return [Location(lat=float(a), lon=float(b)) for a, b in zip(lat, lon, strict=True)]
+
+
+def node_location(network: RoadNetwork, node: int) -> Location:
+    return Location(lat=float(network.lat[node]), lon=float(network.lon[node]))
+
+
+def one_way_segment(network: RoadNetwork) -> tuple[int, int]:
+    """First segment of a ``oneway=yes`` residential street inside the car's main component."""
+    main = set(network.main_component("car").tolist())
+    for way in osmium.FileProcessor(str(extract("aguascalientes.osm.pbf")), osmium.osm.WAY):
+        tags = dict(way.tags)
+        if tags.get("highway") == "residential" and tags.get("oneway") == "yes":
+            u, v = np.searchsorted(network.osm_id, [way.nodes[0].ref, way.nodes[1].ref])
+            if {int(u), int(v)} <= main:
+                return int(u), int(v)
+    pytest.fail("no one-way residential street in the extract")
+
+
+def write_osm(path: Path, ways: dict[int, str]) -> Path:
+    """A three-node OSM XML file with one way per entry (way id → highway value)."""
+    nodes = "".join(
+        f'<node id="{i}" version="1" lat="21.87{i}" lon="-102.27{i}"/>' for i in (1, 2, 3)
+    )
+    body = "".join(
+        f'<way id="{w}" version="1"><nd ref="1"/><nd ref="2"/><nd ref="3"/>'
+        f'<tag k="highway" v="{highway}"/></way>'
+        for w, highway in ways.items()
+    )
+    path.write_text(f'<?xml version="1.0"?><osm version="0.6">{nodes}{body}</osm>')
+    return path

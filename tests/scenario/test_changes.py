@@ -155,7 +155,8 @@ def test_close_roads_on_the_road_demo_plans_around_the_closure():
     assert len(scenario.closed_roads) == 2 and scenario.closed_roads[0].radius_m == 40
     assert network is not None
     open_edges = travel.road_network(network).edge_count("ebike")
-    assert travel.scenario_roads(scenario).edge_count("ebike") < open_edges
+    closed_edges = travel.TravelModel.of(scenario).roads().edge_count("ebike")
+    assert closed_edges < open_edges
     plan = plan_day(scenario, time_limit_s=1)
     assert plan.violations == () and plan.unassigned == ()
     err_spot = {**spot, "radius_m": 0}

@@ -1,5 +1,35 @@
 """Road networks from OpenStreetMap extracts: access rules, graphs, snapping, matrices."""
 
-from dispatch.travel.roads.network import RoadNetwork, load_network
+from dispatch.travel.roads.access import (
+    ACCESS_KEYS,
+    BY_PERMISSION,
+    SPEED_KPH,
+    Rule,
+    parse_maxspeed_kph,
+    way_rule,
+)
+from dispatch.travel.roads.cache import (
+    NETWORK_VERSION,
+    SUFFIXES,
+    default_cache_dir,
+    load_network,
+)
+from dispatch.travel.roads.network import FALLBACK_DETOUR, SNAP_LIMIT_M, RoadNetwork
+from dispatch.travel.roads.snapping import Snap
 
-__all__ = ["RoadNetwork", "load_network"]
+__all__ = [
+    "ACCESS_KEYS",
+    "BY_PERMISSION",
+    "FALLBACK_DETOUR",
+    "NETWORK_VERSION",
+    "SNAP_LIMIT_M",
+    "SPEED_KPH",
+    "SUFFIXES",
+    "RoadNetwork",
+    "Rule",
+    "Snap",
+    "default_cache_dir",
+    "load_network",
+    "parse_maxspeed_kph",
+    "way_rule",
+]
