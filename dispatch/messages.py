@@ -16,12 +16,9 @@ class Text:
     en: str
     zh: str
 
-    def as_dict(self) -> dict[str, str]:
-        return {"en": self.en, "zh": self.zh}
-
 
 _CATALOGUE: dict[str, tuple[str, str]] = {
-    # --- input errors -------------------------------------------------------------
+    # Input errors.
     "file_missing": ("file not found: {path}", "找不到文件：{path}"),
     "file_unreadable": ("cannot read the file: {detail}", "无法读取文件：{detail}"),
     "file_format": (
@@ -42,7 +39,6 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "bad_date": ("not a date YYYY-MM-DD (got {got})", "不是日期 YYYY-MM-DD（实际为 {got}）"),
     "bad_length": ("must have exactly {n} items (got {got})", "必须恰好有 {n} 项（实际为 {got}）"),
     "too_few": ("must have at least {n} item(s)", "至少需要 {n} 项"),
-    "empty_text": ("must not be empty", "不能为空"),
     "not_finite": ("must be a finite number (got {got})", "必须是有限的数字（实际为 {got}）"),
     "invalid_value": ("invalid value: {detail}", "取值无效：{detail}"),
     "window_order": (
@@ -72,8 +68,7 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
         "refers to unknown {what} '{id}'",
         "引用了不存在的{what_zh}“{id}”",
     ),
-    "plan_mismatch": ("{detail}", "{detail_zh}"),
-    # --- unassigned reasons ----------------------------------------------------------
+    # Unassigned reasons.
     "no_climber": (
         "lives on floor {floor} without a lift and no courier climbs that high "
         "(highest: floor {best})",
@@ -90,10 +85,6 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "window_unreachable": (
         "the earliest hand-over is {earliest}, after the window ends at {end}",
         "最早送达时间 {earliest} 晚于时间窗结束 {end}",
-    ),
-    "window_before_meals": (
-        "the window ends at {end}, before a courier can bring the meal ({earliest})",
-        "时间窗 {end} 结束，早于配送员最早能送到的时间（{earliest}）",
     ),
     "no_capacity": (
         "all couriers are full: {demand} meals ordered, {capacity} can be carried",
@@ -124,7 +115,7 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
         "no courier has time to reach this door inside its window and the food-safety limit",
         "没有配送员能在时间窗和食品安全时限内送达",
     ),
-    # --- road networks -------------------------------------------------------------------
+    # Road networks.
     "network_format": (
         "unsupported road-network file '{name}': expected .osm, .osm.bz2 or .osm.pbf",
         "不支持的路网文件“{name}”：应为 .osm、.osm.bz2 或 .osm.pbf",
@@ -141,7 +132,7 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
         "the extract has no connected streets usable by {mode}",
         "该路网文件中没有{mode_zh}可用的连通道路",
     ),
-    # --- what-if files (issue 7) ---------------------------------------------------------
+    # What-if files.
     "unknown_change": (
         "unknown change '{name}' (known: {known})",
         "未知的变更“{name}”（可用：{known}）",
@@ -179,7 +170,7 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
         "at most {cap} what-ifs per comparison (got {got})",
         "每次对比最多 {cap} 个假设情景（实际 {got} 个）",
     ),
-    # --- road closures (issue 7) ---------------------------------------------------------
+    # Road closures.
     "closed_roads_needs_network": (
         "closed_roads needs a road network ('network' field): without one, travel is "
         "straight-line distance × detour factor, so there are no roads to close",

@@ -7,14 +7,16 @@ import os
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dispatch.errors import DispatchError
 from dispatch.messages import Text
 from dispatch.model import Plan, Scenario
 from dispatch.planning.day import plan_day
 from dispatch.scenario import parse_scenario
-from dispatch.scenario.whatif import WhatIf
+
+if TYPE_CHECKING:
+    from dispatch.scenario.whatif import WhatIf
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -33,9 +34,11 @@ from dispatch.planning.stops import Stop
 from dispatch.routing import portfolio
 from dispatch.routing.problem import Node, Problem, SolveParams, Vehicle
 from dispatch.rules import may_serve, relay_handover_s, service_s
-from dispatch.travel.conditions import Conditions
-from dispatch.travel.matrices import TravelModel
-from dispatch.travel.matrix import TravelMatrix
+
+if TYPE_CHECKING:  # values handed in; this module only calls their methods
+    from dispatch.travel.conditions import Conditions
+    from dispatch.travel.matrices import TravelModel
+    from dispatch.travel.matrix import TravelMatrix
 
 
 @dataclass(frozen=True)

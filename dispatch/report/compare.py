@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 
@@ -18,9 +18,11 @@ from dispatch.report.context import PlanContext
 from dispatch.report.kpi import LATE_RISK_S, cost_figures, plan_diff, plan_figures
 from dispatch.report.plan_json import plan_from_dict, plan_to_dict
 from dispatch.scenario import read_document
-from dispatch.scenario.costs import Costs
-from dispatch.scenario.whatif import WhatIf
 from dispatch.version import __version__
+
+if TYPE_CHECKING:
+    from dispatch.scenario.costs import Costs
+    from dispatch.scenario.whatif import WhatIf
 
 
 def read_keep(path: str | Path) -> dict[str, str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from dispatch.model import Client, Courier, Plan, RelayPoint, Scenario
+from dispatch.model import Client, Courier, Location, Plan, RelayPoint, Route, Scenario
 from dispatch.travel.matrices import TravelModel
 
 
@@ -37,3 +37,8 @@ class PlanContext:
     def variants(self) -> list[str]:
         """Every meal variant any client of the scenario orders, sorted."""
         return sorted({v for c in self.scenario.clients for v in c.meals})
+
+    def legs(self, route: Route) -> list[list[Location]]:
+        """The polyline of each leg of ``route`` between consecutive stops."""
+        points = [s.location for s in route.steps if s.type != "end" and s.location is not None]
+        return self.travel.leg_paths(self.workers[route.courier].mode, points)

@@ -8,14 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from dispatch.model import Location, Route, clock
+from dispatch.model import Location, clock
 from dispatch.report.context import PlanContext
-
-
-def route_legs(part: PlanContext, route: Route) -> list[list[Location]]:
-    """The polyline of each leg of ``route`` between consecutive stops."""
-    points = [s.location for s in route.steps if s.type != "end" and s.location is not None]
-    return part.travel.leg_paths(part.workers[route.courier].mode, points)
 
 
 def _lonlat(point: Location) -> list[float]:
@@ -28,7 +22,7 @@ def routes_geojson(part: PlanContext) -> dict[str, Any]:
     geometry = "streets" if part.travel.network else "straight"
     for route in part.plan.routes:
         line: list[list[float]] = []
-        for leg in route_legs(part, route):
+        for leg in part.legs(route):
             coordinates = [_lonlat(p) for p in leg]
             line += coordinates[1:] if line and coordinates[:1] == line[-1:] else coordinates
         features.append(

@@ -12,7 +12,6 @@ from typing import cast
 
 from dispatch.model import Location, Mode, Route
 from dispatch.report.context import PlanContext
-from dispatch.report.geojson import route_legs
 from dispatch.travel.matrices import TravelModel
 
 WIDTH_PX = 640
@@ -59,7 +58,7 @@ def _streets(travel: TravelModel, mode: str, frame: _Frame) -> str:
 def route_map_svg(part: PlanContext, route: Route) -> str:
     """An SVG map of ``route``: streets around it, its legs, numbered stops."""
     worker = part.workers[route.courier]
-    legs = route_legs(part, route)
+    legs = part.legs(route)
     points = [p for leg in legs for p in leg] or [s.location for s in route.steps if s.location]
     frame = _Frame(points)
     line = " ".join(f"{x},{y}" for x, y in (frame.xy(p.lat, p.lon) for p in points))

@@ -1,5 +1,8 @@
 """Travel between a plan's points: on the scenario's road network, else geodesic.
 
+Without a road network, road distance is the geodesic distance times the scenario's
+detour factor, and time is that distance at the mode's speed.
+
 The one place that decides how far apart two points are for a worker, used alike by the
 planner and the verifier. With a road network, each point is snapped to the nearest
 usable road for the mode (``dispatch.travel.roads``); a point too far from any road is
@@ -20,10 +23,28 @@ import numpy as np
 from dispatch.errors import RoadNetworkError
 from dispatch.messages import text
 from dispatch.model import Closure, Location, Mode, Scenario
-from dispatch.travel.matrix import Profile, TravelMatrix, geodesic_matrices
+from dispatch.travel.geo import distance_matrix_m
+from dispatch.travel.matrix import Profile, TravelMatrix
 
 if TYPE_CHECKING:
     from dispatch.travel.roads import RoadNetwork
+
+
+def seconds_for(distance_m: np.ndarray, speed_kph: float) -> np.ndarray:
+    """Metres → whole seconds at ``speed_kph`` (rounded to nearest)."""
+    return np.rint(distance_m * 3.6 / speed_kph).astype(np.int64)
+
+
+def geodesic_matrices(
+    points: Sequence[Location], profiles: Sequence[Profile], detour_factor: float
+) -> dict[Profile, TravelMatrix]:
+    """Geodesic × detour factor: one matrix per distinct profile (distances computed once)."""
+    road_m = distance_matrix_m(points) * detour_factor
+    distance = np.rint(road_m).astype(np.int64)
+    return {
+        profile: TravelMatrix(time_s=seconds_for(road_m, profile[1]), distance_m=distance)
+        for profile in dict.fromkeys(profiles)
+    }
 
 
 @cache
