@@ -1,8 +1,14 @@
-"""Shared fixtures: small hand-checkable scenarios built from plain dicts."""
+"""Shared fixtures: small hand-checkable scenarios built from plain dicts.
+
+Test modules anywhere under ``tests/`` import this module's helpers as ``from conftest import
+DATA``; see ``pytest_plugin_registered`` for why that keeps working beside the conftest.py files
+of subfolders.
+"""
 
 from __future__ import annotations
 
 import copy
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -11,6 +17,19 @@ import pytest
 
 from dispatch.model import Scenario
 from dispatch.scenario.gate import parse_scenario
+
+_THIS = sys.modules[__name__]
+
+
+def pytest_plugin_registered(plugin: object) -> None:
+    """Keep ``conftest`` naming this module when pytest loads a subfolder's conftest.py.
+
+    pytest imports every conftest.py outside a package under the one module name ``conftest``,
+    each replacing the last in ``sys.modules``; without this, ``from conftest import DATA`` in a
+    test module collected after ``tests/service/conftest.py`` would find that file instead.
+    """
+    sys.modules["conftest"] = _THIS
+
 
 DATA = Path(__file__).parent / "data"
 REPO = Path(__file__).resolve().parents[1]
@@ -64,3 +83,10 @@ def make_scenario() -> Callable[..., Scenario]:
         return parse_scenario(doc)
 
     return build
+
+
+def error_of(response: Any) -> dict[str, str]:
+    """The ``error`` object of an HTTP API response, checked to have exactly its four keys."""
+    body = response.get_json()
+    assert set(body["error"]) == {"type", "message", "message_zh", "field"}
+    return dict(body["error"])

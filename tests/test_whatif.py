@@ -348,51 +348,6 @@ def test_compare_bad_input_exits_2_and_writes_nothing(tmp_path, capsys):
     assert "row 2: floor" in err
 
 
-# --- POST /v1/compare ------------------------------------------------------------------
-
-
-@pytest.fixture
-def api(tmp_path):
-    from api import create_app
-    from dispatch.service.keys import create_key
-
-    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'api.sqlite'}", "JOB_WORKERS": 1})
-    store = app.extensions["dispatch"].store
-    headers = {
-        role: {"Authorization": f"Bearer {create_key(store, role).token}"}
-        for role in ("viewer", "planner")
-    }
-    yield app.test_client(), headers
-    app.extensions["dispatch"].close()
-
-
-def test_post_compare_returns_the_comparison(api):
-    client_, headers = api
-    sick = {"name": "sick", "changes": [{"courier_off": "rider-b"}]}
-    body = {"base": read_tiny(), "whatifs": [sick], "costs": {"per_courier_hour": 30}}
-    response = client_.post("/v1/compare?time_limit_s=0.5", json=body, headers=headers["planner"])
-    assert response.status_code == 200, response.get_json()
-    data = response.get_json()
-    assert [p["name"] for p in data["plans"]] == ["base", "sick"]
-    assert data["plans"][1]["figures"]["couriers_used"] == 1
-    assert "cost_per_meal" in data["plans"][1]["figures"]
-
-
-def test_post_compare_needs_a_planner_and_names_bad_changes(api):
-    client_, headers = api
-    body = {"base": read_tiny(), "whatifs": [{"name": "x", "changes": [{"courier_off": "r9"}]}]}
-    assert client_.post("/v1/compare", json=body, headers=headers["viewer"]).status_code == 403
-    response = client_.post("/v1/compare", json=body, headers=headers["planner"])
-    assert response.status_code == 422
-    assert response.get_json()["error"]["field"] == "whatifs[0].changes[0].courier_off"
-
-
-def read_tiny() -> dict[str, Any]:
-    from dispatch.scenario.gate import read_document
-
-    return dict(read_document(TINY))
-
-
 def test_keep_from_a_morning_plan_moves_few_clients(tmp_path):
     demo = DATA.parent.parent / "scenarios" / "jiangnan-lunch.yaml"
     assert main(["plan", str(demo), "--out", str(tmp_path / "morning"), "--time-limit", "1"]) == 0
