@@ -9,8 +9,11 @@ from flask import Blueprint, current_app, jsonify, request
 
 from dispatch.errors import InputError
 from dispatch.messages import text as message
+from dispatch.planning.batch import plan_columns
+from dispatch.report.compare import comparison
+from dispatch.scenario.costs import read_costs
 from dispatch.scenario.gate import parse_scenario
-from dispatch.scenario.whatif import columns_from_body, comparison, plan_columns, read_costs
+from dispatch.scenario.whatif import columns_from_body
 from dispatch.service.http import check_client_cap, json_body, needs, number_arg, time_limit_arg
 
 log = logging.getLogger("dispatch.api")
