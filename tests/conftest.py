@@ -1,8 +1,14 @@
-"""Shared fixtures: small hand-checkable scenarios built from plain dicts, road extracts."""
+"""Shared fixtures: small hand-checkable scenarios built from plain dicts.
+
+Test modules anywhere under ``tests/`` import this module's helpers as ``from conftest import
+DATA``; see ``pytest_plugin_registered`` for why that keeps working beside the conftest.py files
+of subfolders.
+"""
 
 from __future__ import annotations
 
 import copy
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -17,6 +23,19 @@ from dispatch.model import Location, Scenario
 from dispatch.scenario import parse_scenario
 from dispatch.scenario.changes import apply_changes
 from dispatch.travel.roads import RoadNetwork, load_network
+
+_THIS = sys.modules[__name__]
+
+
+def pytest_plugin_registered(plugin: object) -> None:
+    """Keep ``conftest`` naming this module when pytest loads a subfolder's conftest.py.
+
+    pytest imports every conftest.py outside a package under the one module name ``conftest``,
+    each replacing the last in ``sys.modules``; without this, ``from conftest import DATA`` in a
+    test module collected after ``tests/service/conftest.py`` would find that file instead.
+    """
+    sys.modules["conftest"] = _THIS
+
 
 DATA = Path(__file__).parent / "data"
 TINY = DATA / "tiny.yaml"
@@ -167,3 +186,10 @@ def write_osm(path: Path, ways: dict[int, str]) -> Path:
     )
     path.write_text(f'<?xml version="1.0"?><osm version="0.6">{nodes}{body}</osm>')
     return path
+
+
+def error_of(response: Any) -> dict[str, str]:
+    """The ``error`` object of an HTTP API response, checked to have exactly its four keys."""
+    body = response.get_json()
+    assert set(body["error"]) == {"type", "message", "message_zh", "field"}
+    return dict(body["error"])

@@ -29,7 +29,8 @@ from dispatch.planning.day import plan_day
 from dispatch.report.context import PlanContext
 from dispatch.report.plan_json import plan_to_dict
 from dispatch.scenario import parse_scenario
-from dispatch.service.store import Store, process_owner
+from dispatch.service.identity import process_owner
+from dispatch.service.store import Store
 
 log = logging.getLogger("dispatch.service.jobs")
 

@@ -1,7 +1,9 @@
 """Persistence: plans and their jobs, the client/courier/canteen ledger, API keys (SQLAlchemy).
 
-The only module that talks to the database. The schema is created and upgraded by the
-Alembic migrations shipped in ``dispatch/migrations``; ``Store.migrate()`` applies them.
+The only module that talks to the database; the tables are in ``dispatch.service.tables``. The
+schema is created and upgraded by the Alembic migrations shipped in
+``dispatch/service/migrations``; ``Store.migrate()`` applies them. Ledger records are checked
+by ``dispatch.scenario.records`` before they are stored.
 Times are stored as UTC; ledger rows are never updated in place: every change, including a
 deactivation, adds a new version, so old plans and the history keep what they referred to.
 """
@@ -9,39 +11,24 @@ deactivation, adds a new version, so old plans and the history keep what they re
 from __future__ import annotations
 
 import datetime as dt
-import os
-import socket
 import uuid
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import resources
-from typing import Any, Literal
+from typing import Any
 
-from sqlalchemy import (
-    JSON,
-    Boolean,
-    DateTime,
-    Float,
-    Integer,
-    String,
-    create_engine,
-    event,
-    func,
-    select,
-    text,
-)
+from sqlalchemy import create_engine, event, func, select, text
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 
 from dispatch.errors import ConflictError, NotFoundError, ScenarioError
 from dispatch.messages import Text
 from dispatch.messages import text as message
-from dispatch.scenario import parse_scenario
+from dispatch.scenario.records import Kind, validate_record
+from dispatch.service.identity import owner_is_dead
+from dispatch.service.tables import KeyRow, LedgerRow, PlanRow
 
-Kind = Literal["clients", "couriers", "canteens"]
-KINDS: tuple[Kind, ...] = ("clients", "couriers", "canteens")
-PlanStatus = Literal["queued", "running", "done", "failed", "cancelled"]
 UNFINISHED: tuple[str, ...] = ("queued", "running")
 
 
@@ -58,107 +45,11 @@ def iso(moment: dt.datetime | None) -> str | None:
     return moment.astimezone(dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
-# --- process identity: who owns an unfinished job --------------------------------------
-
-_TOKEN = uuid.uuid4().hex[:8]
-
-
-def process_owner() -> str:
-    """``host:pid:token`` of this process; the token tells a restarted pid 1 from its past."""
-    return f"{socket.gethostname()}:{os.getpid()}:{_TOKEN}"
-
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def owner_is_dead(owner: str, host: str | None = None, me: str | None = None) -> bool:
-    """Whether ``owner`` is a process on this host that no longer exists.
-
-    Owners on other hosts (RQ workers elsewhere) are never declared dead from here.
-    """
-    host = host or socket.gethostname()
-    me = me or process_owner()
-    parts = owner.rsplit(":", 2)
-    if len(parts) != 3 or parts[0] != host or not parts[1].isdigit():
-        return False
-    if owner == me:
-        return False
-    pid = int(parts[1])
-    return pid == os.getpid() or not _pid_alive(pid)
-
-
-# --- tables ------------------------------------------------------------------------
-
-
-class Base(DeclarativeBase):
-    pass
-
-
-class PlanRow(Base):
-    """One plan request: its job state, the scenario and parameters, and the plan."""
-
-    __tablename__ = "plans"
-
-    id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    status: Mapped[str] = mapped_column(String(16), index=True)
-    date: Mapped[str] = mapped_column(String(10), index=True)
-    canteen: Mapped[str] = mapped_column(String(64))
-    scenario_name: Mapped[str] = mapped_column(String(200))
-    scenario: Mapped[dict[str, Any]] = mapped_column(JSON)
-    time_limit_s: Mapped[float] = mapped_column(Float)
-    seed: Mapped[int] = mapped_column(Integer)
-    version: Mapped[str] = mapped_column(String(32))
-    plan: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
-    error: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
-    owner: Mapped[str | None] = mapped_column(String(200), nullable=True)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    started_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
-    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
-
-
-class LedgerRow(Base):
-    """One version of one ledger record; the highest version is the current one."""
-
-    __tablename__ = "ledger"
-
-    pk: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    kind: Mapped[str] = mapped_column(String(16))
-    record_id: Mapped[str] = mapped_column(String(64))
-    version: Mapped[int] = mapped_column(Integer)
-    active: Mapped[bool] = mapped_column(Boolean)
-    canteen: Mapped[str | None] = mapped_column(String(64), nullable=True)
-    data: Mapped[dict[str, Any]] = mapped_column(JSON)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-
-
-class KeyRow(Base):
-    """An API key: only the SHA-256 of the token is kept."""
-
-    __tablename__ = "api_keys"
-
-    id: Mapped[str] = mapped_column(String(16), primary_key=True)
-    name: Mapped[str] = mapped_column(String(200))
-    role: Mapped[str] = mapped_column(String(16))
-    token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
-
-
 @dataclass(frozen=True)
 class KeyInfo:
     id: str
     name: str
     role: str
-
-
-# --- the store ---------------------------------------------------------------------
 
 
 def _sqlite_pragmas(connection: Any, _record: Any) -> None:
@@ -212,8 +103,6 @@ class Store:
 
     def close(self) -> None:
         self.engine.dispose()
-
-    # --- plans ---------------------------------------------------------------------
 
     def create_plan(
         self,
@@ -319,13 +208,6 @@ class Store:
                     failed.append(row.id)
         return failed
 
-    def count_unfinished(self) -> int:
-        query = select(func.count()).select_from(PlanRow).where(PlanRow.status.in_(UNFINISHED))
-        with self.session() as session:
-            return int(session.scalar(query) or 0)
-
-    # --- ledger --------------------------------------------------------------------
-
     def _current(self, session: Session, kind: Kind, record_id: str) -> LedgerRow | None:
         query = (
             select(LedgerRow)
@@ -351,7 +233,7 @@ class Store:
         return row
 
     def create_record(self, kind: Kind, data: Mapping[str, Any]) -> LedgerRow:
-        validate_record(kind, data, self)
+        validate_record(kind, data, self._require_canteen)
         with self.session() as session:
             if self._current(session, kind, str(data["id"])) is not None:
                 raise ConflictError(
@@ -365,7 +247,7 @@ class Store:
 
     def update_record(self, kind: Kind, data: Mapping[str, Any]) -> LedgerRow:
         """A new version of an existing record; it is active again if it was not."""
-        validate_record(kind, data, self)
+        validate_record(kind, data, self._require_canteen)
         with self.session() as session:
             current = self._require(session, kind, str(data["id"]))
             return self._add_version(session, kind, data, True, current.version + 1)
@@ -376,6 +258,14 @@ class Store:
             if not current.active:
                 return current
             return self._add_version(session, kind, current.data, False, current.version + 1)
+
+    def _require_canteen(self, canteen_id: str) -> None:
+        """A client's or courier's ``canteen`` must be a ledger canteen (any version)."""
+        try:
+            self.get_record("canteens", canteen_id)
+        except NotFoundError as err:
+            reason = message("unknown_reference", what="canteen", what_zh="饭堂", id=canteen_id)
+            raise ScenarioError("canteen", reason) from err
 
     def _require(self, session: Session, kind: Kind, record_id: str) -> LedgerRow:
         row = self._current(session, kind, record_id)
@@ -457,8 +347,6 @@ class Store:
             document["settings"] = dict(settings)
         return document
 
-    # --- keys ----------------------------------------------------------------------
-
     def add_key(self, key_id: str, name: str, role: str, token_sha256: str) -> None:
         row = KeyRow(
             id=key_id, name=name, role=role, token_sha256=token_sha256, created_at=utcnow()
@@ -481,58 +369,3 @@ class Store:
                 return False
             row.revoked_at = utcnow()
         return True
-
-
-# --- ledger validation: the scenario gate, around one record ---------------------------
-
-# A minimal valid scenario into which one ledger record is placed, so that a record is
-# checked by exactly the rules a scenario file's record is checked by.
-_FRAME: dict[str, Any] = {
-    "name": "ledger",
-    "date": "2000-01-01",
-    "canteen": {"id": "frame", "location": {"lat": 0, "lon": 0}, "meals_ready": "00:00"},
-    "couriers": [{"id": "frame", "mode": "walk", "capacity": 1, "shift": ["00:00", "23:59"]}],
-    "clients": [],
-}
-_SLOT: dict[str, str] = {"clients": "clients[0]", "couriers": "couriers[0]", "canteens": "canteen"}
-
-
-def validate_record(kind: Kind, data: Any, store: Store | None = None) -> None:
-    """Check one ledger record with the scenario rules; field paths are relative to the record.
-
-    Clients and couriers also name the ``canteen`` (a ledger canteen id) they belong to.
-    """
-    if not isinstance(data, Mapping):
-        raise ScenarioError("", message("not_mapping"))
-    record = dict(data)
-    if kind != "canteens":
-        canteen = record.pop("canteen", None)
-        if not isinstance(canteen, str) or not canteen:
-            raise ScenarioError("canteen", message("missing_field", name="canteen"))
-        if store is not None:
-            _require_canteen(store, canteen)
-    frame = {**_FRAME}
-    if kind == "canteens":
-        frame["canteen"] = record
-    else:
-        frame = {**frame, kind: [record]}
-    try:
-        parse_scenario(frame)
-    except ScenarioError as err:
-        raise ScenarioError(_relative(err.field, _SLOT[kind]), err.reason) from err
-
-
-def _relative(field: str, slot: str) -> str:
-    if field == slot:
-        return ""
-    if field.startswith(slot + "."):
-        return field[len(slot) + 1 :]
-    return field
-
-
-def _require_canteen(store: Store, canteen_id: str) -> None:
-    try:
-        store.get_record("canteens", canteen_id)
-    except NotFoundError as err:
-        reason = message("unknown_reference", what="canteen", what_zh="饭堂", id=canteen_id)
-        raise ScenarioError("canteen", reason) from err

@@ -87,42 +87,6 @@ def read_tiny() -> dict[str, Any]:
     return dict(read_document(TINY))
 
 
-@pytest.fixture
-def api(tmp_path):
-    from api import create_app
-    from dispatch.service.keys import create_key
-
-    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'api.sqlite'}", "JOB_WORKERS": 1})
-    store = app.extensions["dispatch"].store
-    headers = {
-        role: {"Authorization": f"Bearer {create_key(store, role).token}"}
-        for role in ("viewer", "planner")
-    }
-    yield app.test_client(), headers
-    app.extensions["dispatch"].close()
-
-
-def test_post_compare_returns_the_comparison(api):
-    client_, headers = api
-    sick = {"name": "sick", "changes": [{"courier_off": "rider-b"}]}
-    body = {"base": read_tiny(), "whatifs": [sick], "costs": {"per_courier_hour": 30}}
-    response = client_.post("/v1/compare?time_limit_s=0.5", json=body, headers=headers["planner"])
-    assert response.status_code == 200, response.get_json()
-    data = response.get_json()
-    assert [p["name"] for p in data["plans"]] == ["base", "sick"]
-    assert data["plans"][1]["figures"]["couriers_used"] == 1
-    assert "cost_per_meal" in data["plans"][1]["figures"]
-
-
-def test_post_compare_needs_a_planner_and_names_bad_changes(api):
-    client_, headers = api
-    body = {"base": read_tiny(), "whatifs": [{"name": "x", "changes": [{"courier_off": "r9"}]}]}
-    assert client_.post("/v1/compare", json=body, headers=headers["viewer"]).status_code == 403
-    response = client_.post("/v1/compare", json=body, headers=headers["planner"])
-    assert response.status_code == 422
-    assert response.get_json()["error"]["field"] == "whatifs[0].changes[0].courier_off"
-
-
 def test_keep_from_a_file_that_is_no_plan_names_the_file(tmp_path):
     path = tmp_path / "plan.json"
     path.write_text(json.dumps({"format": 1}), encoding="utf-8")

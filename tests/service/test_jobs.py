@@ -19,6 +19,7 @@ REDIS = os.environ.get("DISPATCH_TEST_QUEUE_URL")
 
 @pytest.fixture
 def store(tmp_path):
+    """SQLite only (this overrides the SQLite-and-PostgreSQL ``store`` of conftest.py)."""
     store = Store(f"sqlite:///{tmp_path / 'jobs.sqlite'}")
     store.migrate()
     yield store

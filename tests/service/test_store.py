@@ -2,45 +2,14 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
-import uuid
 
 import pytest
-import sqlalchemy as sa
 from conftest import DATA
 
 from dispatch.errors import ConflictError, NotFoundError, ScenarioError
 from dispatch.scenario import read_document
-from dispatch.service.keys import authenticate, create_key, require_role
-from dispatch.service.store import Store, owner_is_dead, process_owner
-
-POSTGRES = os.environ.get("DISPATCH_TEST_DATABASE_URL")
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store(request, tmp_path):
-    if request.param == "sqlite":
-        store = Store(f"sqlite:///{tmp_path / 'store.sqlite'}")
-        store.migrate()
-        yield store
-        store.close()
-        return
-    if not POSTGRES:
-        pytest.skip("DISPATCH_TEST_DATABASE_URL is not set (PostgreSQL tests)")
-    schema = f"t_{uuid.uuid4().hex[:10]}"
-    admin = sa.create_engine(POSTGRES)
-    with admin.begin() as connection:
-        connection.execute(sa.text(f"CREATE SCHEMA {schema}"))
-    separator = "&" if "?" in POSTGRES else "?"
-    store = Store(f"{POSTGRES}{separator}options=-csearch_path%3D{schema}")
-    store.migrate()
-    yield store
-    store.close()
-    with admin.begin() as connection:
-        connection.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
-    admin.dispose()
-
+from dispatch.service.identity import process_owner
 
 CANTEEN = {"id": "jn", "location": {"lat": 22.57, "lon": 113.1}, "meals_ready": "10:40"}
 
@@ -80,13 +49,7 @@ def test_fail_orphans_fails_only_jobs_of_dead_processes(store):
     assert [store.get_plan(i).status for i in (mine, elsewhere)] == ["queued", "running"]
 
 
-def test_owner_of_a_previous_process_with_the_same_pid_is_dead():
-    host, pid, _ = process_owner().split(":")
-    assert owner_is_dead(f"{host}:{pid}:previous")
-    assert not owner_is_dead(process_owner())
-
-
-def test_ledger_versions_and_current_view(store):
+def test_ledger_changes_add_versions_and_lists_show_the_current_ones(store):
     store.create_record("canteens", CANTEEN)
     client = {
         "canteen": "jn",
@@ -111,12 +74,9 @@ def test_ledger_record_errors_name_the_field_inside_the_record(store):
     assert caught.value.field == "location.lat"
 
 
-def test_keys_authenticate_by_hash_and_roles_are_ordered(store):
-    key = create_key(store, "planner")
-    found = authenticate(store, f"Bearer {key.token}")
-    assert (found.id, found.role) == (key.id, "planner")
-    require_role(found, "viewer")
-    with pytest.raises(PermissionError):
-        require_role(found, "admin")
-    with pytest.raises(PermissionError):
-        authenticate(store, f"Basic {key.token}")
+def test_ledger_client_of_an_unknown_canteen_is_refused_naming_canteen(store):
+    client = {"canteen": "nowhere", "id": "a", "location": {"lat": 22.57, "lon": 113.1}}
+    with pytest.raises(ScenarioError) as caught:
+        store.create_record("clients", {**client, "meals": {"soft": 1}})
+    assert caught.value.field == "canteen"
+    assert store.list_records("clients", include_inactive=True) == []

@@ -1,0 +1,65 @@
+"""Ledger records: one client, courier or canteen, checked by the scenario gate's own rules.
+
+A record is placed into a minimal valid scenario and that scenario is parsed, so a ledger
+record is checked by exactly the rules (and messages) a scenario file's record is; field paths
+in the errors are relative to the record (``location.lat``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any, Literal
+
+from dispatch.errors import ScenarioError
+from dispatch.messages import text as message
+from dispatch.scenario import parse_scenario
+
+Kind = Literal["clients", "couriers", "canteens"]
+
+# A minimal valid scenario into which one ledger record is placed, so that a record is
+# checked by exactly the rules a scenario file's record is checked by.
+_FRAME: dict[str, Any] = {
+    "name": "ledger",
+    "date": "2000-01-01",
+    "canteen": {"id": "frame", "location": {"lat": 0, "lon": 0}, "meals_ready": "00:00"},
+    "couriers": [{"id": "frame", "mode": "walk", "capacity": 1, "shift": ["00:00", "23:59"]}],
+    "clients": [],
+}
+_SLOT: dict[str, str] = {"clients": "clients[0]", "couriers": "couriers[0]", "canteens": "canteen"}
+
+
+def validate_record(
+    kind: Kind, data: Any, check_canteen: Callable[[str], None] | None = None
+) -> None:
+    """Check one ledger record with the scenario rules; field paths are relative to the record.
+
+    Clients and couriers also name the ``canteen`` (a ledger canteen id) they belong to;
+    ``check_canteen(id)``, when given, raises if there is no such canteen. It runs before the
+    record's other fields are checked, so an unknown canteen is the error reported first.
+    """
+    if not isinstance(data, Mapping):
+        raise ScenarioError("", message("not_mapping"))
+    record = dict(data)
+    if kind != "canteens":
+        canteen = record.pop("canteen", None)
+        if not isinstance(canteen, str) or not canteen:
+            raise ScenarioError("canteen", message("missing_field", name="canteen"))
+        if check_canteen is not None:
+            check_canteen(canteen)
+    frame = {**_FRAME}
+    if kind == "canteens":
+        frame["canteen"] = record
+    else:
+        frame = {**frame, kind: [record]}
+    try:
+        parse_scenario(frame)
+    except ScenarioError as err:
+        raise ScenarioError(_relative(err.field, _SLOT[kind]), err.reason) from err
+
+
+def _relative(field: str, slot: str) -> str:
+    if field == slot:
+        return ""
+    if field.startswith(slot + "."):
+        return field[len(slot) + 1 :]
+    return field

@@ -1,0 +1,121 @@
+"""What every view shares: the app's services, the key check, and reading the request.
+
+Readers raise our errors (``BodyError``, ``InputError``) with the field that is wrong; the
+app's error handlers (``api.py``) turn them into JSON with the status from ``ERROR_STATUS``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from functools import wraps
+from typing import Any, cast
+
+from flask import current_app, g, request
+
+from dispatch.errors import BodyError, InputError
+from dispatch.messages import Text
+from dispatch.messages import text as message
+from dispatch.service.jobs import Runner
+from dispatch.service.keys import Role, authenticate, require_role
+from dispatch.service.store import Store
+
+
+@dataclass
+class Services:
+    """What ``create_app`` builds once per app: the store and the job runner."""
+
+    store: Store
+    runner: Runner
+
+    def close(self) -> None:
+        self.runner.close()
+        self.store.close()
+
+
+def services() -> Services:
+    """The current app's services (``app.extensions["dispatch"]``)."""
+    return cast(Services, current_app.extensions["dispatch"])
+
+
+def needs(role: Role) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """A view that needs a key of at least ``role``."""
+
+    def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
+        @wraps(view)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            key = authenticate(services().store, request.headers.get("Authorization"))
+            require_role(key, role)
+            g.key = key
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorate
+
+
+def json_body() -> dict[str, Any]:
+    """The body as a JSON object, whatever the ``Content-Type``."""
+    data = request.get_json(silent=True, force=True)
+    if data is None:
+        raise BodyError("", Text("the body must be JSON", "请求体必须是 JSON"))
+    if not isinstance(data, dict):
+        raise BodyError("", message("not_mapping"))
+    return data
+
+
+def number_arg(name: str, default: float) -> float:
+    """A non-negative number from the query string, ``default`` when absent."""
+    raw = request.args.get(name)
+    if raw is None:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or value < 0:
+        got = json.dumps(raw)
+        raise InputError(name, message("invalid_value", detail=f"not a number >= 0: {got}"))
+    return value
+
+
+def check_client_cap(document: Mapping[str, Any], field: str = "clients") -> None:
+    """At most ``MAX_CLIENTS`` clients in a scenario document of the request."""
+    cap = current_app.config["MAX_CLIENTS"]
+    clients = document.get("clients")
+    if isinstance(clients, list) and len(clients) > cap:
+        reason = Text(
+            f"at most {cap} clients per request (MAX_CLIENTS; got {len(clients)})",
+            f"每个请求最多 {cap} 位客户（MAX_CLIENTS；实际 {len(clients)}）",
+        )
+        raise InputError(field, reason)
+
+
+def check_time_cap(time_limit_s: float, field: str) -> None:
+    """At most ``MAX_TIME_LIMIT_S`` solver seconds per plan."""
+    cap = current_app.config["MAX_TIME_LIMIT_S"]
+    if time_limit_s > cap:
+        reason = Text(
+            f"time limit at most {cap} s per plan (MAX_TIME_LIMIT_S; got {time_limit_s})",
+            f"每次求解时限最多 {cap} 秒（MAX_TIME_LIMIT_S；实际 {time_limit_s}）",
+        )
+        raise InputError(field, reason)
+
+
+def time_limit_arg(default_s: float, setting_field: str) -> float:
+    """``?time_limit_s=`` or the scenario's setting, capped; the error names where it came from."""
+    time_limit_s = number_arg("time_limit_s", default_s)
+    in_query = "time_limit_s" in request.args
+    check_time_cap(time_limit_s, "time_limit_s" if in_query else setting_field)
+    return time_limit_s
+
+
+def prefixed(build: Callable[[], Any], prefix: str) -> Any:
+    """Run a reader of part of the body; its field paths become relative to the body."""
+    try:
+        return build()
+    except InputError as err:
+        err.field = f"{prefix}.{err.field}" if err.field else prefix
+        raise

@@ -1,0 +1,195 @@
+"""Plans: submit (from a body or the ledger), list, read, cancel; the papers of a finished plan
+(route sheets, kitchen CSV, GeoJSON); and ``POST /v1/verify``."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from dataclasses import asdict
+from typing import Any
+
+from flask import Blueprint, Response, current_app, jsonify, request
+
+from dispatch.errors import ConflictError, InputError, NotFoundError, QueueFullError, ScenarioError
+from dispatch.messages import Text
+from dispatch.messages import text as message
+from dispatch.report.context import PlanContext
+from dispatch.report.geojson import routes_geojson
+from dispatch.report.plan_json import plan_from_dict
+from dispatch.report.sheets import LANGUAGES, kitchen_csv, route_sheet_html
+from dispatch.scenario import parse_scenario
+from dispatch.service.http import (
+    check_client_cap,
+    json_body,
+    needs,
+    number_arg,
+    prefixed,
+    services,
+    time_limit_arg,
+)
+from dispatch.service.identity import process_owner
+from dispatch.service.jobs import JobSpec, ProcessPool
+from dispatch.service.store import iso
+from dispatch.service.tables import PlanRow
+from dispatch.verify import verify
+from dispatch.version import __version__
+
+log = logging.getLogger("dispatch.api")
+
+bp = Blueprint("plans", __name__, url_prefix="/v1")
+
+
+@bp.post("/plans")
+@needs("planner")
+def post_plan() -> Any:
+    document = _plan_document(json_body())
+    check_client_cap(document)
+    scenario = parse_scenario(document)
+    time_limit_s = time_limit_arg(scenario.settings.time_limit_s, "settings.time_limit_s")
+    seed = int(number_arg("seed", scenario.settings.seed))
+    wait_s = min(number_arg("wait", 0.0), current_app.config["MAX_WAIT_S"])
+    row = submit_plan(document, time_limit_s, seed, wait_s)
+    status = 202 if row.status in ("queued", "running") else 200
+    return jsonify(plan_view(row)), status, {"Location": f"/v1/plans/{row.id}"}
+
+
+@bp.get("/plans")
+@needs("viewer")
+def list_plans() -> Any:
+    rows = services().store.list_plans(
+        date=request.args.get("date"), canteen=request.args.get("canteen")
+    )
+    return jsonify({"plans": [plan_view(r, with_plan=False) for r in rows]})
+
+
+@bp.get("/plans/<plan_id>")
+@needs("viewer")
+def get_plan(plan_id: str) -> Any:
+    return jsonify(plan_view(services().store.get_plan(plan_id)))
+
+
+@bp.delete("/plans/<plan_id>")
+@needs("planner")
+def cancel_plan(plan_id: str) -> Any:
+    services().runner.cancel(plan_id)
+    log.info("plan %s cancelled", plan_id)
+    return jsonify(plan_view(services().store.get_plan(plan_id)))
+
+
+@bp.get("/plans/<plan_id>/sheets/<courier>")
+@needs("viewer")
+def route_sheet(plan_id: str, courier: str) -> Any:
+    lang = request.args.get("lang", "zh")
+    if lang not in LANGUAGES:
+        raise InputError("lang", message("not_one_of", allowed=", ".join(LANGUAGES), got=lang))
+    part = finished_plan(plan_id)
+    route = next((r for r in part.plan.routes if r.courier == courier), None)
+    if route is None:
+        reason = Text(f"no route for courier '{courier}'", f"没有配送员“{courier}”的路线")
+        raise NotFoundError("courier", reason)
+    return Response(route_sheet_html(part, route, lang), mimetype="text/html")
+
+
+@bp.get("/plans/<plan_id>/kitchen")
+@needs("viewer")
+def kitchen(plan_id: str) -> Any:
+    return Response(kitchen_csv(finished_plan(plan_id)), mimetype="text/csv")
+
+
+@bp.get("/plans/<plan_id>/routes.geojson")
+@needs("viewer")
+def geojson(plan_id: str) -> Any:
+    body = json.dumps(routes_geojson(finished_plan(plan_id)))
+    return Response(body, mimetype="application/geo+json")
+
+
+@bp.post("/verify")
+@needs("viewer")
+def post_verify() -> Any:
+    body = json_body()
+    for name in ("scenario", "plan"):
+        if name not in body:
+            raise InputError(name, message("missing_field", name=name))
+    if isinstance(body["scenario"], dict):
+        check_client_cap(body["scenario"], "scenario.clients")
+    scenario = prefixed(lambda: parse_scenario(body["scenario"]), "scenario")
+    plan = prefixed(lambda: plan_from_dict(body["plan"]), "plan")
+    violations = verify(scenario, plan)
+    found = [{k: v for k, v in asdict(x).items() if v is not None} for x in violations]
+    return jsonify({"valid": not violations, "violations": found})
+
+
+def plan_view(row: PlanRow, with_plan: bool = True) -> dict[str, Any]:
+    """A stored job as the API shows it; the plan itself only when asked and present."""
+    out: dict[str, Any] = {
+        "id": row.id,
+        "status": row.status,
+        "scenario": row.scenario_name,
+        "date": row.date,
+        "canteen": row.canteen,
+        "time_limit_s": row.time_limit_s,
+        "seed": row.seed,
+        "version": row.version,
+        "created_at": iso(row.created_at),
+        "started_at": iso(row.started_at),
+        "finished_at": iso(row.finished_at),
+    }
+    if row.error is not None:
+        out["error"] = row.error
+    if with_plan and row.plan is not None:
+        out["plan"] = row.plan
+    return out
+
+
+def _plan_document(body: dict[str, Any]) -> dict[str, Any]:
+    """The scenario to plan: the body itself, or built from the ledger for ``{date, canteen}``."""
+    if "clients" in body or "couriers" in body or isinstance(body.get("canteen"), dict):
+        return body
+    for name in ("date", "canteen"):
+        if not isinstance(body.get(name), str):
+            raise ScenarioError(name, message("missing_field", name=name))
+    ledger_keys = {"date", "canteen", "name", "settings"}
+    extra = next((k for k in body if k not in ledger_keys), None)
+    if extra is not None:
+        raise ScenarioError(extra, message("unknown_field", name=extra))
+    return services().store.ledger_document(
+        body["date"], body["canteen"], name=body.get("name"), settings=body.get("settings")
+    )
+
+
+def submit_plan(document: dict[str, Any], time_limit_s: float, seed: int, wait_s: float) -> PlanRow:
+    """Store the job and hand it to the runner (forgotten again if the queue is full);
+    the row after at most ``wait_s`` seconds of waiting for it to finish."""
+    store, runner = services().store, services().runner
+    owner = process_owner() if isinstance(runner, ProcessPool) else None
+    plan_id = store.create_plan(
+        document, time_limit_s=time_limit_s, seed=seed, version=__version__, owner=owner
+    )
+    try:
+        runner.submit(JobSpec(plan_id, document, time_limit_s, seed))
+    except QueueFullError:
+        store.delete_plan(plan_id)
+        raise
+    log.info("plan %s queued", plan_id)
+    return _wait_for(plan_id, wait_s)
+
+
+def _wait_for(plan_id: str, wait_s: float) -> PlanRow:
+    deadline = time.monotonic() + wait_s
+    row = services().store.get_plan(plan_id)
+    while row.status in ("queued", "running") and time.monotonic() < deadline:
+        time.sleep(0.1)
+        row = services().store.get_plan(plan_id)
+    return row
+
+
+def finished_plan(plan_id: str) -> PlanContext:
+    """The stored scenario and plan of a finished job (404 / 409 otherwise)."""
+    row = services().store.get_plan(plan_id)
+    if row.status != "done" or row.plan is None:
+        raise ConflictError(
+            "status",
+            Text(f"the plan is {row.status}, not done", f"该路线状态为 {row.status}，尚未完成"),
+        )
+    return PlanContext.of(parse_scenario(row.scenario), plan_from_dict(row.plan))

@@ -1,0 +1,96 @@
+"""The ledger over HTTP: clients, couriers and canteens as versioned records."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from conftest import error_of
+
+
+def test_ledger_create_read_update_deactivate_keeps_history(
+    client, keys, ledger_canteen, ledger_courier, ledger_client
+):
+    planner, viewer = keys["planner"], keys["viewer"]
+    response = client.post("/v1/canteens", json=ledger_canteen, headers=planner)
+    assert response.status_code == 201 and response.headers["Location"] == "/v1/canteens/jn"
+    assert client.post("/v1/couriers", json=ledger_courier, headers=planner).status_code == 201
+    assert client.post("/v1/clients", json=ledger_client("a"), headers=planner).status_code == 201
+    assert client.post("/v1/clients", json=ledger_client("a"), headers=planner).status_code == 409
+
+    updated = client.put("/v1/clients/a", json=ledger_client("a", floor=3), headers=planner)
+    assert updated.get_json()["version"] == 2 and updated.get_json()["data"]["floor"] == 3
+    gone = client.delete("/v1/clients/a", headers=planner).get_json()
+    assert (gone["version"], gone["active"]) == (3, False)
+    assert client.get("/v1/clients", headers=viewer).get_json()["clients"] == []
+    listed = client.get("/v1/clients?include_inactive=true", headers=viewer).get_json()
+    assert [r["id"] for r in listed["clients"]] == ["a"]
+    history = client.get("/v1/clients/a/history", headers=viewer).get_json()["history"]
+    assert [(r["version"], r["active"]) for r in history] == [(1, True), (2, True), (3, False)]
+    assert client.get("/v1/clients/a", headers=viewer).get_json()["active"] is False
+    assert client.get("/v1/clients/zz", headers=viewer).status_code == 404
+    assert client.get("/v1/clients/zz/history", headers=viewer).status_code == 404
+    assert client.delete("/v1/clients/zz", headers=planner).status_code == 404
+    assert (
+        client.put("/v1/clients/zz", json=ledger_client("zz"), headers=planner).status_code == 404
+    )
+
+
+@pytest.mark.parametrize(
+    ("url", "change", "field"),
+    [
+        ("/v1/clients", {"location": {"lat": 200, "lon": 113.1}}, "location.lat"),
+        ("/v1/clients", {"meals": {"regular": 0}}, "meals"),
+        ("/v1/clients", {"window": ["12:00", "11:00"]}, "window"),
+        ("/v1/clients", {"canteen": "nowhere"}, "canteen"),
+        ("/v1/clients", {"canteen": None}, "canteen"),
+        ("/v1/couriers", {"capacity": 0}, "capacity"),
+        ("/v1/couriers", {"capcity": 3}, "capcity"),
+        ("/v1/canteens", {"id": "x", "meals_ready": "25:00"}, "meals_ready"),
+        ("/v1/canteens", None, "location"),
+    ],
+    ids=[
+        "client-lat",
+        "client-meals",
+        "client-window",
+        "client-unknown-canteen",
+        "client-no-canteen",
+        "courier-capacity",
+        "courier-unknown-field",
+        "canteen-meals-ready",
+        "canteen-no-location",
+    ],
+)
+def test_ledger_validates_with_the_scenario_rules_and_relative_paths(
+    client, keys, ledger_canteen, ledger_courier, ledger_client, url, change, field
+):
+    """A change of ``None`` is the bare ``{"id": "y"}``; a value of ``None`` drops that key."""
+    planner = keys["planner"]
+    client.post("/v1/canteens", json=ledger_canteen, headers=planner)
+    valid = {
+        "/v1/clients": ledger_client("a"),
+        "/v1/couriers": ledger_courier,
+        "/v1/canteens": ledger_canteen,
+    }[url]
+    if change is None:
+        body: dict[str, Any] = {"id": "y"}
+    else:
+        body = {k: v for k, v in {**valid, **change}.items() if v is not None}
+    response = client.post(url, json=body, headers=planner)
+    assert response.status_code == 422
+    assert error_of(response)["field"] == field
+
+
+def test_ledger_put_refuses_a_body_whose_id_differs_from_the_url(client, keys, ledger_courier):
+    mismatch = client.put("/v1/couriers/r9", json=ledger_courier, headers=keys["planner"])
+    assert (mismatch.status_code, error_of(mismatch)["field"]) == (422, "id")
+
+
+def test_ledger_reports_an_unknown_canteen_before_the_records_other_fields(
+    client, keys, ledger_canteen, ledger_client
+):
+    planner = keys["planner"]
+    client.post("/v1/canteens", json=ledger_canteen, headers=planner)
+    body = ledger_client("a", lat=200, canteen="nowhere")
+    response = client.post("/v1/clients", json=body, headers=planner)
+    assert (response.status_code, error_of(response)["field"]) == (422, "canteen")
