@@ -225,9 +225,6 @@ class ProcessPool:
         return "failed", _internal_error(f"solver process exited with {process.exitcode}")
 
 
-# --- RQ --------------------------------------------------------------------------
-
-
 class RQRunner:
     """Jobs go to a Redis list read by ``dispatch worker`` processes (RQ)."""
 
