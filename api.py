@@ -32,9 +32,10 @@ from dispatch.errors import (
 )
 from dispatch.messages import Text
 from dispatch.service.http import Services
-from dispatch.service.jobs import ProcessPool, RQRunner, Runner
+from dispatch.service.jobs import ProcessPool, RQRunner
+from dispatch.service.runner import Runner
 from dispatch.service.store import Store
-from dispatch.service.views import BLUEPRINTS
+from dispatch.service.views import compare, ledger, meta, plans
 
 log = logging.getLogger("dispatch.api")
 
@@ -90,8 +91,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         log.warning("marked %d interrupted job(s) failed", len(orphans))
     app.extensions["dispatch"] = Services(store, _runner(app, store))
     _register_errors(app)
-    for blueprint in BLUEPRINTS:
-        app.register_blueprint(blueprint)
+    for views in (plans, ledger, meta, compare):
+        app.register_blueprint(views.bp)
     return app
 
 

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dispatch.model import Client, Plan, Route
-from dispatch.report.context import PlanContext
 from dispatch.rules import stairs_floors
+
+if TYPE_CHECKING:
+    from dispatch.report.context import PlanContext
 
 # A client whose hand-over has less slack than this is "late-risk".
 LATE_RISK_S = 300

@@ -12,9 +12,9 @@ from typing import Any
 from dispatch.errors import ScenarioError
 from dispatch.model import Location, clock
 from dispatch.scenario.client_import import csv_locator, read_clients_csv
-from dispatch.scenario.fields import Locate, check_fields, expect, fail, field_path, got
+from dispatch.scenario.fields import Locate, check_fields, expect, fail, got
 from dispatch.scenario.gate import parse_scenario
-from dispatch.scenario.json_schema import scenario_schema
+from dispatch.scenario.json_schema import field_path, scenario_schema
 from dispatch.travel import geo
 
 _OFFSET = re.compile(r"^\s*([+-]?)\s*(\d+)\s*min\s*$")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from dispatch.errors import ScenarioError
@@ -11,14 +11,6 @@ from dispatch.messages import text
 
 # Maps an error path inside the scenario to the change's own field, or None.
 Locate = Callable[[str], str | None]
-
-
-def field_path(parts: Iterable[str | int]) -> str:
-    """``["clients", 3, "floor"]`` → ``clients[3].floor``."""
-    out = ""
-    for part in parts:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
 
 
 def fail(where: str, code: str, **params: object) -> ScenarioError:

@@ -25,8 +25,7 @@ from dispatch.model import (
     Window,
 )
 from dispatch.scenario.documents import read_document
-from dispatch.scenario.fields import field_path
-from dispatch.scenario.json_schema import check_schema
+from dispatch.scenario.json_schema import check_schema, field_path
 from dispatch.travel import geo
 
 # Clients of one building must stand at one place; beyond this they are a data error.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from functools import cache
 from importlib import resources
 from typing import Any, cast
@@ -14,7 +14,6 @@ import jsonschema
 
 from dispatch.errors import ScenarioError
 from dispatch.messages import text
-from dispatch.scenario.fields import field_path
 
 _CLOCK = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 _TYPE_ZH = {
@@ -25,6 +24,14 @@ _TYPE_ZH = {
     "object": "字段映射",
     "array": "列表",
 }
+
+
+def field_path(parts: Iterable[str | int]) -> str:
+    """``["clients", 3, "floor"]`` → ``clients[3].floor``."""
+    out = ""
+    for part in parts:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
 
 
 @cache

@@ -6,21 +6,24 @@ app's error handlers (``api.py``) turn them into JSON with the status from ``ERR
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import wraps
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from flask import current_app, g, request
 
 from dispatch.errors import BodyError, InputError
 from dispatch.messages import Text
 from dispatch.messages import text as message
-from dispatch.service.jobs import Runner
 from dispatch.service.keys import Role, authenticate, require_role
-from dispatch.service.store import Store
+
+if TYPE_CHECKING:
+    from dispatch.service.runner import Runner
+    from dispatch.service.store import Store
 
 
 @dataclass
@@ -33,6 +36,15 @@ class Services:
     def close(self) -> None:
         self.runner.close()
         self.store.close()
+
+
+def iso(moment: dt.datetime | None) -> str | None:
+    """UTC ISO 8601 with a ``Z``; SQLite hands back naive datetimes, which are UTC here."""
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
 def services() -> Services:

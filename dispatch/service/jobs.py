@@ -18,10 +18,9 @@ import queue
 import threading
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
-from typing import Any, Protocol
+from typing import Any
 
 from dispatch.errors import DispatchError, QueueFullError
 from dispatch.messages import Text
@@ -30,6 +29,7 @@ from dispatch.report.context import PlanContext
 from dispatch.report.plan_json import plan_to_dict
 from dispatch.scenario import parse_scenario
 from dispatch.service.identity import process_owner
+from dispatch.service.runner import JobSpec
 from dispatch.service.store import Store
 
 log = logging.getLogger("dispatch.service.jobs")
@@ -38,26 +38,6 @@ log = logging.getLogger("dispatch.service.jobs")
 GRACE_S = 120
 POLL_S = 0.1
 QUEUE_NAME = "dispatch"
-
-
-@dataclass(frozen=True)
-class JobSpec:
-    """What a worker needs to solve one stored plan request."""
-
-    plan_id: str
-    document: Mapping[str, Any]
-    time_limit_s: float
-    seed: int
-
-
-class Runner(Protocol):
-    def submit(self, spec: JobSpec) -> None: ...
-
-    def cancel(self, plan_id: str) -> None: ...
-
-    def healthy(self) -> bool: ...
-
-    def close(self) -> None: ...
 
 
 def solve_document(document: Mapping[str, Any], time_limit_s: float, seed: int) -> dict[str, Any]:
@@ -120,7 +100,7 @@ class ProcessPool:
         self._running: dict[str, BaseProcess] = {}
         self._cancelled: set[str] = set()
         self._ctx = _context()
-        self._owner = process_owner()
+        self.owner = process_owner()
         self._threads = [
             threading.Thread(target=self._work, name=f"solver-{i}", daemon=True)
             for i in range(self.workers)
@@ -173,7 +153,7 @@ class ProcessPool:
             if spec.plan_id in self._cancelled:
                 self._cancelled.discard(spec.plan_id)
                 return
-        if not self.store.mark_running(spec.plan_id, self._owner):
+        if not self.store.mark_running(spec.plan_id, self.owner):
             return
         started = time.monotonic()
         outcome = self._solve_in_child(spec)
@@ -233,6 +213,7 @@ class RQRunner:
         from rq import Queue
 
         self.store = store
+        self.owner: str | None = None  # workers on any machine take the jobs
         self.redis = Redis.from_url(url, socket_timeout=5)
         self.queue = Queue(name, connection=self.redis)
         self.max_queued = max_queued

@@ -11,11 +11,13 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from dispatch.errors import AuthError, ForbiddenError
 from dispatch.messages import Text
-from dispatch.service.store import KeyInfo, Store
+
+if TYPE_CHECKING:
+    from dispatch.service.store import KeyInfo, Store
 
 Role = Literal["viewer", "planner", "admin"]
 ROLES: tuple[Role, ...] = ("viewer", "planner", "admin")

@@ -36,15 +36,6 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def iso(moment: dt.datetime | None) -> str | None:
-    """UTC ISO 8601 with a ``Z``; SQLite hands back naive datetimes, which are UTC here."""
-    if moment is None:
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.UTC)
-    return moment.astimezone(dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
-
-
 @dataclass(frozen=True)
 class KeyInfo:
     id: str

@@ -11,7 +11,8 @@ from conftest import DATA
 
 from dispatch.errors import QueueFullError
 from dispatch.scenario import read_document
-from dispatch.service.jobs import JobSpec, ProcessPool, RQRunner, run_worker
+from dispatch.service.jobs import ProcessPool, RQRunner, run_worker
+from dispatch.service.runner import JobSpec
 from dispatch.service.store import Store
 
 REDIS = os.environ.get("DISPATCH_TEST_QUEUE_URL")

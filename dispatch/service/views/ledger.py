@@ -9,8 +9,7 @@ from flask import Blueprint, jsonify, request
 from dispatch.errors import ScenarioError
 from dispatch.messages import Text
 from dispatch.scenario.records import Kind
-from dispatch.service.http import json_body, needs, services
-from dispatch.service.store import iso
+from dispatch.service.http import iso, json_body, needs, services
 from dispatch.service.tables import LedgerRow
 
 bp = Blueprint("ledger", __name__, url_prefix="/v1")

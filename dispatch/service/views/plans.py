@@ -21,6 +21,7 @@ from dispatch.report.sheets import LANGUAGES, kitchen_csv, route_sheet_html
 from dispatch.scenario import parse_scenario
 from dispatch.service.http import (
     check_client_cap,
+    iso,
     json_body,
     needs,
     number_arg,
@@ -28,9 +29,7 @@ from dispatch.service.http import (
     services,
     time_limit_arg,
 )
-from dispatch.service.identity import process_owner
-from dispatch.service.jobs import JobSpec, ProcessPool
-from dispatch.service.store import iso
+from dispatch.service.runner import JobSpec
 from dispatch.service.tables import PlanRow
 from dispatch.verify import verify
 from dispatch.version import __version__
@@ -162,7 +161,7 @@ def submit_plan(document: dict[str, Any], time_limit_s: float, seed: int, wait_s
     """Store the job and hand it to the runner (forgotten again if the queue is full);
     the row after at most ``wait_s`` seconds of waiting for it to finish."""
     store, runner = services().store, services().runner
-    owner = process_owner() if isinstance(runner, ProcessPool) else None
+    owner = runner.owner
     plan_id = store.create_plan(
         document, time_limit_s=time_limit_s, seed=seed, version=__version__, owner=owner
     )
