@@ -29,12 +29,14 @@ from dispatch.errors import (
     InputError,
     NotFoundError,
     QueueFullError,
+    RateLimitError,
 )
 from dispatch.messages import Text
 from dispatch.service.http import Services
 from dispatch.service.jobs import ProcessPool, RQRunner
 from dispatch.service.runner import Runner
 from dispatch.service.store import Store
+from dispatch.service.throttle import FailedAuthLimit
 from dispatch.service.views import compare, ledger, meta, plans
 
 log = logging.getLogger("dispatch.api")
@@ -49,6 +51,8 @@ DEFAULTS: dict[str, Any] = {
     "JOB_QUEUE_SIZE": None,  # jobs waiting; None = 4 per worker
     "QUEUE_MAX": 100,  # jobs waiting in Redis
     "QUEUE_NAME": "dispatch",
+    "MAPS_DIR": None,  # folder of the road networks a body may name (by file name)
+    "AUTH_FAILURE_LIMIT": "10/minute",  # failed key checks per client address, then 429
 }
 
 
@@ -60,6 +64,7 @@ ERROR_STATUS: tuple[tuple[type[DispatchError], int], ...] = (
     (NotFoundError, 404),
     (ConflictError, 409),
     (InputError, 422),
+    (RateLimitError, 429),
     (QueueFullError, 503),
 )
 
@@ -89,7 +94,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     orphans = store.fail_orphans()
     if orphans:
         log.warning("marked %d interrupted job(s) failed", len(orphans))
-    app.extensions["dispatch"] = Services(store, _runner(app, store))
+    auth_failures = FailedAuthLimit(
+        app.config["AUTH_FAILURE_LIMIT"], app.config.get("QUEUE_URL"), app.config["QUEUE_NAME"]
+    )
+    app.extensions["dispatch"] = Services(store, _runner(app, store), auth_failures)
     _register_errors(app)
     for views in (plans, ledger, meta, compare):
         app.register_blueprint(views.bp)
@@ -109,6 +117,7 @@ def _environment() -> dict[str, Any]:
         "DISPATCH_QUEUE_URL": "QUEUE_URL",
         "DISPATCH_WORKERS": "JOB_WORKERS",
         "DISPATCH_QUEUE_SIZE": "JOB_QUEUE_SIZE",
+        "DISPATCH_MAPS_DIR": "MAPS_DIR",
     }
     out: dict[str, Any] = {}
     for env, key in names.items():
@@ -144,7 +153,7 @@ def _register_errors(app: Flask) -> None:
         if status == 500:
             log.error("unmapped %s on %s %s", type(err).__name__, request.method, request.path)
         headers = {}
-        if isinstance(err, QueueFullError):
+        if isinstance(err, QueueFullError | RateLimitError):
             headers["Retry-After"] = str(err.retry_after_s)
         if isinstance(err, AuthError) and status == 401:
             headers["WWW-Authenticate"] = 'Bearer realm="dispatch"'

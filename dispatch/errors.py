@@ -92,3 +92,17 @@ class QueueFullError(DispatchError, RuntimeError):
             f"求解器繁忙且队列已满，请 {retry_after_s} 秒后重试",
         )
         super().__init__("", reason)
+
+
+class RateLimitError(DispatchError, PermissionError):
+    """Too many failed key checks from one address; try again after ``retry_after_s``."""
+
+    kind = "too_many_requests"
+
+    def __init__(self, retry_after_s: int) -> None:
+        self.retry_after_s = retry_after_s
+        reason = Text(
+            f"too many failed API key checks from this address; retry after {retry_after_s} s",
+            f"该地址 API 密钥验证失败次数过多，请 {retry_after_s} 秒后重试",
+        )
+        super().__init__("Authorization", reason)

@@ -9,14 +9,16 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import wraps
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from flask import current_app, g, request
 
-from dispatch.errors import BodyError, InputError
+from dispatch.errors import AuthError, BodyError, InputError, ScenarioError
 from dispatch.messages import Text
 from dispatch.messages import text as message
 from dispatch.service.keys import Role, authenticate, require_role
@@ -24,14 +26,27 @@ from dispatch.service.keys import Role, authenticate, require_role
 if TYPE_CHECKING:
     from dispatch.service.runner import Runner
     from dispatch.service.store import Store
+    from dispatch.service.throttle import FailedAuthLimit
+
+MAX_SEED = 2**31 - 1  # a seed fits a 32-bit signed column on every store
+_DIGITS = re.compile(r"[0-9]{1,10}")
+# One answer for every ``network`` that is not a file of the maps folder, so the API
+# never tells whether some other path exists on the server.
+NOT_IN_MAPS = Text(
+    "network must be the file name of a road network in the server's maps folder "
+    "(DISPATCH_MAPS_DIR), without a path",
+    "network 必须是服务器路网文件夹（DISPATCH_MAPS_DIR）中的路网文件名，不含路径",
+)
 
 
 @dataclass
 class Services:
-    """What ``create_app`` builds once per app: the store and the job runner."""
+    """What ``create_app`` builds once per app: the store, the job runner and the count of
+    failed key checks."""
 
     store: Store
     runner: Runner
+    auth_failures: FailedAuthLimit
 
     def close(self) -> None:
         self.runner.close()
@@ -58,7 +73,11 @@ def needs(role: Role) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
         @wraps(view)
         def wrapped(*args: Any, **kwargs: Any) -> Any:
-            key = authenticate(services().store, request.headers.get("Authorization"))
+            try:
+                key = authenticate(services().store, request.headers.get("Authorization"))
+            except AuthError:
+                services().auth_failures.failed(request.remote_addr or "")
+                raise
             require_role(key, role)
             g.key = key
             return view(*args, **kwargs)
@@ -91,6 +110,38 @@ def number_arg(name: str, default: float) -> float:
         got = json.dumps(raw)
         raise InputError(name, message("invalid_value", detail=f"not a number >= 0: {got}"))
     return value
+
+
+def seed_arg(default: int, setting_field: str) -> int:
+    """``?seed=`` or the scenario's setting: a whole number from 0 to ``MAX_SEED``; the error
+    names where the seed came from."""
+    raw = request.args.get("seed")
+    field = "seed" if raw is not None else setting_field
+    value = default if raw is None else int(raw) if _DIGITS.fullmatch(raw) else -1
+    if not 0 <= value <= MAX_SEED:
+        raise InputError(
+            field,
+            Text(
+                f"a seed is a whole number from 0 to {MAX_SEED}",
+                f"随机种子必须是 0 到 {MAX_SEED} 之间的整数",
+            ),
+        )
+    return value
+
+
+def maps_network(document: Any, field: str) -> Any:
+    """A scenario document of the request with its ``network`` made a path on the server.
+
+    Over HTTP a ``network`` is the bare name of a file in the maps folder (``MAPS_DIR``);
+    anything else is the same 422 (``NOT_IN_MAPS``), whether or not such a file exists.
+    """
+    if not isinstance(document, Mapping) or "network" not in document:
+        return document
+    name, folder = document["network"], current_app.config.get("MAPS_DIR")
+    bare = isinstance(name, str) and name not in ("", ".", "..") and not set(name) & set("/\\\0")
+    if not folder or not bare or not (Path(folder) / name).is_file():
+        raise ScenarioError(field, NOT_IN_MAPS)
+    return {**document, "network": str((Path(folder) / name).resolve())}
 
 
 def check_client_cap(document: Mapping[str, Any], field: str = "clients") -> None:

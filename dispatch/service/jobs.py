@@ -25,9 +25,12 @@ from typing import Any
 from dispatch.errors import DispatchError, QueueFullError
 from dispatch.messages import Text
 from dispatch.planning.day import plan_day
+from dispatch.report.compare import comparison
 from dispatch.report.context import PlanContext
 from dispatch.report.plan_json import plan_to_dict
 from dispatch.scenario import parse_scenario
+from dispatch.scenario.costs import read_costs
+from dispatch.scenario.whatif import columns_from_body
 from dispatch.service.identity import process_owner
 from dispatch.service.runner import JobSpec
 from dispatch.service.store import Store
@@ -40,11 +43,30 @@ POLL_S = 0.1
 QUEUE_NAME = "dispatch"
 
 
-def solve_document(document: Mapping[str, Any], time_limit_s: float, seed: int) -> dict[str, Any]:
+def solve_document(
+    document: Mapping[str, Any], time_limit_s: float, seed: int | None
+) -> dict[str, Any]:
     """Validate, plan and serialise one scenario document (runs in a worker process)."""
     scenario = parse_scenario(document)
     plan = plan_day(scenario, time_limit_s=time_limit_s, seed=seed)
     return plan_to_dict(PlanContext.of(scenario, plan))
+
+
+def compare_document(
+    body: Mapping[str, Any], time_limit_s: float, seed: int | None
+) -> dict[str, Any]:
+    """``compare.json`` of a ``{base, whatifs, costs?}`` body (runs in a worker process): its
+    plans one after another in this process, no pool of its own, each with ``time_limit_s``."""
+    columns = columns_from_body(body["base"], body["whatifs"])
+    costs = read_costs(body["costs"]) if "costs" in body else None
+    planned = []
+    for column in columns:
+        scenarios = [parse_scenario(part) for part in column.parts]
+        planned.append([(s, plan_day(s, time_limit_s=time_limit_s, seed=seed)) for s in scenarios])
+    return comparison(columns, planned, costs)
+
+
+SOLVERS = {"plan": solve_document, "compare": compare_document}
 
 
 def error_dict(err: DispatchError) -> dict[str, Any]:
@@ -64,9 +86,11 @@ def _internal_error(detail: str) -> dict[str, Any]:
             "message_zh": _INTERNAL.zh, "field": ""}  # fmt: skip
 
 
-def _outcome(document: Mapping[str, Any], time_limit_s: float, seed: int) -> tuple[str, Any]:
+def _outcome(
+    kind: str, document: Mapping[str, Any], time_limit_s: float, seed: int | None
+) -> tuple[str, Any]:
     try:
-        return "done", solve_document(document, time_limit_s, seed)
+        return "done", SOLVERS[kind](document, time_limit_s, seed)
     except DispatchError as err:
         return "failed", error_dict(err)
     except Exception as err:  # reported as a failed job; the traceback stays in the log
@@ -74,8 +98,10 @@ def _outcome(document: Mapping[str, Any], time_limit_s: float, seed: int) -> tup
         return "failed", _internal_error(type(err).__name__)
 
 
-def _child(conn: Connection, document: Mapping[str, Any], time_limit_s: float, seed: int) -> None:
-    conn.send(_outcome(document, time_limit_s, seed))
+def _child(
+    conn: Connection, kind: str, document: Mapping[str, Any], time_limit_s: float, seed: int | None
+) -> None:
+    conn.send(_outcome(kind, document, time_limit_s, seed))
     conn.close()
 
 
@@ -113,7 +139,7 @@ class ProcessPool:
             self._queue.put_nowait(spec)
         except queue.Full:
             waiting = self._queue.qsize() + self.workers
-            retry = math.ceil(waiting * (spec.time_limit_s + 1) / self.workers)
+            retry = math.ceil(waiting * (spec.budget_s + 1) / self.workers)
             raise QueueFullError(max(1, retry)) from None
 
     def cancel(self, plan_id: str) -> None:
@@ -172,7 +198,7 @@ class ProcessPool:
 
     def _solve_in_child(self, spec: JobSpec) -> tuple[str, Any]:
         receive, send = self._ctx.Pipe(duplex=False)
-        args = (send, dict(spec.document), spec.time_limit_s, spec.seed)
+        args = (send, spec.kind, dict(spec.document), spec.time_limit_s, spec.seed)
         process = self._ctx.Process(target=_child, args=args, daemon=True)  # type: ignore[attr-defined]
         process.start()
         send.close()
@@ -181,7 +207,7 @@ class ProcessPool:
             if spec.plan_id in self._cancelled:
                 process.terminate()
         try:
-            return self._await(process, receive, time.monotonic() + spec.time_limit_s + GRACE_S)
+            return self._await(process, receive, time.monotonic() + spec.budget_s + GRACE_S)
         finally:
             receive.close()
             process.join(5)
@@ -220,12 +246,12 @@ class RQRunner:
 
     def submit(self, spec: JobSpec) -> None:
         if self.queue.count >= self.max_queued:
-            raise QueueFullError(max(1, math.ceil(spec.time_limit_s)))
+            raise QueueFullError(max(1, math.ceil(spec.budget_s)))
         self.queue.enqueue(
             run_queued_job,
             spec.plan_id,
             job_id=spec.plan_id,
-            job_timeout=math.ceil(spec.time_limit_s) + GRACE_S,
+            job_timeout=math.ceil(spec.budget_s) + GRACE_S,
             result_ttl=0,
             failure_ttl=24 * 3600,
         )
@@ -259,12 +285,12 @@ _worker_store: Store | None = None
 
 
 def run_queued_job(plan_id: str) -> str:
-    """The RQ task: solve one stored plan request in this worker process."""
+    """The RQ task: solve one stored job (plan or comparison) in this worker process."""
     store = _worker_store or Store(os.environ["DISPATCH_DATABASE_URL"])
-    row = store.get_plan(plan_id)
+    row = store.get_plan(plan_id, kind=None)
     if not store.mark_running(plan_id, process_owner()):
         return "skipped"
-    status, value = _outcome(row.scenario, row.time_limit_s, row.seed)
+    status, value = _outcome(row.kind, row.scenario, row.time_limit_s, row.seed)
     if status == "done":
         store.finish(plan_id, value)
     else:

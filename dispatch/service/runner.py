@@ -9,12 +9,21 @@ from typing import Any, Protocol
 
 @dataclass(frozen=True)
 class JobSpec:
-    """What a worker needs to solve one stored plan request."""
+    """What a worker needs to solve one stored job: a plan request (``kind`` "plan", the
+    scenario document) or a comparison ("compare", the ``{base, whatifs, costs?}`` body,
+    whose ``parts`` plans run one after another, each with ``time_limit_s``)."""
 
     plan_id: str
     document: Mapping[str, Any]
     time_limit_s: float
-    seed: int
+    seed: int | None
+    kind: str = "plan"
+    parts: int = 1
+
+    @property
+    def budget_s(self) -> float:
+        """Solver seconds the whole job may take: every plan's time limit."""
+        return self.parts * self.time_limit_s
 
 
 class Runner(Protocol):

@@ -100,17 +100,23 @@ class Store:
         document: Mapping[str, Any],
         *,
         time_limit_s: float,
-        seed: int,
+        seed: int | None,
         version: str,
         owner: str | None,
+        kind: str = "plan",
+        about: Mapping[str, Any] | None = None,
     ) -> str:
+        """Store a queued job of ``kind`` for ``document``; it is listed under the date,
+        canteen and name of the scenario ``about`` (default: the document itself)."""
         plan_id = uuid.uuid4().hex
+        about = document if about is None else about
         row = PlanRow(
             id=plan_id,
+            kind=kind,
             status="queued",
-            date=str(document["date"]),
-            canteen=str(document["canteen"]["id"]),
-            scenario_name=str(document["name"])[:200],
+            date=str(about["date"]),
+            canteen=str(about["canteen"]["id"]),
+            scenario_name=str(about["name"])[:200],
             scenario=dict(document),
             time_limit_s=time_limit_s,
             seed=seed,
@@ -122,17 +128,27 @@ class Store:
             session.add(row)
         return plan_id
 
-    def get_plan(self, plan_id: str) -> PlanRow:
+    def get_plan(self, plan_id: str, kind: str | None = "plan") -> PlanRow:
+        """The job ``plan_id`` if it is of ``kind`` (``None``: of any kind)."""
         with self.session() as session:
             row = session.get(PlanRow, plan_id)
-        if row is None:
+        if row is None or kind not in (None, row.kind):
+            if kind == "compare":
+                raise NotFoundError(
+                    "id", Text(f"no comparison '{plan_id}'", f"没有编号为“{plan_id}”的比较")
+                )
             raise NotFoundError("id", Text(f"no plan '{plan_id}'", f"没有编号为“{plan_id}”的路线"))
         return row
 
     def list_plans(
         self, *, date: str | None = None, canteen: str | None = None, limit: int = 100
     ) -> list[PlanRow]:
-        query = select(PlanRow).order_by(PlanRow.created_at.desc()).limit(limit)
+        query = (
+            select(PlanRow)
+            .where(PlanRow.kind == "plan")
+            .order_by(PlanRow.created_at.desc())
+            .limit(limit)
+        )
         if date:
             query = query.where(PlanRow.date == date)
         if canteen:

@@ -18,18 +18,20 @@ class Base(DeclarativeBase):
 
 
 class PlanRow(Base):
-    """One plan request: its job state, the scenario and parameters, and the plan."""
+    """One job: a plan request (``kind`` "plan": the scenario, its parameters, the plan) or a
+    comparison (``kind`` "compare": the ``{base, whatifs, costs?}`` body and the comparison)."""
 
     __tablename__ = "plans"
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), default="plan")
     status: Mapped[str] = mapped_column(String(16), index=True)
     date: Mapped[str] = mapped_column(String(10), index=True)
     canteen: Mapped[str] = mapped_column(String(64))
     scenario_name: Mapped[str] = mapped_column(String(200))
     scenario: Mapped[dict[str, Any]] = mapped_column(JSON)
     time_limit_s: Mapped[float] = mapped_column(Float)
-    seed: Mapped[int] = mapped_column(Integer)
+    seed: Mapped[int | None] = mapped_column(Integer, nullable=True)  # None: each scenario's own
     version: Mapped[str] = mapped_column(String(32))
     plan: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     error: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)

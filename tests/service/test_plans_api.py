@@ -7,17 +7,19 @@ import contextlib
 import copy
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import requests
-from conftest import error_of
+from conftest import ROADNETS, error_of
 
 from dispatch.scenario import read_document
 from dispatch.service.keys import create_key
@@ -171,6 +173,111 @@ def test_full_queue_is_503_with_retry_after_and_nothing_stored(app, client, keys
     assert len(listed) == 3
     for job in listed:
         client.delete(f"/v1/plans/{job['id']}", headers=planner)
+
+
+def test_seed_is_a_whole_number_below_2_to_the_31_on_every_store(store, make_app, tiny):
+    app = make_app(DATABASE_URL=store.url)
+    headers = {"Authorization": f"Bearer {create_key(store, 'planner').token}"}
+    client = app.test_client()
+    for seed in ("1e19", "3000000000", "2147483648", "-1", "1.5", "７"):
+        response = client.post(f"/v1/plans?seed={seed}", json=tiny, headers=headers)
+        assert (response.status_code, error_of(response)["field"]) == (422, "seed"), seed
+    tiny["settings"]["seed"] = 2**63
+    response = client.post("/v1/plans", json=tiny, headers=headers)
+    assert (response.status_code, error_of(response)["field"]) == (422, "settings.seed")
+    del tiny["settings"]["seed"]
+    largest = f"/v1/plans?seed={2**31 - 1}&wait=30&time_limit_s=0.5"
+    job = client.post(largest, json=tiny, headers=headers).get_json()
+    assert (job["status"], job["seed"]) == ("done", 2**31 - 1), job
+
+
+ROADS = Path(__file__).parents[2] / "scenarios" / "aguascalientes-roads.yaml"
+EXTRACT = ROADNETS / "aguascalientes.osm.pbf"
+
+
+@pytest.mark.skipif(not EXTRACT.is_file(), reason="../shared/roadnets is not beside the repo")
+def test_network_is_a_file_name_in_the_maps_folder_and_every_other_name_the_same_422(
+    make_app, tmp_path
+):
+    maps = tmp_path / "maps"
+    maps.mkdir()
+    (maps / "ags.osm.pbf").symlink_to(EXTRACT)
+    shutil.copy(EXTRACT, tmp_path / "beside.osm.pbf")
+    (maps / "sub").mkdir()
+    app = make_app(MAPS_DIR=str(maps))
+    headers = {
+        "Authorization": f"Bearer {create_key(app.extensions['dispatch'].store, 'planner').token}"
+    }
+    client = app.test_client()
+    roads = {**read_document(ROADS), "network": "ags.osm.pbf"}
+    job = client.post("/v1/plans?wait=60&time_limit_s=1", json=roads, headers=headers).get_json()
+    assert job["status"] == "done", job
+    assert job["plan"]["violations"] == [] and job["plan"]["routes"]
+    probes = ["/etc/passwd", "/nowhere.osm.pbf", str(maps / "ags.osm.pbf"), "../beside.osm.pbf",
+              "../nowhere.osm.pbf", "missing.osm.pbf", "sub", "sub/../ags.osm.pbf", "..", "",
+              "ags.osm.pbf\x00", 7]  # fmt: skip
+    answers = set()
+    for name in probes:
+        response = client.post("/v1/plans", json={**roads, "network": name}, headers=headers)
+        assert response.status_code == 422, name
+        answers.add(json.dumps(response.get_json(), sort_keys=True))
+        body = {"scenario": {**roads, "network": name}, "plan": {"routes": []}}
+        verify = client.post("/v1/verify", json=body, headers=headers)
+        assert (verify.status_code, error_of(verify)["field"]) == (422, "scenario.network")
+    unconfigured = make_app().test_client()
+    response = unconfigured.post("/v1/plans", json=roads, headers=headers)
+    answers.add(json.dumps(response.get_json(), sort_keys=True))
+    assert len(answers) == 1, answers
+    error = json.loads(answers.pop())["error"]
+    assert (error["field"], error["type"]) == ("network", "invalid_scenario")
+    assert "DISPATCH_MAPS_DIR" in error["message"] and error["message_zh"]
+    assert len(client.get("/v1/plans", headers=headers).get_json()["plans"]) == 1
+
+
+def _failed_key_checks(client, n: int, address: str = "192.0.2.7") -> list[Any]:
+    bad = {"Authorization": "Bearer nl_not-a-key"}
+    environ = {"REMOTE_ADDR": address}
+    return [client.get("/v1/plans", headers=bad, environ_overrides=environ) for _ in range(n)]
+
+
+def test_repeated_bad_keys_from_one_address_are_429_and_a_valid_key_still_works(make_app):
+    app = make_app(AUTH_FAILURE_LIMIT="10/minute")
+    client = app.test_client()
+    answers = _failed_key_checks(client, 11)
+    assert [r.status_code for r in answers] == [401] * 10 + [429]
+    assert 1 <= int(answers[-1].headers["Retry-After"]) <= 60
+    error = error_of(answers[-1])
+    assert error["type"] == "too_many_requests" and error["message_zh"]
+    headers = {
+        "Authorization": f"Bearer {create_key(app.extensions['dispatch'].store, 'viewer').token}"
+    }
+    for _ in range(3):
+        ok = client.get(
+            "/v1/plans", headers=headers, environ_overrides={"REMOTE_ADDR": "192.0.2.7"}
+        )
+        assert ok.status_code == 200
+    assert _failed_key_checks(client, 1, "192.0.2.8")[0].status_code == 401
+
+
+REDIS = os.environ.get("DISPATCH_TEST_QUEUE_URL")
+
+
+@pytest.mark.skipif(not REDIS, reason="DISPATCH_TEST_QUEUE_URL is not set (Redis tests)")
+def test_with_a_redis_queue_servers_count_failed_key_checks_together(make_app):
+    import redis
+
+    name = f"test-{uuid.uuid4().hex[:8]}"
+    config = {"QUEUE_URL": REDIS, "QUEUE_NAME": name, "AUTH_FAILURE_LIMIT": "4/minute"}
+    one, two = make_app(**config).test_client(), make_app(**config).test_client()
+    try:
+        first = _failed_key_checks(one, 2) + _failed_key_checks(two, 2)
+        assert [r.status_code for r in first] == [401] * 4
+        assert _failed_key_checks(one, 1)[0].status_code == 429
+    finally:
+        connection = redis.Redis.from_url(REDIS)
+        for key in connection.scan_iter(f"{name}-auth*"):
+            connection.delete(key)
+        connection.close()
 
 
 def test_plan_from_the_ledger_uses_active_records_and_old_plans_keep_theirs(

@@ -23,9 +23,11 @@ from dispatch.service.http import (
     check_client_cap,
     iso,
     json_body,
+    maps_network,
     needs,
     number_arg,
     prefixed,
+    seed_arg,
     services,
     time_limit_arg,
 )
@@ -42,11 +44,11 @@ bp = Blueprint("plans", __name__, url_prefix="/v1")
 @bp.post("/plans")
 @needs("planner")
 def post_plan() -> Any:
-    document = _plan_document(json_body())
+    document = maps_network(_plan_document(json_body()), "network")
     check_client_cap(document)
     scenario = parse_scenario(document)
     time_limit_s = time_limit_arg(scenario.settings.time_limit_s, "settings.time_limit_s")
-    seed = int(number_arg("seed", scenario.settings.seed))
+    seed = seed_arg(scenario.settings.seed, "settings.seed")
     wait_s = min(number_arg("wait", 0.0), current_app.config["MAX_WAIT_S"])
     row = submit_plan(document, time_limit_s, seed, wait_s)
     status = 202 if row.status in ("queued", "running") else 200
@@ -112,7 +114,8 @@ def post_verify() -> Any:
             raise InputError(name, message("missing_field", name=name))
     if isinstance(body["scenario"], dict):
         check_client_cap(body["scenario"], "scenario.clients")
-    scenario = prefixed(lambda: parse_scenario(body["scenario"]), "scenario")
+    document = maps_network(body["scenario"], "scenario.network")
+    scenario = prefixed(lambda: parse_scenario(document), "scenario")
     plan = prefixed(lambda: plan_from_dict(body["plan"]), "plan")
     violations = verify(scenario, plan)
     found = [{k: v for k, v in asdict(x).items() if v is not None} for x in violations]
