@@ -1,10 +1,12 @@
-"""50 concurrent plan requests on loopback against a 2-worker ``dispatch serve``.
+"""50 concurrent plan requests and 10 comparisons on loopback against a 2-worker ``dispatch serve``.
 
-Every request must end in a finished plan (200) or a 503 with ``Retry-After``; none may
-hang (each has a client timeout) and the server's memory (server + solver children, RSS)
-is sampled throughout. Loopback only, one round, bounded waits.
+Every request must end in a finished plan or comparison (at once with ``?wait=``, or by polling
+its ``Location`` after a 202) or in a 503 with ``Retry-After``; none may hang (each has a client
+timeout and a bounded poll) and the server's memory and processes (server + solver children)
+are sampled throughout. A comparison is the tiny scenario and one what-if (two plans). Loopback
+only, one round, bounded waits.
 
-    python benchmarks/api_load.py [--requests 50] [--workers 2] [--time-limit 1]
+    python benchmarks/api_load.py [--requests 50] [--compares 10] [--workers 2] [--time-limit 1]
 """
 
 from __future__ import annotations
@@ -33,20 +35,39 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def tree_rss_kb(pid: int) -> int:
-    """RSS of ``pid`` and its descendants, from /proc (Linux)."""
-    total, todo = 0, [pid]
+def tree_rss_kb(pid: int) -> tuple[int, int]:
+    """RSS of ``pid`` and its descendants, and how many processes they are, from /proc (Linux).
+
+    Children are read from every thread (``task/*/children``): the solver processes are
+    started by the server's solver threads, not by its main thread.
+    """
+    total, todo, count = 0, [pid], 0
     while todo:
         current = todo.pop()
         try:
             status = Path(f"/proc/{current}/status").read_text()
-            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+            tasks = Path(f"/proc/{current}/task").glob("*/children")
+            children = [c for task in tasks for c in task.read_text().split()]
         except OSError:
             continue
         total += next((int(line.split()[1]) for line in status.splitlines()
                        if line.startswith("VmRSS:")), 0)  # fmt: skip
         todo += [int(c) for c in children]
-    return total
+        count += 1
+    return total, count
+
+
+def finished(base: str, response: requests.Response, headers: dict[str, str]) -> tuple[int, str]:
+    """The final answer to a submission: after a 202 its ``Location`` is polled (bounded)."""
+    deadline = time.monotonic() + 300
+    code, body = response.status_code, response.json()
+    while code == 202 or body.get("status") in ("queued", "running"):
+        if time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
+        reply = requests.get(base + response.headers["Location"], headers=headers, timeout=30)
+        code, body = reply.status_code, reply.json()
+    return code, body.get("status", "done" if "plans" in body else "")
 
 
 def start_server(folder: Path, workers: int) -> tuple[subprocess.Popen[bytes], str, dict[str, str]]:
@@ -71,47 +92,60 @@ def start_server(folder: Path, workers: int) -> tuple[subprocess.Popen[bytes], s
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=50)
+    parser.add_argument("--compares", type=int, default=10)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--time-limit", type=float, default=1.0)
     args = parser.parse_args()
     document = read_document(REPO / "tests" / "data" / "tiny.yaml")
+    sick = {"name": "sick", "changes": [{"courier_off": "rider-b"}]}
+    comparison = {"base": document, "whatifs": [sick]}
     with tempfile.TemporaryDirectory() as tmp:
         server, base, headers = start_server(Path(tmp), args.workers)
-        peak_kb, done = [0], threading.Event()
+        peak_kb, peak_procs, done = [0], [0], threading.Event()
 
         def sample() -> None:
             while not done.is_set():
-                peak_kb[0] = max(peak_kb[0], tree_rss_kb(server.pid))
+                rss_kb, procs = tree_rss_kb(server.pid)
+                peak_kb[0], peak_procs[0] = max(peak_kb[0], rss_kb), max(peak_procs[0], procs)
                 time.sleep(0.1)
 
-        def one(_: int) -> tuple[int, str | None, float, str]:
+        def one(kind: str) -> tuple[int, str | None, float, str, str]:
             started = time.monotonic()
-            url = f"{base}/v1/plans?wait=60&time_limit_s={args.time_limit}"
-            response = requests.post(url, json=document, headers=headers, timeout=120)
-            status = response.json().get("status", "")
-            return (response.status_code, response.headers.get("Retry-After"),
-                    time.monotonic() - started, status)  # fmt: skip
+            query = f"wait=60&time_limit_s={args.time_limit}"
+            body = document if kind == "plans" else comparison
+            response = requests.post(f"{base}/v1/{kind}?{query}", json=body, headers=headers,
+                                     timeout=120)  # fmt: skip
+            retry = response.headers.get("Retry-After")
+            code, status = finished(base, response, headers)
+            return code, retry, time.monotonic() - started, status, kind
 
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
-        idle_kb = tree_rss_kb(server.pid)
+        idle_kb = tree_rss_kb(server.pid)[0]
         started = time.monotonic()
+        total = args.requests + args.compares
+        at = {round(k * total / args.compares) for k in range(args.compares)}
+        kinds = ["compare" if i in at else "plans" for i in range(total)]  # spread evenly
         try:
-            with ThreadPoolExecutor(args.requests) as pool:
-                results = list(pool.map(one, range(args.requests)))
+            with ThreadPoolExecutor(len(kinds)) as pool:
+                results = list(pool.map(one, kinds))
         finally:
             done.set()
             server.terminate()
             server.wait(10)
         wall = time.monotonic() - started
-    plans = [r for r in results if r[0] == 200 and r[3] == "done"]
+    answered = [r for r in results if r[0] == 200 and r[3] == "done"]
     refused = [r for r in results if r[0] == 503 and r[1] is not None]
-    other = [r for r in results if r not in plans and r not in refused]
-    print(f"requests {len(results)}: plans {len(plans)}, 503+Retry-After {len(refused)}, "
-          f"other {len(other)}")  # fmt: skip
+    other = [r for r in results if r not in answered and r not in refused]
+    for kind in ("plans", "compare"):
+        mine = [r for r in results if r[4] == kind]
+        print(f"{kind}: {len(mine)} requests: done {sum(r in answered for r in mine)}, "
+              f"503+Retry-After {sum(r in refused for r in mine)}, "
+              f"other {sum(r in other for r in mine)}")  # fmt: skip
     print(f"slowest answer {max(r[2] for r in results):.1f} s; wall {wall:.1f} s")
     print(f"Retry-After values: {sorted({int(r[1]) for r in refused if r[1]})}")
-    print(f"server RSS idle {idle_kb / 1024:.0f} MiB, peak {peak_kb[0] / 1024:.0f} MiB")
+    print(f"server RSS idle {idle_kb / 1024:.0f} MiB, peak {peak_kb[0] / 1024:.0f} MiB; "
+          f"peak processes (server + solvers) {peak_procs[0]}")  # fmt: skip
     return 0 if not other else 1
 
 
