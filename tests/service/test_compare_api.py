@@ -3,12 +3,17 @@ answered 202 + ``Location`` (or after ``?wait=``) and read back as ``compare.jso
 
 from __future__ import annotations
 
+import os
 import time
+import uuid
 from typing import Any
 
+import pytest
 import sqlalchemy as sa
 from conftest import error_of
 
+from dispatch.service.jobs import run_worker
+from dispatch.service.keys import create_key
 from dispatch.service.tables import PlanRow
 
 SICK = {"name": "sick", "changes": [{"courier_off": "rider-b"}]}
@@ -115,3 +120,30 @@ def test_compare_names_a_network_only_from_the_maps_folder_in_base_and_set(clien
         errors[0]["message"] == errors[1]["message"] and "DISPATCH_MAPS_DIR" in errors[0]["message"]
     )
     assert compare_rows(client.application) == []
+
+
+REDIS = os.environ.get("DISPATCH_TEST_QUEUE_URL")
+
+
+@pytest.mark.skipif(not REDIS, reason="DISPATCH_TEST_QUEUE_URL is not set (Redis tests)")
+def test_with_rq_a_compare_counts_against_the_queue_and_a_worker_answers_it(make_app, db_url, tiny):
+    name = f"test-{uuid.uuid4().hex[:8]}"
+    app = make_app(QUEUE_URL=REDIS, QUEUE_NAME=name, QUEUE_MAX=1)
+    runner = app.extensions["dispatch"].runner
+    headers = {
+        "Authorization": f"Bearer {create_key(app.extensions['dispatch'].store, 'planner').token}"
+    }
+    client = app.test_client()
+    body = {"base": tiny, "whatifs": [SICK]}
+    try:
+        accepted = client.post("/v1/compare?time_limit_s=0.5", json=body, headers=headers)
+        assert accepted.status_code == 202
+        refused = client.post("/v1/compare?time_limit_s=0.5", json=body, headers=headers)
+        assert refused.status_code == 503 and int(refused.headers["Retry-After"]) >= 1
+        run_worker(REDIS, db_url, name=name, burst=True)
+        done = client.get(accepted.headers["Location"], headers=headers)
+        assert done.status_code == 200, done.get_json()
+        assert [p["name"] for p in done.get_json()["plans"]] == ["base", "sick"]
+    finally:
+        runner.queue.empty()
+        runner.queue.delete(delete_jobs=True)
