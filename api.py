@@ -28,7 +28,7 @@ from dispatch.errors import (
     ForbiddenError,
     InputError,
     NotFoundError,
-    QueueFullError,
+    UnavailableError,
 )
 from dispatch.messages import Text
 from dispatch.service.http import Services
@@ -60,7 +60,7 @@ ERROR_STATUS: tuple[tuple[type[DispatchError], int], ...] = (
     (NotFoundError, 404),
     (ConflictError, 409),
     (InputError, 422),
-    (QueueFullError, 503),
+    (UnavailableError, 503),  # queue full, store not answering: with Retry-After
 )
 
 # Flask's own errors, in both languages; the body-size text names the limit in bytes.
@@ -144,7 +144,7 @@ def _register_errors(app: Flask) -> None:
         if status == 500:
             log.error("unmapped %s on %s %s", type(err).__name__, request.method, request.path)
         headers = {}
-        if isinstance(err, QueueFullError):
+        if isinstance(err, UnavailableError):
             headers["Retry-After"] = str(err.retry_after_s)
         if isinstance(err, AuthError) and status == 401:
             headers["WWW-Authenticate"] = 'Bearer realm="dispatch"'
