@@ -28,8 +28,8 @@ from dispatch.errors import (
     ForbiddenError,
     InputError,
     NotFoundError,
-    QueueFullError,
     RateLimitError,
+    UnavailableError,
 )
 from dispatch.messages import Text
 from dispatch.service.http import Services
@@ -65,7 +65,7 @@ ERROR_STATUS: tuple[tuple[type[DispatchError], int], ...] = (
     (ConflictError, 409),
     (InputError, 422),
     (RateLimitError, 429),
-    (QueueFullError, 503),
+    (UnavailableError, 503),  # queue full, store not answering: with Retry-After
 )
 
 # Flask's own errors, in both languages; the body-size text names the limit in bytes.
@@ -153,7 +153,7 @@ def _register_errors(app: Flask) -> None:
         if status == 500:
             log.error("unmapped %s on %s %s", type(err).__name__, request.method, request.path)
         headers = {}
-        if isinstance(err, QueueFullError | RateLimitError):
+        if isinstance(err, UnavailableError | RateLimitError):
             headers["Retry-After"] = str(err.retry_after_s)
         if isinstance(err, AuthError) and status == 401:
             headers["WWW-Authenticate"] = 'Bearer realm="dispatch"'

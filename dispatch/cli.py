@@ -73,6 +73,7 @@ def _server_commands(commands: argparse._SubParsersAction) -> None:
     serve.add_argument("--threads", type=int, default=16, help="request threads")
     worker = commands.add_parser("worker", help="solve jobs from the Redis queue / 队列求解进程")
     worker.add_argument("--burst", action="store_true", help="stop when the queue is empty")
+    worker.add_argument("--queue", default="dispatch", help="the RQ queue's name / 队列名")
     keys = commands.add_parser("keys", help="API keys / API 密钥")
     key_commands = keys.add_subparsers(dest="keys_command", required=True)
     create = key_commands.add_parser("create", help="create a key and print its token once")
@@ -180,7 +181,7 @@ def _worker(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_BAD_INPUT
-    run_worker(queue_url, database_url, burst=args.burst)
+    run_worker(queue_url, database_url, name=args.queue, burst=args.burst)
     return EXIT_OK
 
 

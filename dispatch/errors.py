@@ -80,18 +80,44 @@ class ForbiddenError(AuthError):
     kind = "forbidden"
 
 
-class QueueFullError(DispatchError, RuntimeError):
+class UnavailableError(DispatchError, RuntimeError):
+    """Something the request needs cannot serve it now; try again after ``retry_after_s``."""
+
+    kind = "unavailable"
+
+    def __init__(self, retry_after_s: int, reason: Text) -> None:
+        self.retry_after_s = retry_after_s
+        super().__init__("", reason)
+
+
+class QueueFullError(UnavailableError):
     """Every worker is busy and the waiting line is full; try again after ``retry_after_s``."""
 
     kind = "queue_full"
 
     def __init__(self, retry_after_s: int) -> None:
-        self.retry_after_s = retry_after_s
         reason = Text(
             f"all solvers are busy and the queue is full; retry after {retry_after_s} s",
             f"求解器繁忙且队列已满，请 {retry_after_s} 秒后重试",
         )
-        super().__init__("", reason)
+        super().__init__(retry_after_s, reason)
+
+
+# How long a client is asked to wait while the store does not answer (503 ``Retry-After``).
+STORE_RETRY_AFTER_S = 5
+
+
+class StoreUnavailableError(UnavailableError, ConnectionError):
+    """The database does not answer (down, refusing logins, connection lost)."""
+
+    kind = "store_unavailable"
+
+    def __init__(self, retry_after_s: int = STORE_RETRY_AFTER_S) -> None:
+        reason = Text(
+            f"the database is not answering; retry after {retry_after_s} s",
+            f"数据库暂时无法访问，请 {retry_after_s} 秒后重试",
+        )
+        super().__init__(retry_after_s, reason)
 
 
 class RateLimitError(DispatchError, PermissionError):

@@ -5,11 +5,13 @@ and write the outcome back through the store. The pool has ``workers`` processes
 time and a bounded waiting line; when that line is full, ``submit`` raises
 ``QueueFullError`` (HTTP 503 with ``Retry-After``) instead of letting requests pile up.
 With ``DISPATCH_QUEUE_URL=redis://…`` jobs go to RQ and ``dispatch worker`` processes on
-any machine sharing the database solve them.
+any machine sharing the database solve them. Neither dies of a store outage, and a job whose
+worker dies fails within a stated bound (``dispatch.service.liveness``).
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 import math
 import multiprocessing
@@ -17,12 +19,12 @@ import os
 import queue
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from typing import Any
 
-from dispatch.errors import DispatchError, QueueFullError
+from dispatch.errors import DispatchError, QueueFullError, StoreUnavailableError
 from dispatch.messages import Text
 from dispatch.planning.day import plan_day
 from dispatch.report.compare import comparison
@@ -32,6 +34,7 @@ from dispatch.scenario import parse_scenario
 from dispatch.scenario.costs import read_costs
 from dispatch.scenario.whatif import columns_from_body
 from dispatch.service.identity import process_owner
+from dispatch.service.liveness import HEARTBEAT_S, Reaper, beat, exit_reason, patiently
 from dispatch.service.runner import JobSpec
 from dispatch.service.store import Store
 
@@ -78,12 +81,20 @@ def error_dict(err: DispatchError) -> dict[str, Any]:
     }
 
 
-_INTERNAL = Text("the solver failed unexpectedly", "求解器意外失败")
+def _solver_error(reason: Text) -> dict[str, Any]:
+    return {"type": "solver_error", "message": reason.en, "message_zh": reason.zh, "field": ""}
 
 
 def _internal_error(detail: str) -> dict[str, Any]:
-    return {"type": "solver_error", "message": f"{_INTERNAL.en} ({detail})",
-            "message_zh": _INTERNAL.zh, "field": ""}  # fmt: skip
+    return _solver_error(
+        Text(f"the solver failed unexpectedly ({detail})", f"求解器意外失败（{detail}）")
+    )
+
+
+_TOO_LONG = Text(
+    f"the solve ran past its time limit plus {GRACE_S} s and was stopped",
+    f"求解超过时限加 {GRACE_S} 秒，已被停止",
+)
 
 
 def _outcome(
@@ -125,8 +136,10 @@ class ProcessPool:
         self._lock = threading.Lock()
         self._running: dict[str, BaseProcess] = {}
         self._cancelled: set[str] = set()
+        self._closing = threading.Event()
         self._ctx = _context()
         self.owner = process_owner()
+        self._reaper = Reaper(store)
         self._threads = [
             threading.Thread(target=self._work, name=f"solver-{i}", daemon=True)
             for i in range(self.workers)
@@ -154,6 +167,8 @@ class ProcessPool:
         return all(thread.is_alive() for thread in self._threads)
 
     def close(self) -> None:
+        self._closing.set()
+        self._reaper.close()
         with self._lock:
             processes = list(self._running.values())
         for process in processes:
@@ -172,14 +187,19 @@ class ProcessPool:
                 log.exception("job %s: runner error", spec.plan_id)
                 with self._lock:
                     self._running.pop(spec.plan_id, None)
-                self.store.fail(spec.plan_id, _internal_error(type(err).__name__))
+                error = _internal_error(type(err).__name__)
+                self._patiently(functools.partial(self.store.fail, spec.plan_id, error))
+
+    def _patiently(self, call: Callable[[], bool]) -> bool:
+        """A store write, retried while the store does not answer; False if closing first."""
+        return bool(patiently(call, self._closing))
 
     def _run(self, spec: JobSpec) -> None:
         with self._lock:
             if spec.plan_id in self._cancelled:
                 self._cancelled.discard(spec.plan_id)
                 return
-        if not self.store.mark_running(spec.plan_id, self.owner):
+        if not self._patiently(lambda: self.store.mark_running(spec.plan_id, self.owner)):
             return
         started = time.monotonic()
         outcome = self._solve_in_child(spec)
@@ -190,10 +210,8 @@ class ProcessPool:
                 log.info("job %s cancelled", spec.plan_id)
                 return
         status, value = outcome
-        if status == "done":
-            self.store.finish(spec.plan_id, value)
-        else:
-            self.store.fail(spec.plan_id, value)
+        save = self.store.finish if status == "done" else self.store.fail
+        self._patiently(lambda: save(spec.plan_id, value))
         log.info("job %s %s in %.1f s", spec.plan_id, status, time.monotonic() - started)
 
     def _solve_in_child(self, spec: JobSpec) -> tuple[str, Any]:
@@ -207,7 +225,8 @@ class ProcessPool:
             if spec.plan_id in self._cancelled:
                 process.terminate()
         try:
-            return self._await(process, receive, time.monotonic() + spec.budget_s + GRACE_S)
+            deadline = time.monotonic() + spec.budget_s + GRACE_S
+            return self._await(spec.plan_id, process, receive, deadline)
         finally:
             receive.close()
             process.join(5)
@@ -215,9 +234,14 @@ class ProcessPool:
                 process.kill()
                 process.join()
 
-    @staticmethod
-    def _await(process: BaseProcess, receive: Connection, deadline: float) -> tuple[str, Any]:
+    def _await(
+        self, plan_id: str, process: BaseProcess, receive: Connection, deadline: float
+    ) -> tuple[str, Any]:
+        next_beat = time.monotonic() + HEARTBEAT_S
         while time.monotonic() < deadline:
+            if time.monotonic() >= next_beat:
+                beat(self.store, plan_id)
+                next_beat += HEARTBEAT_S
             if receive.poll(POLL_S):
                 try:
                     return tuple(receive.recv())
@@ -227,8 +251,9 @@ class ProcessPool:
                 break
         else:
             process.kill()
-            return "failed", _internal_error("time limit exceeded")
-        return "failed", _internal_error(f"solver process exited with {process.exitcode}")
+            return "failed", _solver_error(_TOO_LONG)
+        process.join(1)
+        return "failed", _solver_error(exit_reason(process.exitcode))
 
 
 class RQRunner:
@@ -243,6 +268,7 @@ class RQRunner:
         self.redis = Redis.from_url(url, socket_timeout=5)
         self.queue = Queue(name, connection=self.redis)
         self.max_queued = max_queued
+        self._reaper = Reaper(store)
 
     def submit(self, spec: JobSpec) -> None:
         if self.queue.count >= self.max_queued:
@@ -278,6 +304,7 @@ class RQRunner:
             return False
 
     def close(self) -> None:
+        self._reaper.close()
         self.redis.close()
 
 
@@ -285,30 +312,54 @@ _worker_store: Store | None = None
 
 
 def run_queued_job(plan_id: str) -> str:
-    """The RQ task: solve one stored job (plan or comparison) in this worker process."""
+    """The RQ task: solve one stored job (plan or comparison) in this work-horse process; the
+    store is retried while it does not answer (RQ's job timeout bounds the wait)."""
     store = _worker_store or Store(os.environ["DISPATCH_DATABASE_URL"])
-    row = store.get_plan(plan_id, kind=None)
-    if not store.mark_running(plan_id, process_owner()):
+    store.engine.dispose(close=False)  # the connections inherited from the worker stay its own
+    never = threading.Event()
+    row = patiently(lambda: store.get_plan(plan_id, kind=None), never)
+    if row is None or not patiently(lambda: store.mark_running(plan_id, process_owner()), never):
         return "skipped"
     status, value = _outcome(row.kind, row.scenario, row.time_limit_s, row.seed)
-    if status == "done":
-        store.finish(plan_id, value)
-    else:
-        store.fail(plan_id, value)
+    save = store.finish if status == "done" else store.fail
+    patiently(lambda: save(plan_id, value), never)
     log.info("job %s %s", plan_id, status)
     return status
+
+
+def _horse_killed(job: Any, _pid: int, status: int, _usage: Any) -> None:
+    """RQ's work-horse died mid-job (killed, out of memory): fail the job now, saying how.
+    If the store does not answer, the reaper fails it once the heartbeats have stopped."""
+    assert _worker_store is not None
+    error = _solver_error(exit_reason(os.waitstatus_to_exitcode(status)))
+    try:
+        _worker_store.fail(job.id, error)
+    except StoreUnavailableError:
+        log.warning("job %s: work-horse died; failure not stored (store not answering)", job.id)
 
 
 def run_worker(
     queue_url: str, database_url: str, *, name: str = QUEUE_NAME, burst: bool = False
 ) -> None:
-    """``dispatch worker``: migrate, fail this host's orphaned jobs, then take jobs from RQ."""
+    """``dispatch worker``: migrate, fail this host's orphaned jobs, then take jobs from RQ,
+    writing each job's heartbeat to the store every ``HEARTBEAT_S`` while it is solved."""
     from redis import Redis
     from rq import Queue, Worker
+
+    class HeartbeatWorker(Worker):
+        def maintain_heartbeats(self, job: Any, execution: Any) -> None:
+            super().maintain_heartbeats(job, execution)
+            assert _worker_store is not None
+            beat(_worker_store, job.id)
 
     global _worker_store
     _worker_store = Store(database_url)
     _worker_store.migrate()
     _worker_store.fail_orphans()
     connection = Redis.from_url(queue_url)
-    Worker([Queue(name, connection=connection)], connection=connection).work(burst=burst)
+    HeartbeatWorker(
+        [Queue(name, connection=connection)],
+        connection=connection,
+        job_monitoring_interval=int(HEARTBEAT_S),
+        work_horse_killed_handler=_horse_killed,
+    ).work(burst=burst)

@@ -20,9 +20,10 @@ from typing import Any
 
 from sqlalchemy import create_engine, event, func, select, text
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from dispatch.errors import ConflictError, NotFoundError, ScenarioError
+from dispatch.errors import ConflictError, NotFoundError, ScenarioError, StoreUnavailableError
 from dispatch.messages import Text
 from dispatch.messages import text as message
 from dispatch.scenario.records import Kind, validate_record
@@ -69,8 +70,15 @@ class Store:
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        with self._sessions.begin() as session:
-            yield session
+        """A transaction; the one place where a database that does not answer (refused login,
+        lost connection, locked file) becomes ``StoreUnavailableError`` (HTTP 503)."""
+        try:
+            with self._sessions.begin() as session:
+                yield session
+        except DBAPIError as err:
+            if isinstance(err, OperationalError | InterfaceError) or err.connection_invalidated:
+                raise StoreUnavailableError() from err
+            raise
 
     def migrate(self) -> None:
         """Apply every Alembic migration not yet applied (idempotent)."""
@@ -174,7 +182,14 @@ class Store:
         return True
 
     def mark_running(self, plan_id: str, owner: str) -> bool:
-        return self._update_unfinished(plan_id, status="running", owner=owner, started_at=utcnow())
+        now = utcnow()
+        return self._update_unfinished(
+            plan_id, status="running", owner=owner, started_at=now, heartbeat_at=now
+        )
+
+    def heartbeat(self, plan_id: str) -> bool:
+        """The worker solving ``plan_id`` is alive; False if the job has finished."""
+        return self._update_unfinished(plan_id, heartbeat_at=utcnow())
 
     def finish(self, plan_id: str, plan: dict[str, Any]) -> bool:
         return self._update_unfinished(plan_id, status="done", plan=plan, finished_at=utcnow())
@@ -205,12 +220,25 @@ class Store:
             "the server stopped while this job was queued or running; submit it again",
             "任务排队或计算时服务器已停止，请重新提交",
         )
-        error = {"type": "interrupted", "message": reason.en, "message_zh": reason.zh}
+
+        def orphaned(row: PlanRow) -> bool:
+            return bool(row.owner and is_dead(row.owner))
+
+        return self._fail_where(PlanRow.status.in_(UNFINISHED), reason, orphaned)
+
+    def fail_silent(self, since: dt.datetime, reason: Text) -> list[str]:
+        """Mark failed every running job whose worker's last heartbeat is older than ``since``."""
+        silent = (PlanRow.status == "running") & (PlanRow.heartbeat_at < since)
+        return self._fail_where(silent, reason)
+
+    def _fail_where(
+        self, where: Any, reason: Text, dead: Callable[[PlanRow], bool] = lambda _row: True
+    ) -> list[str]:
+        error = {"type": "interrupted", "message": reason.en, "message_zh": reason.zh, "field": ""}
         failed: list[str] = []
         with self.session() as session:
-            rows = session.scalars(select(PlanRow).where(PlanRow.status.in_(UNFINISHED)))
-            for row in rows:
-                if row.owner and is_dead(row.owner):
+            for row in session.scalars(select(PlanRow).where(where).with_for_update()):
+                if dead(row):
                     row.status, row.error, row.finished_at = "failed", error, utcnow()
                     failed.append(row.id)
         return failed

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
+import signal
 import time
 import uuid
 
@@ -12,8 +14,9 @@ from conftest import DATA
 from dispatch.errors import QueueFullError
 from dispatch.scenario import read_document
 from dispatch.service.jobs import ProcessPool, RQRunner, run_worker
+from dispatch.service.liveness import SILENT
 from dispatch.service.runner import JobSpec
-from dispatch.service.store import Store
+from dispatch.service.store import Store, utcnow
 
 REDIS = os.environ.get("DISPATCH_TEST_QUEUE_URL")
 
@@ -84,6 +87,51 @@ def test_cancel_stops_a_running_solve_at_once(store):
         assert wait_for(store, after, ("done", "failed")) == "done"
     finally:
         pool.close()
+
+
+def test_pool_says_in_both_languages_that_a_solver_was_killed_and_keeps_working(store):
+    pool = ProcessPool(store, workers=1, queue_size=1)
+    try:
+        plan_id = submit(store, pool, time_limit_s=30)
+        wait_for(store, plan_id, ("running",))
+        deadline = time.monotonic() + 30
+        while (child := pool._running.get(plan_id)) is None or child.pid is None:
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        os.kill(child.pid, signal.SIGKILL)
+        assert wait_for(store, plan_id, ("done", "failed")) == "failed"
+        error = store.get_plan(plan_id).error
+        assert "killed by signal 9 (SIGKILL)" in error["message"]
+        assert "out of memory" in error["message"]
+        assert "信号 9" in error["message_zh"] and "内存不足" in error["message_zh"]
+        after = submit(store, pool)
+        assert wait_for(store, after, ("done", "failed")) == "done"
+    finally:
+        pool.close()
+
+
+def _later_than(moment: dt.datetime) -> dt.datetime:
+    """The clock's first reading after ``moment``."""
+    while (now := utcnow()) <= moment:
+        time.sleep(0.001)
+    return now
+
+
+def test_only_running_jobs_silent_since_the_cutoff_are_failed_as_silent(store):
+    document = read_document(DATA / "tiny.yaml")
+    ids = [
+        store.create_plan(document, time_limit_s=1, seed=0, version="t", owner=None)
+        for _ in range(3)
+    ]
+    silent, beating, queued = ids
+    for plan_id in (silent, beating):
+        store.mark_running(plan_id, "elsewhere:1:t")
+    cutoff = _later_than(utcnow())
+    _later_than(cutoff)
+    store.heartbeat(beating)
+    assert store.fail_silent(cutoff, SILENT) == [silent]
+    assert store.get_plan(silent).error["type"] == "interrupted"
+    assert [store.get_plan(i).status for i in (beating, queued)] == ["running", "queued"]
 
 
 @pytest.mark.skipif(not REDIS, reason="DISPATCH_TEST_QUEUE_URL is not set (Redis tests)")

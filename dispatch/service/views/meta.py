@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify
 
+from dispatch.errors import STORE_RETRY_AFTER_S
 from dispatch.service.http import services
 from dispatch.version import __version__
 
@@ -22,7 +23,9 @@ def health() -> Any:
         "store": store_ok,
         "queue": queue_ok,
     }
-    return jsonify(body), 200 if store_ok and queue_ok else 503
+    if store_ok and queue_ok:
+        return jsonify(body), 200
+    return jsonify(body), 503, {"Retry-After": str(STORE_RETRY_AFTER_S)}
 
 
 @bp.get("/openapi.json")
