@@ -78,8 +78,8 @@ def whatif_from_dict(
         raise fail(f"{where}name", "missing_field", name="name")
     expect(name, str, f"{where}name", "a string", "字符串")
     if not _NAME.match(name):
-        detail = f"a name is 1–64 characters from A–Z a–z 0–9 _ . - (got {got(name)})"
-        raise fail(f"{where}name", "invalid_value", detail=detail)
+        pattern = "1–64 × A–Z a–z 0–9 _ . -"
+        raise fail(f"{where}name", "bad_pattern", pattern=pattern, got=got(name, f"{where}name"))
     description = expect(
         data.get("description", ""), str, f"{where}description", "a string", "字符串"
     )

@@ -28,8 +28,9 @@ JIANGMEN = Location(lat=22.5727, lon=113.1045)
 def expected_field(path: Path) -> str:
     """The field an invalid file must be rejected for, from its ``# expect:`` first line.
 
-    ``<file>`` stands for the file's own path (it cannot be decoded at all), ``<root>``
-    for the whole document (empty field path). JSON has no comments, and the one JSON
+    ``<file>`` stands for the file's own path (it cannot be decoded at all, or, as
+    ``<file>:<path>``, was refused while reading at that path), ``<root>`` for the whole
+    document (empty field path). JSON has no comments, and the one JSON
     file in the folder exists to test a broken JSON file, so it always expects ``<file>``.
     """
     if path.suffix == ".json":
@@ -37,7 +38,7 @@ def expected_field(path: Path) -> str:
     first = path.read_bytes().split(b"\n", 1)[0].decode("ascii")
     assert first.startswith("# expect: "), f"{path.name} lacks its '# expect:' first line"
     expect = first.removeprefix("# expect: ").strip()
-    return {"<file>": str(path), "<root>": ""}.get(expect, expect)
+    return "" if expect == "<root>" else expect.replace("<file>", str(path))
 
 
 def assert_one_bilingual_line(err: DispatchError) -> None:
