@@ -75,8 +75,9 @@ def read_clients_csv(path: Path) -> tuple[list[tuple[dict[str, Any], int]], str]
     reader = csv.DictReader(io.StringIO(read_text(path), newline=""))
     try:
         return _rows(reader, name), name
-    except csv.Error as err:  # a cell over the csv module's field limit, a stray quote
-        raise fail(f"{name}:row {reader.line_num}", "csv_format", detail=err) from err
+    except csv.Error as err:  # a cell over the csv module's field limit
+        # The reader counts a line once it is read whole: the failing row is the next one.
+        raise fail(f"{name}:row {reader.line_num + 1}", "csv_format", detail=err) from err
 
 
 def _rows(reader: csv.DictReader[str], name: str) -> list[tuple[dict[str, Any], int]]:

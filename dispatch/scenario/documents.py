@@ -71,7 +71,8 @@ class _Loader(yaml.SafeLoader):
         """The path part of the node composed next; a repeated key is refused here."""
         if not isinstance(index, yaml.ScalarNode):
             return index if isinstance(index, int) else None
-        key = self.construct_object(index)
+        merge = index.tag == "tag:yaml.org,2002:merge"  # "<<" has no constructor of its own
+        key = index.value if merge else self.construct_object(index)
         if key in self._keys[-1]:
             raise self._refusal("duplicate_key", [str(key)], name=key)
         self._keys[-1].add(key)

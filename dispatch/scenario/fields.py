@@ -51,9 +51,9 @@ def _kind(value: Any) -> Text:
     if isinstance(value, str):
         return Text(f"a text of {len(value)} characters", f"{len(value)} 个字符的文本")
     if isinstance(value, Mapping):
-        return Text(f"a mapping of {len(value)} fields", f"含 {len(value)} 个字段的映射")
+        return Text(f"a mapping with {len(value)} field(s)", f"含 {len(value)} 个字段的映射")
     if isinstance(value, list):
-        return Text(f"a list of {len(value)} items", f"含 {len(value)} 项的列表")
+        return Text(f"a list of {len(value)} item(s)", f"含 {len(value)} 项的列表")
     if isinstance(value, int | float):
         return Text("a number", "数字")
     return Text(f"a {type(value).__name__}", f"{type(value).__name__} 值")

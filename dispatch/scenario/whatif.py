@@ -12,6 +12,7 @@ from dispatch.scenario.changes import apply_changes, validate
 from dispatch.scenario.costs import Costs, read_costs
 from dispatch.scenario.documents import read_document
 from dispatch.scenario.fields import check_fields, expect, fail, got
+from dispatch.scenario.limits import check_document
 
 BASE_NAME = "base"
 WHATIF_FIELDS = ("base", "name", "description", "costs", "changes")
@@ -107,6 +108,7 @@ def columns_from_body(base: Any, whatifs: Any) -> list[WhatIf]:
     validate(base, lambda inner: None, "base", joiner=".")
     columns = [WhatIf(BASE_NAME, (dict(base),))]
     expect(whatifs, list, "whatifs", "a list", "列表")
+    check_document(whatifs, ["whatifs"])  # names and descriptions reach the report as written
     for k, data in enumerate(whatifs):
         if not isinstance(data, Mapping):
             raise fail(f"whatifs[{k}]", "not_mapping")
