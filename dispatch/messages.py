@@ -25,6 +25,26 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
         "not valid YAML or JSON ({detail})",
         "不是有效的 YAML 或 JSON（{detail}）",
     ),
+    "file_too_large": (
+        "the file is larger than {limit} MB; split it or give fewer clients",
+        "文件超过 {limit} MB，请拆分文件或减少客户",
+    ),
+    "too_many_nodes": (
+        "more than {limit} YAML values; split the file or give fewer clients",
+        "YAML 取值超过 {limit} 个，请拆分文件或减少客户",
+    ),
+    "too_deep": ("nested more than {limit} levels deep", "嵌套超过 {limit} 层"),
+    "yaml_alias": (
+        "YAML aliases (*{name}) are not allowed: write the value out in full",
+        "不允许使用 YAML 别名（*{name}）：请写出完整的值",
+    ),
+    "duplicate_key": ("field '{name}' is given twice", "字段“{name}”出现了两次"),
+    "bad_char": (
+        "text must not contain {char} (character {at})",
+        "文本不能包含{char}（第 {at} 个字符）",
+    ),
+    "bad_char_key": ("a field name here contains {char}", "此处有字段名包含{char}"),
+    "csv_format": ("not valid CSV ({detail})", "不是有效的 CSV（{detail}）"),
     "not_mapping": ("must be a mapping of fields", "必须是字段映射（键: 值）"),
     "missing_field": ("missing required field '{name}'", "缺少必填字段“{name}”"),
     "unknown_field": ("unknown field '{name}'", "未知字段“{name}”"),
@@ -37,6 +57,7 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
         "不是 00:00–23:59 之间的时刻 HH:MM（实际为 {got}）",
     ),
     "bad_date": ("not a date YYYY-MM-DD (got {got})", "不是日期 YYYY-MM-DD（实际为 {got}）"),
+    "bad_pattern": ("must match {pattern} (got {got})", "应符合 {pattern}（实际为 {got}）"),
     "bad_length": ("must have exactly {n} items (got {got})", "必须恰好有 {n} 项（实际为 {got}）"),
     "too_few": ("must have at least {n} item(s)", "至少需要 {n} 项"),
     "not_finite": ("must be a finite number (got {got})", "必须是有限的数字（实际为 {got}）"),
@@ -181,6 +202,13 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
 
 
 def text(code: str, **params: object) -> Text:
-    """Render message ``code`` in both languages with ``params``."""
+    """Render message ``code`` in both languages with ``params``.
+
+    A parameter that is itself a ``Text`` is rendered in each message's own language.
+    """
     en, zh = _CATALOGUE[code]
-    return Text(en=en.format(**params), zh=zh.format(**params))
+    return Text(en=en.format(**_in(params, "en")), zh=zh.format(**_in(params, "zh")))
+
+
+def _in(params: dict[str, object], language: str) -> dict[str, object]:
+    return {k: getattr(v, language) if isinstance(v, Text) else v for k, v in params.items()}

@@ -185,7 +185,7 @@ def _offset_s(value: Any, where: str) -> int:
         return value * 60
     match = _OFFSET.match(value) if isinstance(value, str) else None
     if match is None:
-        raise fail(where, "bad_offset", got=got(value))
+        raise fail(where, "bad_offset", got=got(value, where))
     return (-1 if match.group(1) == "-" else 1) * int(match.group(2)) * 60
 
 

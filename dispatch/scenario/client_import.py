@@ -9,8 +9,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from dispatch.errors import NotFoundError, ScenarioError
-from dispatch.messages import text
+from dispatch.scenario.documents import read_text
 from dispatch.scenario.fields import Locate, fail, got
 
 CSV_COLUMNS = (
@@ -73,13 +72,15 @@ def csv_locator(first: int, name: str, lines: Sequence[int]) -> Locate:
 def read_clients_csv(path: Path) -> tuple[list[tuple[dict[str, Any], int]], str]:
     """Client mappings from a CSV file, each with its row number (the header is row 1)."""
     name = str(path)
-    if not path.is_file():
-        raise NotFoundError(name, text("file_missing", path=name))
+    reader = csv.DictReader(io.StringIO(read_text(path), newline=""))
     try:
-        raw = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as err:
-        raise ScenarioError(name, text("file_unreadable", detail=err)) from err
-    reader = csv.DictReader(io.StringIO(raw, newline=""))
+        return _rows(reader, name), name
+    except csv.Error as err:  # a cell over the csv module's field limit
+        # The reader counts a line once it is read whole: the failing row is the next one.
+        raise fail(f"{name}:row {reader.line_num + 1}", "csv_format", detail=err) from err
+
+
+def _rows(reader: csv.DictReader[str], name: str) -> list[tuple[dict[str, Any], int]]:
     header = [h.strip() for h in (reader.fieldnames or [])]
     reader.fieldnames = header
     for column in header:
@@ -94,7 +95,7 @@ def read_clients_csv(path: Path) -> tuple[list[tuple[dict[str, Any], int]], str]
         if None in row:
             raise fail(where, "bad_length", n=len(header), got=len(header) + len(row[None]))
         rows.append((_client_from_row(row, where), reader.line_num))
-    return rows, name
+    return rows
 
 
 def _client_from_row(row: Mapping[str, str | None], where: str) -> dict[str, Any]:
@@ -130,7 +131,7 @@ def _cell(
     try:
         return read(cells[column])
     except ValueError as err:
-        value = got(cells[column])
+        value = got(cells[column], f"{where}: {column}")
         raise fail(
             f"{where}: {column}", "wrong_type", expected=en, expected_zh=zh, got=value
         ) from err
@@ -148,6 +149,6 @@ def _meals(cell: str, where: str) -> dict[str, int]:
     for part in filter(None, (p.strip() for p in cell.split(";"))):
         variant, _, count = part.partition(":")
         if not count.strip().isdigit():
-            raise fail(where, "bad_meals", got=got(cell))
+            raise fail(where, "bad_meals", got=got(cell, where))
         meals[variant.strip()] = int(count)
     return meals

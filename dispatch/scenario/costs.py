@@ -34,7 +34,7 @@ def read_costs(data: Any, where: str = "costs") -> Costs:
             continue
         number = expect(value, (int, float), f"{where}.{key}", "a number", "数字")
         if not math.isfinite(number) or number < 0:
-            raise fail(f"{where}.{key}", "too_small", limit=0, got=got(number))
+            raise fail(f"{where}.{key}", "too_small", limit=0, got=got(number, f"{where}.{key}"))
         values[key] = float(number)
     return Costs(**values)
 

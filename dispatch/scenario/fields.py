@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from dispatch.errors import ScenarioError
-from dispatch.messages import text
+from dispatch.messages import Text, text
 
 # Maps an error path inside the scenario to the change's own field, or None.
 Locate = Callable[[str], str | None]
+
+# Fields whose values are a person's own: an error names their type, never their value.
+PERSONAL_FIELDS = frozenset({"name", "phone", "address", "notes", "group"})
+# A string is quoted back only when it looks like a code, a time or a date, not a phone.
+_QUOTABLE = re.compile(r"^[A-Za-z0-9_.:+-]{1,32}$")
+_PHONE_LIKE = re.compile(r"[0-9]{7}")
+_FIELD_NAME = re.compile(r"[A-Za-z_]+")
 
 
 def fail(where: str, code: str, **params: object) -> ScenarioError:
@@ -18,15 +26,43 @@ def fail(where: str, code: str, **params: object) -> ScenarioError:
     return ScenarioError(where, text(code, **params))
 
 
-def got(value: Any) -> str:
-    """A value as an error message quotes it (JSON, Chinese kept as is)."""
-    return json.dumps(value, ensure_ascii=False, default=str)
+def got(value: Any, where: str) -> str | Text:
+    """The value at field ``where`` as an error message may show it: the one place that decides.
+
+    Booleans, nulls, numbers and code-like strings are quoted (JSON); the values of personal
+    fields, other strings and every list or mapping are described by their type only.
+    """
+    names = _FIELD_NAME.findall(where)
+    personal = bool(names) and names[-1] in PERSONAL_FIELDS
+    if value is None or isinstance(value, bool):
+        return json.dumps(value)
+    if isinstance(value, int | float) and not personal:
+        return json.dumps(value, default=str)
+    if isinstance(value, str) and not personal and _quotable(value):
+        return json.dumps(value)
+    return _kind(value)
+
+
+def _quotable(value: str) -> bool:
+    return bool(_QUOTABLE.match(value)) and not _PHONE_LIKE.search(value)
+
+
+def _kind(value: Any) -> Text:
+    if isinstance(value, str):
+        return Text(f"a text of {len(value)} characters", f"{len(value)} 个字符的文本")
+    if isinstance(value, Mapping):
+        return Text(f"a mapping with {len(value)} field(s)", f"含 {len(value)} 个字段的映射")
+    if isinstance(value, list):
+        return Text(f"a list of {len(value)} item(s)", f"含 {len(value)} 项的列表")
+    if isinstance(value, int | float):
+        return Text("a number", "数字")
+    return Text(f"a {type(value).__name__}", f"{type(value).__name__} 值")
 
 
 def expect(value: Any, kind: type | tuple[type, ...], where: str, en: str, zh: str) -> Any:
     """``value`` if it is a ``kind`` (a bool is no number), else a ``wrong_type`` error."""
     if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
-        raise fail(where, "wrong_type", expected=en, expected_zh=zh, got=got(value))
+        raise fail(where, "wrong_type", expected=en, expected_zh=zh, got=got(value, where))
     return value
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, cast
@@ -25,7 +24,8 @@ from dispatch.model import (
     Window,
 )
 from dispatch.scenario.documents import read_document
-from dispatch.scenario.json_schema import check_schema, field_path
+from dispatch.scenario.json_schema import check_schema
+from dispatch.scenario.limits import check_scenario_values
 from dispatch.travel import geo
 
 # Clients of one building must stand at one place; beyond this they are a data error.
@@ -48,13 +48,14 @@ def load_scenario(path: str | Path) -> Scenario:
 def parse_scenario(data: Any, base_dir: Path | None = None) -> Scenario:
     """Validate a decoded scenario document and build the ``Scenario``.
 
-    The document is checked against the JSON Schema, then for cross-field rules (unique
-    ids, windows that end after they start, one building in one place).
+    The document is checked for its bounds and text (``limits``), against the JSON Schema,
+    then for cross-field rules (unique ids, windows that end after they start, one building
+    in one place).
     ``base_dir`` is where a relative ``network`` path starts (default: the working folder).
     """
     if not isinstance(data, Mapping):
         raise ScenarioError("", text("not_mapping"))
-    _check_finite(data, [])
+    check_scenario_values(data)
     check_schema(data)
     return _build(data, base_dir or Path.cwd())
 
@@ -66,18 +67,6 @@ def _network_path(value: str | None, base_dir: Path) -> str | None:
     if not path.is_file():
         raise NotFoundError("network", text("file_missing", path=value))
     return str(path)
-
-
-def _check_finite(value: Any, path: list[str | int]) -> None:
-    """Reject NaN and infinities, which pass every range check of a schema."""
-    if isinstance(value, float) and not math.isfinite(value):
-        raise ScenarioError(field_path(path), text("not_finite", got=value))
-    if isinstance(value, Mapping):
-        for key, item in value.items():
-            _check_finite(item, [*path, str(key)])
-    elif isinstance(value, list):
-        for k, item in enumerate(value):
-            _check_finite(item, [*path, k])
 
 
 def _seconds(value: str) -> int:

@@ -14,8 +14,10 @@ import jsonschema
 
 from dispatch.errors import ScenarioError
 from dispatch.messages import text
+from dispatch.scenario.fields import got as shown
 
 _CLOCK = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
+_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")  # not ISO week dates such as 2026-W48-2
 _TYPE_ZH = {
     "string": "字符串",
     "integer": "整数",
@@ -51,11 +53,14 @@ def _validator() -> jsonschema.protocols.Validator:
 
 
 def _is_date(value: str) -> bool:
+    """``YYYY-MM-DD`` and a day that exists; every other ISO 8601 form is refused."""
+    if not _DATE.match(value):
+        return False
     try:
         dt.date.fromisoformat(value)
     except ValueError:
         return False
-    return len(value) == 10
+    return True
 
 
 def check_schema(data: Mapping[str, Any]) -> None:
@@ -72,7 +77,7 @@ def check_schema(data: Mapping[str, Any]) -> None:
 def _translate(error: jsonschema.ValidationError) -> tuple[str, Any]:
     """A jsonschema error → (field path, bilingual reason)."""
     path = list(error.absolute_path)
-    got = json.dumps(error.instance, ensure_ascii=False, default=str)
+    got = shown(error.instance, field_path(path))
     kind, limit = error.validator, error.validator_value
     if kind == "required":
         missing = next(name for name in limit if name not in error.instance)
@@ -101,4 +106,6 @@ def _translate(error: jsonschema.ValidationError) -> tuple[str, Any]:
         return field_path(path), text("too_few", n=limit)
     if kind == "minProperties":
         return field_path(path), text("no_meals")
-    return field_path(path), text("invalid_value", detail=error.message)
+    if kind == "pattern":
+        return field_path(path), text("bad_pattern", pattern=limit, got=got)
+    return field_path(path), text("invalid_value", detail=kind)

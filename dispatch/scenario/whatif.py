@@ -12,6 +12,7 @@ from dispatch.scenario.changes import apply_changes, validate
 from dispatch.scenario.costs import Costs, read_costs
 from dispatch.scenario.documents import read_document
 from dispatch.scenario.fields import check_fields, expect, fail, got
+from dispatch.scenario.limits import check_document
 
 BASE_NAME = "base"
 WHATIF_FIELDS = ("base", "name", "description", "costs", "changes")
@@ -78,8 +79,8 @@ def whatif_from_dict(
         raise fail(f"{where}name", "missing_field", name="name")
     expect(name, str, f"{where}name", "a string", "字符串")
     if not _NAME.match(name):
-        detail = f"a name is 1–64 characters from A–Z a–z 0–9 _ . - (got {got(name)})"
-        raise fail(f"{where}name", "invalid_value", detail=detail)
+        pattern = "1–64 × A–Z a–z 0–9 _ . -"
+        raise fail(f"{where}name", "bad_pattern", pattern=pattern, got=got(name, f"{where}name"))
     description = expect(
         data.get("description", ""), str, f"{where}description", "a string", "字符串"
     )
@@ -107,6 +108,7 @@ def columns_from_body(base: Any, whatifs: Any) -> list[WhatIf]:
     validate(base, lambda inner: None, "base", joiner=".")
     columns = [WhatIf(BASE_NAME, (dict(base),))]
     expect(whatifs, list, "whatifs", "a list", "列表")
+    check_document(whatifs, ["whatifs"])  # names and descriptions reach the report as written
     for k, data in enumerate(whatifs):
         if not isinstance(data, Mapping):
             raise fail(f"whatifs[{k}]", "not_mapping")

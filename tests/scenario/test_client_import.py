@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from conftest import CSV_HEADER, apply_to_base, change_error
 
-from dispatch.scenario import parse_scenario
+from dispatch.scenario import limits, parse_scenario
 
 
 def test_add_clients_from_csv_reads_floor_lift_and_meals(tmp_path):
@@ -46,3 +46,24 @@ def test_csv_cell_errors_name_their_column(tmp_path, cells, column):
     (tmp_path / "new.csv").write_text(CSV_HEADER + cells + "\n", encoding="utf-8")
     err = change_error({"add_clients": "new.csv"}, folder=tmp_path)
     assert err.field.endswith(f"new.csv:row 2: {column}")
+
+
+def test_csv_over_5_mb_is_refused_unread(tmp_path):
+    (tmp_path / "big.csv").write_text(CSV_HEADER + "\n" * limits.MAX_FILE_BYTES, encoding="utf-8")
+    err = change_error({"add_clients": "big.csv"}, folder=tmp_path)
+    assert err.field == str(tmp_path / "big.csv")
+
+
+def test_csv_cell_with_nul_is_refused_naming_the_row_and_column(tmp_path):
+    row = "d,新\x00客,22.5745,113.1,3,no,11:00,12:00,regular:1\n"
+    (tmp_path / "new.csv").write_text(CSV_HEADER + row, encoding="utf-8")
+    err = change_error({"add_clients": "new.csv"}, folder=tmp_path)
+    assert err.field == f"{tmp_path / 'new.csv'}:row 2: name"
+
+
+def test_csv_cell_over_the_csv_field_limit_is_a_clear_error(tmp_path):
+    row = "d," + "x" * 200_000 + ",22.5745,113.1,3,no,11:00,12:00,regular:1\n"
+    (tmp_path / "new.csv").write_text(CSV_HEADER + row, encoding="utf-8")
+    err = change_error({"add_clients": "new.csv"}, folder=tmp_path)
+    assert err.field == f"{tmp_path / 'new.csv'}:row 2"
+    assert "CSV" in err.reason.en

@@ -28,8 +28,9 @@ JIANGMEN = Location(lat=22.5727, lon=113.1045)
 def expected_field(path: Path) -> str:
     """The field an invalid file must be rejected for, from its ``# expect:`` first line.
 
-    ``<file>`` stands for the file's own path (it cannot be decoded at all), ``<root>``
-    for the whole document (empty field path). JSON has no comments, and the one JSON
+    ``<file>`` stands for the file's own path (it cannot be decoded at all, or, as
+    ``<file>:<path>``, was refused while reading at that path), ``<root>`` for the whole
+    document (empty field path). JSON has no comments, and the one JSON
     file in the folder exists to test a broken JSON file, so it always expects ``<file>``.
     """
     if path.suffix == ".json":
@@ -37,7 +38,7 @@ def expected_field(path: Path) -> str:
     first = path.read_bytes().split(b"\n", 1)[0].decode("ascii")
     assert first.startswith("# expect: "), f"{path.name} lacks its '# expect:' first line"
     expect = first.removeprefix("# expect: ").strip()
-    return {"<file>": str(path), "<root>": ""}.get(expect, expect)
+    return "" if expect == "<root>" else expect.replace("<file>", str(path))
 
 
 def assert_one_bilingual_line(err: DispatchError) -> None:
@@ -262,3 +263,97 @@ def test_jiangnan_demo_day_can_be_served_on_paper():
     assert all(c.lift or c.floor <= best_climber for c in active)
     meals = sum(c.meal_count for c in active)
     assert meals <= sum(c.capacity for c in scenario.couriers) - 10
+
+
+def gate_error(data: Any) -> ScenarioError:
+    with pytest.raises(ScenarioError) as caught:
+        parse_scenario(data)
+    return caught.value
+
+
+@pytest.mark.parametrize(
+    ("fields", "where"),
+    [
+        ({"name": "陈\ud800婆婆"}, "clients[0].name"),
+        ({"notes": "门铃坏了\x00"}, "clients[0].notes"),
+        ({"meals": {"regular": 1, "soft\udc00": 1}}, "clients[0].meals"),
+    ],
+)
+def test_body_text_with_nul_or_a_lone_surrogate_is_refused_at_the_gate(fields, where):
+    err = gate_error(document(clients=[client("a", 400, **fields)]))
+    assert err.field == where
+    assert_one_bilingual_line(err)
+    err.line().encode("utf-8")
+
+
+def test_body_nested_a_thousand_levels_is_refused_without_recursion_error():
+    deep: list[Any] = []
+    for _ in range(1000):
+        deep = [deep]
+    err = gate_error(document(clients=[client("a", 400, notes=deep)]))
+    assert err.field == "clients[0].notes" + "[0]" * 29
+    assert "32" in err.reason.en
+
+
+@pytest.mark.parametrize("seed", [2**31, 3_000_000_000, 2**63])
+def test_seed_beyond_32_bits_is_refused(seed: int):
+    assert gate_error(document(settings={"seed": seed})).field == "settings.seed"
+
+
+def test_largest_32_bit_seed_is_accepted():
+    assert parse_scenario(document(settings={"seed": 2**31 - 1})).settings.seed == 2**31 - 1
+
+
+@pytest.mark.parametrize(
+    "value", ["2026-W48-2", "2026W482", "2026-328", "20261124", "２０２６-11-24"]
+)
+def test_only_yyyy_mm_dd_is_a_date(value: str):
+    assert gate_error(document(date=value)).field == "date"
+    active = client("a", 400, active={"to": value})
+    assert gate_error(document(clients=[active])).field == "clients[0].active.to"
+
+
+PERSONAL = ("王秀英", "13912345678", "江南路8号", "每周三透析", "独居")
+
+
+def privately(**fields: Any) -> dict[str, Any]:
+    """A client carrying every personal value of ``PERSONAL``, ``fields`` replaced."""
+    person = {"name": "王秀英", "phone": "13912345678", "address": "江南路8号"}
+    person |= {"notes": "每周三透析 13912345678", "group": "独居"}
+    return client("a", 400, **{**person, **fields})
+
+
+MALFORMED = {
+    "clients as a mapping": lambda: document(clients={"a": privately()}),
+    "a client as text": lambda: document(clients=["王秀英 13912345678 江南路8号"]),
+    "a client in couriers": lambda: document(couriers=[privately()]),
+    "phone as a number": lambda: document(clients=[privately(phone=13912345678)]),
+    "name as a list": lambda: document(clients=[privately(name=["王秀英", "13912345678"])]),
+    "notes as a mapping": lambda: document(clients=[privately(notes={"独居": "13912345678"})]),
+    "group as a number": lambda: document(clients=[privately(group=13912345678)]),
+    "floor as a phone": lambda: document(clients=[privately(floor="13912345678")]),
+    "window of names": lambda: document(clients=[privately(window=["王秀英", "13912345678"])]),
+    "meals by name": lambda: document(clients=[privately(meals={"王秀英": 1})]),
+    "id as a name": lambda: document(clients=[privately(id="王秀英")]),
+    "lat as a phone": lambda: document(
+        clients=[privately(location={"lat": "13912345678", "lon": 113.1})]
+    ),
+    "active from a name": lambda: document(clients=[privately(active={"from": "王秀英"})]),
+    "weather as a phone": lambda: document(clients=[privately()], weather="13912345678"),
+    "address too long": lambda: document(clients=[privately(building="江南路8号" * 40)]),
+}
+
+
+@pytest.mark.parametrize("make", MALFORMED.values(), ids=MALFORMED.keys())
+def test_no_error_quotes_a_name_a_phone_or_any_personal_value(make):
+    err = gate_error(make())
+    assert not [value for value in PERSONAL if value in err.line()], err.line()
+    assert_one_bilingual_line(err)
+
+
+def test_errors_still_quote_numbers_and_codes():
+    assert (
+        "(got 0)"
+        in gate_error(document(couriers=[{**document()["couriers"][0], "capacity": 0}])).reason.en
+    )
+    assert '"sunny"' in gate_error(document(weather="sunny")).reason.en

@@ -38,3 +38,22 @@ def test_body_columns_start_with_the_base_and_refuse_a_repeated_name():
     with pytest.raises(ScenarioError) as caught:
         columns_from_body(base, [{"name": "x"}, {"name": "x"}])
     assert caught.value.field == "whatifs[1].name"
+
+
+def test_whatif_file_limits_are_the_scenario_files_limits(tmp_path):
+    path = tmp_path / "w.yaml"
+    path.write_text(f"base: {TINY}\nchanges:\n  - courier_off: &r rider-b\n  - courier_off: *r\n")
+    with pytest.raises(ScenarioError) as caught:
+        read_whatif(path)
+    assert caught.value.field == f"{path}:changes[1].courier_off"
+    path.write_text(f"base: {TINY}\nchanges: []\nchanges: [{{courier_off: rider-b}}]\n")
+    with pytest.raises(ScenarioError) as caught:
+        read_whatif(path)
+    assert caught.value.field == f"{path}:changes"
+
+
+def test_body_whatif_description_with_a_lone_surrogate_is_refused():
+    whatifs = [{"name": "sick", "description": "骑手\ud800生病"}]
+    with pytest.raises(ScenarioError) as caught:
+        columns_from_body(read_document(TINY), whatifs)
+    assert caught.value.field == "whatifs[0].description"
