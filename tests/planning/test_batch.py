@@ -33,7 +33,7 @@ def test_keep_from_a_morning_plan_moves_few_clients(tmp_path):
 
     def moved(*extra: str) -> int:
         out = tmp_path / f"out{len(extra)}"
-        args = ["compare", str(demo), str(path), "--out", str(out), "--time-limit", "1", *extra]
+        args = ["compare", str(demo), str(path), "--out", str(out), "--time-limit", "3", *extra]
         assert main(args) == 0
         report = json.loads((out / "compare.json").read_text(encoding="utf-8"))
         return len(report["plans"][1]["diff"]["changed_courier"])
