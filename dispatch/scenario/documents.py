@@ -136,14 +136,32 @@ def read_document(path: str | Path) -> Any:
     raw = read_text(path)
     try:
         document = _decode(raw, path)
-        for parts, value in walk(document):
-            check_text(parts, value)
-            if isinstance(value, _Repeated):
-                key = field_path([*parts, value.key])
-                raise ScenarioError(key, text("duplicate_key", name=value.key))
+        _check(document)
     except ScenarioError as err:
         raise ScenarioError(f"{path}:{err.field}" if err.field else str(path), err.reason) from err
     return document
+
+
+def decode_json(raw: str) -> Any:
+    """JSON text of an HTTP body, under the rules of files: depth, keys given twice, bad text.
+
+    Text that is not JSON at all raises ``ValueError`` (``json.JSONDecodeError``).
+    """
+    try:
+        document = json.loads(raw, object_pairs_hook=_object)
+    except RecursionError as err:
+        raise ScenarioError("", text("too_deep", limit=MAX_DEPTH)) from err
+    _check(document)
+    return document
+
+
+def _check(document: Any) -> None:
+    """Depth and text of every value, and no key given twice (paths as the gate writes them)."""
+    for parts, value in walk(document):
+        check_text(parts, value)
+        if isinstance(value, _Repeated):
+            key = field_path([*parts, value.key])
+            raise ScenarioError(key, text("duplicate_key", name=value.key))
 
 
 def _decode(raw: str, path: str | Path) -> Any:

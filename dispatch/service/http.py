@@ -18,9 +18,10 @@ from typing import TYPE_CHECKING, Any, cast
 
 from flask import current_app, g, request
 
-from dispatch.errors import AuthError, BodyError, InputError, ScenarioError
+from dispatch.errors import AuthError, BodyError, DispatchError, InputError, ScenarioError
 from dispatch.messages import Text
 from dispatch.messages import text as message
+from dispatch.scenario.documents import decode_json
 from dispatch.service.keys import Role, authenticate, require_role
 
 if TYPE_CHECKING:
@@ -88,10 +89,14 @@ def needs(role: Role) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
 
 
 def json_body() -> dict[str, Any]:
-    """The body as a JSON object, whatever the ``Content-Type``."""
-    data = request.get_json(silent=True, force=True)
-    if data is None:
-        raise BodyError("", Text("the body must be JSON", "请求体必须是 JSON"))
+    """The body as a JSON object, whatever the ``Content-Type``, read by the files' rules
+    (depth, keys given twice, NUL and unpaired surrogates are 422 with the field path)."""
+    try:
+        data = decode_json(request.get_data(cache=True).decode("utf-8-sig"))
+    except DispatchError:
+        raise
+    except ValueError as err:  # not UTF-8, not JSON
+        raise BodyError("", Text("the body must be JSON", "请求体必须是 JSON")) from err
     if not isinstance(data, dict):
         raise BodyError("", message("not_mapping"))
     return data

@@ -450,3 +450,21 @@ def test_killing_the_server_mid_solve_loses_nothing_and_the_job_can_be_resubmitt
         assert (record["active"], record["data"]["name"]) == (True, "陈婆婆")
         again = requests.post(f"{base}/v1/plans?wait=60&time_limit_s=1", json=demo, headers=headers)
         assert again.json()["status"] == "done"
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ("[" * 5000 + "]" * 5000, ""),
+        ('{"name": "a", "name": "b"}', "name"),
+        ('{"name": "a\\u0000b"}', "name"),
+        ('{"name": "\\ud800"}', "name"),
+    ],
+    ids=["nested-5000-deep", "key-given-twice", "nul", "lone-surrogate"],
+)
+def test_hostile_json_bodies_are_422_naming_the_field_never_500(client, keys, body, field):
+    response = client.post(
+        "/v1/plans", data=body, headers={**keys["planner"], "Content-Type": "application/json"}
+    )
+    assert response.status_code == 422, response.get_json()
+    assert response.get_json()["error"]["field"] == field
