@@ -35,7 +35,7 @@ from dispatch.service.http import Services
 from dispatch.service.jobs import ProcessPool, RQRunner
 from dispatch.service.runner import Runner
 from dispatch.service.store import Store
-from dispatch.service.views import compare, ledger, meta, plans
+from dispatch.service.views import compare, keys, ledger, meta, plans
 
 log = logging.getLogger("dispatch.api")
 
@@ -91,7 +91,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         log.warning("marked %d interrupted job(s) failed", len(orphans))
     app.extensions["dispatch"] = Services(store, _runner(app, store))
     _register_errors(app)
-    for views in (plans, ledger, meta, compare):
+    for views in (plans, ledger, keys, meta, compare):
         app.register_blueprint(views.bp)
     return app
 

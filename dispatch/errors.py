@@ -92,3 +92,9 @@ class QueueFullError(DispatchError, RuntimeError):
             f"求解器繁忙且队列已满，请 {retry_after_s} 秒后重试",
         )
         super().__init__("", reason)
+
+
+class DataKeyError(DispatchError, RuntimeError):
+    """The key that seals personal data at rest is missing, malformed or not this store's."""
+
+    kind = "data_key"

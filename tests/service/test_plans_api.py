@@ -267,7 +267,8 @@ def _server_env(tmp_path) -> tuple[dict[str, str], dict[str, str]]:
     env = {**os.environ, "DISPATCH_DATABASE_URL": f"sqlite:///{tmp_path / 'serve.sqlite'}"}
     env["DISPATCH_WORKERS"] = "1"
     made = subprocess.run(
-        [sys.executable, "-m", "dispatch.cli", "keys", "create", "--role", "planner"],
+        [sys.executable, "-m", "dispatch.cli", "keys", "create", "--role", "planner", "--scope",
+         "street"],
         env=env, capture_output=True, text=True, check=True,
     )  # fmt: skip
     return env, {"Authorization": f"Bearer {made.stdout.strip()}"}
