@@ -37,7 +37,7 @@ from dispatch.service.jobs import ProcessPool, RQRunner
 from dispatch.service.runner import Runner
 from dispatch.service.store import Store
 from dispatch.service.throttle import FailedAuthLimit
-from dispatch.service.views import compare, ledger, meta, plans
+from dispatch.service.views import compare, keys, ledger, meta, plans
 
 log = logging.getLogger("dispatch.api")
 
@@ -99,7 +99,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     )
     app.extensions["dispatch"] = Services(store, _runner(app, store), auth_failures)
     _register_errors(app)
-    for views in (plans, ledger, meta, compare):
+    for views in (plans, ledger, keys, meta, compare):
         app.register_blueprint(views.bp)
     return app
 

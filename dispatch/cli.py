@@ -79,6 +79,11 @@ def _server_commands(commands: argparse._SubParsersAction) -> None:
     create = key_commands.add_parser("create", help="create a key and print its token once")
     create.add_argument("--role", choices=("viewer", "planner", "admin"), required=True)
     create.add_argument("--name", default="")
+    scope = create.add_mutually_exclusive_group(required=True)
+    scope.add_argument("--canteen", help="the one canteen the key sees / 密钥所属饭堂")
+    scope.add_argument(
+        "--scope", choices=("street",), help="street: every canteen of the store / 街道级"
+    )
     revoke = key_commands.add_parser("revoke", help="revoke a key by its id")
     revoke.add_argument("key_id")
 
@@ -186,17 +191,21 @@ def _worker(args: argparse.Namespace) -> int:
 
 
 def _keys(args: argparse.Namespace) -> int:
-    from dispatch.service.keys import create_key
+    from dispatch.service.keys import create_key, revoke_key
     from dispatch.service.store import Store
 
     store = Store(_database_url())
     store.migrate()
     if args.keys_command == "revoke":
-        revoked = store.revoke_key(args.key_id)
+        revoked = revoke_key(store, args.key_id) is not None
         print(f"{'revoked' if revoked else 'no such active key'}: {args.key_id}", file=sys.stderr)
         return EXIT_OK if revoked else EXIT_BAD_INPUT
-    key = create_key(store, args.role, args.name)
-    print(f"key {key.id} ({key.role}); the token is shown once:", file=sys.stderr)
+    key = create_key(store, args.role, args.name, canteen=args.canteen)
+    scope = f"canteen {args.canteen}" if args.canteen else "street"
+    print(
+        f"key {key.info.id} ({key.info.role}, {scope}); the token is shown once:",
+        file=sys.stderr,
+    )
     print(key.token)
     return EXIT_OK
 

@@ -132,3 +132,9 @@ class RateLimitError(DispatchError, PermissionError):
             f"该地址 API 密钥验证失败次数过多，请 {retry_after_s} 秒后重试",
         )
         super().__init__("Authorization", reason)
+
+
+class DataKeyError(DispatchError, RuntimeError):
+    """The key that seals personal data at rest is missing, malformed or not this store's."""
+
+    kind = "data_key"

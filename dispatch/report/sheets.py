@@ -2,13 +2,15 @@
 
 A route sheet shows only what a courier needs at the door: order, time, address, floor
 and lift, meals by variant, notes, and the client's id with a masked name. No phone
-numbers, no groups or disabilities.
+numbers, no groups or disabilities: phone-like numbers written into notes are masked too
+(``mask_numbers``).
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -69,6 +71,7 @@ LABELS: dict[str, dict[str, str]] = {
         "walker_leaves": "网格员出发",
         "weather": "天气",
         "estimated": "该站点离道路较远，到达时间按直线距离估算",
+        "number_hidden": "[号码已隐去]",
     },
     "en": {
         "route_sheet": "Route sheet",
@@ -107,6 +110,7 @@ LABELS: dict[str, dict[str, str]] = {
         "walker_leaves": "Walkers leave",
         "weather": "Weather",
         "estimated": "stop far from any road: its time is estimated from the straight line",
+        "number_hidden": "[number hidden]",
     },
 }
 
@@ -137,6 +141,17 @@ class SheetLine:
 def mask_name(name: str) -> str:
     """Keep the first character: enough to greet, too little to identify (钟伯伯 → 钟**)."""
     return name[:1] + "*" * (len(name) - 1) if name else ""
+
+
+# Seven or more digits in a row, even split by spaces, dashes, dots or brackets, with an
+# optional leading + or bracket: mobiles (138 1234 5678), landlines with their area code
+# ((020) 8123-4567, 0757-81234567), +86 prefixes, and any other long number.
+PHONE_LIKE = re.compile(r"[+＋]?[(（]?\d(?:[\s\-‐–—.·()（）]{0,2}\d){6,}[)）]?")
+
+
+def mask_numbers(notes: str, lang: str = "zh") -> str:
+    """A note with every phone-like number replaced by a marker: a courier needs none."""
+    return PHONE_LIKE.sub(LABELS[lang]["number_hidden"], notes)
 
 
 @cache
@@ -181,7 +196,7 @@ def _handover_line(part: PlanContext, route: Route, order: int, step: Step) -> S
     )
 
 
-def _lines(part: PlanContext, route: Route) -> list[SheetLine]:
+def _lines(part: PlanContext, route: Route, lang: str) -> list[SheetLine]:
     lines: list[SheetLine] = []
     stops = [s for s in route.steps if s.type in ("delivery", "handover")]
     for order, step in enumerate(stops, start=1):
@@ -200,7 +215,7 @@ def _lines(part: PlanContext, route: Route) -> list[SheetLine]:
                     masked_name=mask_name(client.name),
                     floor=client.floor,
                     lift=client.lift or client.helper,
-                    notes=client.notes,
+                    notes=mask_numbers(client.notes, lang),
                     estimated=step.estimated,
                 )
             )
@@ -220,7 +235,7 @@ def route_sheet_html(part: PlanContext, route: Route, lang: str = "zh") -> str:
         stops=len(route.deliveries) + len(route.handovers),
         meals=meals_by_variant(carried),
         load=sum(c.meal_count for c in carried),
-        lines=_lines(part, route),
+        lines=_lines(part, route, lang),
         map_svg=Markup(route_map_svg(part, route)),
     )
 

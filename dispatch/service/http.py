@@ -25,6 +25,7 @@ from dispatch.scenario.documents import decode_json
 from dispatch.service.keys import Role, authenticate, require_role
 
 if TYPE_CHECKING:
+    from dispatch.service.keys import KeyInfo
     from dispatch.service.runner import Runner
     from dispatch.service.store import Store
     from dispatch.service.throttle import FailedAuthLimit
@@ -86,6 +87,25 @@ def needs(role: Role) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         return wrapped
 
     return decorate
+
+
+def request_key() -> KeyInfo:
+    """The key of this request, as ``needs`` found it."""
+    return cast("KeyInfo", g.key)
+
+
+def scope() -> str | None:
+    """The canteen the request's key belongs to; ``None`` for a street office's key."""
+    return request_key().canteen
+
+
+def listed_canteen() -> tuple[bool, str | None]:
+    """What a list may show: ``(False, _)`` when a canteen's key asks for another canteen's
+    list (it is empty), else ``(True, canteen)`` with ``?canteen=`` narrowed to the key's own."""
+    asked, own = request.args.get("canteen") or None, scope()
+    if own is not None and asked not in (None, own):
+        return False, None
+    return True, asked or own
 
 
 def json_body() -> dict[str, Any]:

@@ -1,23 +1,31 @@
-"""API keys: random bearer tokens with a role, stored only as their SHA-256.
+"""API keys: random bearer tokens with a role and a scope, stored only as their SHA-256.
 
-Roles are ordered: a ``viewer`` reads plans, sheets and the ledger; a ``planner`` also
-submits and cancels plans and writes the ledger; an ``admin`` may do everything. A token
-is 32 random bytes from ``secrets``, so a plain SHA-256 (no salt, no stretching) is
-enough to make the stored hash useless to a thief.
+Roles are ordered: a ``viewer`` reads plans, sheets and the ledger (without clients' phones,
+groups and notes); a ``planner`` also submits and cancels plans and writes the ledger; an
+``admin`` may do everything and manages keys. Every key belongs to one canteen, or to a
+street office (``canteen`` is ``None``), which sees every canteen of the store. A token is 32
+random bytes from ``secrets``, so a plain SHA-256 (no salt, no stretching) is enough to make
+the stored hash useless to a thief.
+
+The ``api_keys`` table is read and written here, in the store's sessions.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, cast
+
+from sqlalchemy import select
 
 from dispatch.errors import AuthError, ForbiddenError
 from dispatch.messages import Text
+from dispatch.service.tables import KeyRow
 
 if TYPE_CHECKING:
-    from dispatch.service.store import KeyInfo, Store
+    from dispatch.service.store import Store
 
 Role = Literal["viewer", "planner", "admin"]
 ROLES: tuple[Role, ...] = ("viewer", "planner", "admin")
@@ -25,11 +33,31 @@ TOKEN_PREFIX = "nl_"
 
 
 @dataclass(frozen=True)
+class KeyInfo:
+    """A stored key, without its token."""
+
+    id: str
+    name: str
+    role: Role
+    canteen: str | None  # None: a street office's key, which sees every canteen
+    created_at: dt.datetime
+    revoked_at: dt.datetime | None = None
+
+    @classmethod
+    def of(cls, row: KeyRow) -> KeyInfo:
+        role = cast(Role, row.role)
+        return cls(row.id, row.name, role, row.canteen, row.created_at, row.revoked_at)
+
+    def sees(self, canteen: str | None) -> bool:
+        """Whether this key may see what belongs to ``canteen``."""
+        return self.canteen is None or self.canteen == canteen
+
+
+@dataclass(frozen=True)
 class NewKey:
     """A freshly created key; ``token`` is shown once and never stored."""
 
-    id: str
-    role: str
+    info: KeyInfo
     token: str
 
 
@@ -37,11 +65,42 @@ def token_sha256(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def create_key(store: Store, role: Role, name: str = "") -> NewKey:
+def create_key(store: Store, role: Role, name: str = "", *, canteen: str | None = None) -> NewKey:
+    """A new key of ``role`` for ``canteen`` (``None``: the whole street office)."""
     key_id = secrets.token_hex(6)
     token = f"{TOKEN_PREFIX}{secrets.token_urlsafe(32)}"
-    store.add_key(key_id, name or key_id, role, token_sha256(token))
-    return NewKey(key_id, role, token)
+    row = KeyRow(
+        id=key_id,
+        name=name or key_id,
+        role=role,
+        canteen=canteen,
+        token_sha256=token_sha256(token),
+        created_at=dt.datetime.now(dt.UTC),
+    )
+    with store.session() as session:
+        session.add(row)
+    return NewKey(KeyInfo.of(row), token)
+
+
+def list_keys(store: Store, canteen: str | None = None) -> list[KeyInfo]:
+    """Every key, oldest first; only ``canteen``'s keys when one is given."""
+    query = select(KeyRow).order_by(KeyRow.created_at, KeyRow.id)
+    if canteen is not None:
+        query = query.where(KeyRow.canteen == canteen)
+    with store.session() as session:
+        return [KeyInfo.of(row) for row in session.scalars(query)]
+
+
+def revoke_key(store: Store, key_id: str, canteen: str | None = None) -> KeyInfo | None:
+    """Revoke an active key (only one of ``canteen``'s when given); ``None`` if there is none."""
+    with store.session() as session:
+        row = session.get(KeyRow, key_id)
+        if row is None or row.revoked_at is not None:
+            return None
+        if canteen is not None and row.canteen != canteen:
+            return None
+        row.revoked_at = dt.datetime.now(dt.UTC)
+        return KeyInfo.of(row)
 
 
 def authenticate(store: Store, header: str | None) -> KeyInfo:
@@ -52,10 +111,16 @@ def authenticate(store: Store, header: str | None) -> KeyInfo:
             Text("an API key is required: Authorization: Bearer <key>", "需要 API 密钥"),
         )
     scheme, _, token = header.partition(" ")
-    key = store.find_key(token_sha256(token.strip())) if scheme.lower() == "bearer" else None
-    if key is None:
+    row = None
+    if scheme.lower() == "bearer":
+        query = select(KeyRow).where(
+            KeyRow.token_sha256 == token_sha256(token.strip()), KeyRow.revoked_at.is_(None)
+        )
+        with store.session() as session:
+            row = session.scalars(query).first()
+    if row is None:
         raise AuthError("Authorization", Text("unknown or revoked API key", "API 密钥无效或已吊销"))
-    return key
+    return KeyInfo.of(row)
 
 
 def require_role(key: KeyInfo, role: Role) -> None:
@@ -65,5 +130,18 @@ def require_role(key: KeyInfo, role: Role) -> None:
             Text(
                 f"this needs the '{role}' role; the key has '{key.role}'",
                 f"此操作需要“{role}”角色，该密钥为“{key.role}”",
+            ),
+        )
+
+
+def require_grant(admin: KeyInfo, canteen: str | None) -> None:
+    """An admin of a canteen makes keys for that canteen only; a street admin for any."""
+    if not admin.sees(canteen):
+        where = f"canteen '{canteen}'" if canteen else "the whole street"
+        raise ForbiddenError(
+            "canteen",
+            Text(
+                f"an admin of canteen '{admin.canteen}' makes keys only for it, not for {where}",
+                f"饭堂“{admin.canteen}”的管理员只能为本饭堂创建密钥",
             ),
         )

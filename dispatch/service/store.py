@@ -1,9 +1,12 @@
-"""Persistence: plans and their jobs, the client/courier/canteen ledger, API keys (SQLAlchemy).
+"""Persistence: plans and their jobs, the client/courier/canteen ledger (SQLAlchemy).
 
-The only module that talks to the database; the tables are in ``dispatch.service.tables``. The
-schema is created and upgraded by the Alembic migrations shipped in
-``dispatch/service/migrations``; ``Store.migrate()`` applies them. Ledger records are checked
-by ``dispatch.scenario.records`` before they are stored.
+The module that talks to the database (API keys: ``dispatch.service.keys``, in its sessions);
+the tables are in ``dispatch.service.tables``. The schema is created and upgraded by the
+Alembic migrations shipped in ``dispatch/service/migrations``; ``Store.migrate()`` applies them.
+Ledger records are checked by ``dispatch.scenario.records`` before they are stored. Records,
+scenarios and plans are sealed at rest (``dispatch.service.sealing``). Reads and changes take
+an optional ``canteen``: given, a plan or record of another canteen is "not found", exactly as
+a missing one is.
 Times are stored as UTC; ledger rows are never updated in place: every change, including a
 deactivation, adds a new version, so old plans and the history keep what they referred to.
 """
@@ -14,12 +17,10 @@ import datetime as dt
 import uuid
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
-from sqlalchemy import create_engine, event, func, select, text
-from sqlalchemy.engine import Engine
+from sqlalchemy import func, select, text
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -27,8 +28,10 @@ from dispatch.errors import ConflictError, NotFoundError, ScenarioError, StoreUn
 from dispatch.messages import Text
 from dispatch.messages import text as message
 from dispatch.scenario.records import Kind, validate_record
+from dispatch.service.engine import make_engine
 from dispatch.service.identity import owner_is_dead
-from dispatch.service.tables import KeyRow, LedgerRow, PlanRow
+from dispatch.service.sealing import SEALER, Sealer, data_key
+from dispatch.service.tables import LedgerRow, PlanRow
 
 UNFINISHED: tuple[str, ...] = ("queued", "running")
 
@@ -37,41 +40,28 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-@dataclass(frozen=True)
-class KeyInfo:
-    id: str
-    name: str
-    role: str
-
-
-def _sqlite_pragmas(connection: Any, _record: Any) -> None:
-    cursor = connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=30000")
-    cursor.close()
-
-
-def make_engine(url: str) -> Engine:
-    """An engine for ``url``; SQLite gets WAL and a busy timeout so threads can share it."""
-    if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
-        event.listen(engine, "connect", _sqlite_pragmas)
-        return engine
-    return create_engine(url, pool_pre_ping=True)
+def record_not_found(kind: Kind, record_id: str, field: str = "id") -> NotFoundError:
+    return NotFoundError(
+        field, Text(f"no {kind[:-1]} '{record_id}'", f"没有编号为“{record_id}”的记录")
+    )
 
 
 class Store:
     """Data access for the API, the job runners and the CLI."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, key: str | None = None) -> None:
+        """``key``: the data key (default: ``DISPATCH_DATA_KEY`` or a SQLite file's own)."""
         self.url = url
+        self._sealer = Sealer(key or data_key(url))
         self.engine = make_engine(url)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        """A transaction; the one place where a database that does not answer (refused login,
-        lost connection, locked file) becomes ``StoreUnavailableError`` (HTTP 503)."""
+        """A transaction under this store's sealer; the one place where a database that does
+        not answer (refused login, lost connection, locked file) becomes
+        ``StoreUnavailableError`` (HTTP 503)."""
+        token = SEALER.set(self._sealer)
         try:
             with self._sessions.begin() as session:
                 yield session
@@ -79,6 +69,8 @@ class Store:
             if isinstance(err, OperationalError | InterfaceError) or err.connection_invalidated:
                 raise StoreUnavailableError() from err
             raise
+        finally:
+            SEALER.reset(token)
 
     def migrate(self) -> None:
         """Apply every Alembic migration not yet applied (idempotent)."""
@@ -90,7 +82,11 @@ class Store:
             "script_location", str(resources.files("dispatch.service") / "migrations")
         )
         config.attributes["connection_engine"] = self.engine
+        config.attributes["sealer"] = self._sealer
         command.upgrade(config, "head")
+        with self.session() as session:  # a wrong data key is refused on start, not mid-job
+            session.scalars(select(LedgerRow).limit(1)).first()
+            session.scalars(select(PlanRow).limit(1)).first()
 
     def ping(self) -> bool:
         try:
@@ -136,11 +132,15 @@ class Store:
             session.add(row)
         return plan_id
 
-    def get_plan(self, plan_id: str, kind: str | None = "plan") -> PlanRow:
-        """The job ``plan_id`` if it is of ``kind`` (``None``: of any kind)."""
+    def get_plan(
+        self, plan_id: str, kind: str | None = "plan", *, canteen: str | None = None
+    ) -> PlanRow:
+        """The job ``plan_id`` if it is of ``kind`` (``None``: of any kind) and, with
+        ``canteen``, that canteen's; anything else is "no such job"."""
         with self.session() as session:
             row = session.get(PlanRow, plan_id)
-        if row is None or kind not in (None, row.kind):
+        foreign = canteen is not None and row is not None and row.canteen != canteen
+        if row is None or kind not in (None, row.kind) or foreign:
             if kind == "compare":
                 raise NotFoundError(
                     "id", Text(f"no comparison '{plan_id}'", f"没有编号为“{plan_id}”的比较")
@@ -260,15 +260,17 @@ class Store:
             record_id=str(data["id"]),
             version=version,
             active=active,
-            canteen=data.get("canteen") if kind != "canteens" else None,
+            canteen=data.get("canteen") if kind != "canteens" else data["id"],
             data=dict(data),
             created_at=utcnow(),
         )
         session.add(row)
         return row
 
-    def create_record(self, kind: Kind, data: Mapping[str, Any]) -> LedgerRow:
-        validate_record(kind, data, self._require_canteen)
+    def create_record(
+        self, kind: Kind, data: Mapping[str, Any], *, canteen: str | None = None
+    ) -> LedgerRow:
+        validate_record(kind, data, lambda ref: self._require_canteen(ref, canteen))
         with self.session() as session:
             if self._current(session, kind, str(data["id"])) is not None:
                 raise ConflictError(
@@ -280,51 +282,56 @@ class Store:
                 )
             return self._add_version(session, kind, data, True, 1)
 
-    def update_record(self, kind: Kind, data: Mapping[str, Any]) -> LedgerRow:
+    def update_record(
+        self, kind: Kind, data: Mapping[str, Any], *, canteen: str | None = None
+    ) -> LedgerRow:
         """A new version of an existing record; it is active again if it was not."""
-        validate_record(kind, data, self._require_canteen)
+        validate_record(kind, data, lambda ref: self._require_canteen(ref, canteen))
         with self.session() as session:
-            current = self._require(session, kind, str(data["id"]))
+            current = self._require(session, kind, str(data["id"]), canteen)
             return self._add_version(session, kind, data, True, current.version + 1)
 
-    def deactivate_record(self, kind: Kind, record_id: str) -> LedgerRow:
+    def deactivate_record(
+        self, kind: Kind, record_id: str, *, canteen: str | None = None
+    ) -> LedgerRow:
         with self.session() as session:
-            current = self._require(session, kind, record_id)
+            current = self._require(session, kind, record_id, canteen)
             if not current.active:
                 return current
             return self._add_version(session, kind, current.data, False, current.version + 1)
 
-    def _require_canteen(self, canteen_id: str) -> None:
-        """A client's or courier's ``canteen`` must be a ledger canteen (any version)."""
+    def _require_canteen(self, canteen_id: str, scope: str | None) -> None:
+        """A client's or courier's ``canteen`` must be a ledger canteen (any version), and
+        the ``scope``'s own when one is given (another is as unknown as a missing one)."""
         try:
-            self.get_record("canteens", canteen_id)
+            self.get_record("canteens", canteen_id, canteen=scope)
         except NotFoundError as err:
             reason = message("unknown_reference", what="canteen", what_zh="饭堂", id=canteen_id)
             raise ScenarioError("canteen", reason) from err
 
-    def _require(self, session: Session, kind: Kind, record_id: str) -> LedgerRow:
+    def _require(
+        self, session: Session, kind: Kind, record_id: str, canteen: str | None = None
+    ) -> LedgerRow:
         row = self._current(session, kind, record_id)
-        if row is None:
-            raise NotFoundError(
-                "id", Text(f"no {kind[:-1]} '{record_id}'", f"没有编号为“{record_id}”的记录")
-            )
+        if row is None or (canteen is not None and row.canteen != canteen):
+            raise record_not_found(kind, record_id)
         return row
 
-    def get_record(self, kind: Kind, record_id: str) -> LedgerRow:
+    def get_record(self, kind: Kind, record_id: str, *, canteen: str | None = None) -> LedgerRow:
         with self.session() as session:
-            return self._require(session, kind, record_id)
+            return self._require(session, kind, record_id, canteen)
 
-    def record_history(self, kind: Kind, record_id: str) -> list[LedgerRow]:
+    def record_history(
+        self, kind: Kind, record_id: str, *, canteen: str | None = None
+    ) -> list[LedgerRow]:
+        self.get_record(kind, record_id, canteen=canteen)
         query = (
             select(LedgerRow)
             .where(LedgerRow.kind == kind, LedgerRow.record_id == record_id)
             .order_by(LedgerRow.version)
         )
         with self.session() as session:
-            rows = list(session.scalars(query))
-        if not rows:
-            self.get_record(kind, record_id)
-        return rows
+            return list(session.scalars(query))
 
     def list_records(
         self, kind: Kind, *, canteen: str | None = None, include_inactive: bool = False
@@ -361,7 +368,10 @@ class Store:
         settings: Mapping[str, Any] | None = None,
     ) -> dict[str, Any]:
         """A scenario document for one day at one canteen, from the active ledger records."""
-        canteen = self.get_record("canteens", canteen_id)
+        try:
+            canteen = self.get_record("canteens", canteen_id)
+        except NotFoundError:
+            raise record_not_found("canteens", canteen_id, "canteen") from None
         if not canteen.active:
             raise NotFoundError(
                 "canteen",
@@ -381,26 +391,3 @@ class Store:
         if settings:
             document["settings"] = dict(settings)
         return document
-
-    def add_key(self, key_id: str, name: str, role: str, token_sha256: str) -> None:
-        row = KeyRow(
-            id=key_id, name=name, role=role, token_sha256=token_sha256, created_at=utcnow()
-        )
-        with self.session() as session:
-            session.add(row)
-
-    def find_key(self, token_sha256: str) -> KeyInfo | None:
-        query = select(KeyRow).where(
-            KeyRow.token_sha256 == token_sha256, KeyRow.revoked_at.is_(None)
-        )
-        with self.session() as session:
-            row = session.scalars(query).first()
-            return KeyInfo(row.id, row.name, row.role) if row else None
-
-    def revoke_key(self, key_id: str) -> bool:
-        with self.session() as session:
-            row = session.get(KeyRow, key_id)
-            if row is None or row.revoked_at is not None:
-                return False
-            row.revoked_at = utcnow()
-        return True

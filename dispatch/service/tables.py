@@ -1,7 +1,8 @@
 """The ORM tables of the store: plans and their jobs, ledger record versions, API keys.
 
-The schema itself is created and upgraded by the Alembic migrations in ``migrations/``;
-these classes must match them.
+Ledger records and the scenarios and plans of jobs hold personal data: they are sealed
+(``SealedJSON``, see ``dispatch.service.sealing``). The schema itself is created and
+upgraded by the Alembic migrations in ``migrations/``; these classes must match them.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from typing import Any
 
 from sqlalchemy import JSON, Boolean, DateTime, Float, Integer, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from dispatch.service.sealing import SealedJSON
 
 
 class Base(DeclarativeBase):
@@ -29,11 +32,11 @@ class PlanRow(Base):
     date: Mapped[str] = mapped_column(String(10), index=True)
     canteen: Mapped[str] = mapped_column(String(64))
     scenario_name: Mapped[str] = mapped_column(String(200))
-    scenario: Mapped[dict[str, Any]] = mapped_column(JSON)
+    scenario: Mapped[dict[str, Any]] = mapped_column(SealedJSON)
     time_limit_s: Mapped[float] = mapped_column(Float)
     seed: Mapped[int | None] = mapped_column(Integer, nullable=True)  # None: each scenario's own
     version: Mapped[str] = mapped_column(String(32))
-    plan: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    plan: Mapped[dict[str, Any] | None] = mapped_column(SealedJSON, nullable=True)
     error: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     owner: Mapped[str | None] = mapped_column(String(200), nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
@@ -44,7 +47,11 @@ class PlanRow(Base):
 
 
 class LedgerRow(Base):
-    """One version of one ledger record; the highest version is the current one."""
+    """One version of one ledger record; the highest version is the current one.
+
+    ``canteen`` is the canteen the record belongs to: a client's or courier's own, a
+    canteen's id for the canteen itself.
+    """
 
     __tablename__ = "ledger"
 
@@ -54,18 +61,20 @@ class LedgerRow(Base):
     version: Mapped[int] = mapped_column(Integer)
     active: Mapped[bool] = mapped_column(Boolean)
     canteen: Mapped[str | None] = mapped_column(String(64), nullable=True)
-    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    data: Mapped[dict[str, Any]] = mapped_column(SealedJSON)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
 
 
 class KeyRow(Base):
-    """An API key: only the SHA-256 of the token is kept."""
+    """An API key: only the SHA-256 of the token is kept. ``canteen`` is the one canteen the
+    key sees; ``None`` is a street office's key, which sees every canteen of the store."""
 
     __tablename__ = "api_keys"
 
     id: Mapped[str] = mapped_column(String(16), primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(16))
+    canteen: Mapped[str | None] = mapped_column(String(64), nullable=True)
     token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)

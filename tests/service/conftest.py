@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from cryptography.fernet import Fernet
 from flask import Flask
 
 from api import create_app
@@ -84,7 +85,8 @@ def store(request, tmp_path) -> Iterator[Store]:
     with admin.begin() as connection:
         connection.execute(sa.text(f"CREATE SCHEMA {schema}"))
     separator = "&" if "?" in POSTGRES else "?"
-    store = Store(f"{POSTGRES}{separator}options=-csearch_path%3D{schema}")
+    key = Fernet.generate_key().decode()  # a shared database has no key file of its own
+    store = Store(f"{POSTGRES}{separator}options=-csearch_path%3D{schema}", key)
     store.migrate()
     yield store
     store.close()

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from conftest import error_of
 
-from dispatch.service.keys import create_key
+from dispatch.service.keys import create_key, revoke_key
 
 
 def test_unknown_and_revoked_keys_are_401(app, client):
     store = app.extensions["dispatch"].store
     key = create_key(store, "admin")
     assert client.get("/v1/plans", headers={"Authorization": "Bearer nl_nope"}).status_code == 401
-    assert store.revoke_key(key.id)
+    assert revoke_key(store, key.info.id)
     headers = {"Authorization": f"Bearer {key.token}"}
     assert client.get("/v1/plans", headers=headers).status_code == 401
 

@@ -4,12 +4,12 @@ as one job on the same runner as plans; ``GET /v1/compare/{id}`` reads it back."
 from __future__ import annotations
 
 import logging
-import time
 from typing import Any
 
 from flask import Blueprint, current_app, jsonify, request
 
-from dispatch.errors import InputError, QueueFullError
+from dispatch.errors import InputError, QueueFullError, ScenarioError
+from dispatch.messages import Text
 from dispatch.messages import text as message
 from dispatch.scenario import parse_scenario
 from dispatch.scenario.costs import read_costs
@@ -20,13 +20,14 @@ from dispatch.service.http import (
     maps_network,
     needs,
     number_arg,
+    scope,
     seed_arg,
     services,
     time_limit_arg,
 )
 from dispatch.service.runner import JobSpec
 from dispatch.service.tables import PlanRow
-from dispatch.service.views.plans import plan_view
+from dispatch.service.views.plans import plan_view, wait_for
 from dispatch.version import __version__
 
 log = logging.getLogger("dispatch.api")
@@ -38,6 +39,11 @@ bp = Blueprint("compare", __name__, url_prefix="/v1")
 @needs("planner")
 def post_compare() -> Any:
     body, parts, time_limit_s, seed = read_comparison(json_body())
+    if scope() not in (None, body["base"]["canteen"]["id"]):
+        reason = Text(
+            f"this key compares only for canteen '{scope()}'", f"该密钥只能为饭堂“{scope()}”比较"
+        )
+        raise ScenarioError("base.canteen.id", reason)
     wait_s = min(number_arg("wait", 0.0), current_app.config["MAX_WAIT_S"])
     store, runner = services().store, services().runner
     job_id = store.create_plan(
@@ -50,18 +56,14 @@ def post_compare() -> Any:
         store.delete_plan(job_id)
         raise
     log.info("comparison %s queued (%d what-if(s), %d plans)", job_id, len(body["whatifs"]), parts)
-    deadline = time.monotonic() + wait_s
-    row = store.get_plan(job_id, kind="compare")
-    while row.status in ("queued", "running") and time.monotonic() < deadline:
-        time.sleep(0.1)
-        row = store.get_plan(job_id, kind="compare")
+    row = wait_for(job_id, wait_s, "compare")
     return _answer(row, 202 if row.status in ("queued", "running") else 200)
 
 
 @bp.get("/compare/<job_id>")
 @needs("viewer")
 def get_compare(job_id: str) -> Any:
-    return _answer(services().store.get_plan(job_id, kind="compare"), 200)
+    return _answer(services().store.get_plan(job_id, "compare", canteen=scope()), 200)
 
 
 def _answer(row: PlanRow, status: int) -> Any:

@@ -1,4 +1,9 @@
-"""The ledger: clients, couriers and canteens as versioned records (``/v1/<kind>``)."""
+"""The ledger: clients, couriers and canteens as versioned records (``/v1/<kind>``).
+
+A key sees and changes only its canteen's records (a street office's key: all of them);
+another canteen's record is "not found", as a missing one is. A viewer reads clients
+without their phone, group and notes (``WITHHELD``).
+"""
 
 from __future__ import annotations
 
@@ -6,21 +11,37 @@ from typing import Any, cast
 
 from flask import Blueprint, jsonify, request
 
-from dispatch.errors import ScenarioError
+from dispatch.errors import ForbiddenError, ScenarioError
 from dispatch.messages import Text
 from dispatch.scenario.records import Kind
-from dispatch.service.http import iso, json_body, needs, services
+from dispatch.service.http import (
+    iso,
+    json_body,
+    listed_canteen,
+    needs,
+    request_key,
+    scope,
+    services,
+)
 from dispatch.service.tables import LedgerRow
 
 bp = Blueprint("ledger", __name__, url_prefix="/v1")
 
 RECORDS = "/<any(clients, couriers, canteens):kind>"
+WITHHELD = ("phone", "group", "notes")  # of clients, from viewers
 
 
 @bp.post(RECORDS)
 @needs("planner")
 def create_record(kind: str) -> Any:
-    row = services().store.create_record(_kind(kind), _record_body())
+    body = _record_body()
+    if kind == "canteens" and scope() not in (None, body.get("id")):
+        reason = Text(
+            f"a key of canteen '{scope()}' adds no other canteen; that needs a street key",
+            f"饭堂“{scope()}”的密钥不能新增其他饭堂，需街道级密钥",
+        )
+        raise ForbiddenError("id", reason)
+    row = services().store.create_record(_kind(kind), body, canteen=scope())
     return jsonify(record_view(row)), 201, {"Location": f"/v1/{kind}/{row.record_id}"}
 
 
@@ -28,8 +49,11 @@ def create_record(kind: str) -> Any:
 @needs("viewer")
 def list_records(kind: str) -> Any:
     inactive = request.args.get("include_inactive", "false").lower() in ("1", "true", "yes")
-    rows = services().store.list_records(
-        _kind(kind), canteen=request.args.get("canteen"), include_inactive=inactive
+    visible, canteen = listed_canteen()
+    rows = (
+        services().store.list_records(_kind(kind), canteen=canteen, include_inactive=inactive)
+        if visible
+        else []
     )
     return jsonify({kind: [record_view(r) for r in rows]})
 
@@ -37,37 +61,42 @@ def list_records(kind: str) -> Any:
 @bp.get(f"{RECORDS}/<record_id>")
 @needs("viewer")
 def get_record(kind: str, record_id: str) -> Any:
-    return jsonify(record_view(services().store.get_record(_kind(kind), record_id)))
+    row = services().store.get_record(_kind(kind), record_id, canteen=scope())
+    return jsonify(record_view(row))
 
 
 @bp.put(f"{RECORDS}/<record_id>")
 @needs("planner")
 def update_record(kind: str, record_id: str) -> Any:
-    row = services().store.update_record(_kind(kind), _record_body(record_id))
+    row = services().store.update_record(_kind(kind), _record_body(record_id), canteen=scope())
     return jsonify(record_view(row))
 
 
 @bp.delete(f"{RECORDS}/<record_id>")
 @needs("planner")
 def deactivate_record(kind: str, record_id: str) -> Any:
-    return jsonify(record_view(services().store.deactivate_record(_kind(kind), record_id)))
+    row = services().store.deactivate_record(_kind(kind), record_id, canteen=scope())
+    return jsonify(record_view(row))
 
 
 @bp.get(f"{RECORDS}/<record_id>/history")
 @needs("viewer")
 def record_history(kind: str, record_id: str) -> Any:
-    rows = services().store.record_history(_kind(kind), record_id)
+    rows = services().store.record_history(_kind(kind), record_id, canteen=scope())
     return jsonify({"history": [record_view(r) for r in rows]})
 
 
 def record_view(row: LedgerRow) -> dict[str, Any]:
-    """One version of a record as the API shows it."""
+    """One version of a record as the API shows it to the request's key."""
+    data = row.data
+    if row.kind == "clients" and request_key().role == "viewer":
+        data = {k: v for k, v in data.items() if k not in WITHHELD}
     return {
         "id": row.record_id,
         "version": row.version,
         "active": row.active,
         "updated_at": iso(row.created_at),
-        "data": row.data,
+        "data": data,
     }
 
 

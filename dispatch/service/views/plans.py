@@ -23,15 +23,18 @@ from dispatch.service.http import (
     check_client_cap,
     iso,
     json_body,
+    listed_canteen,
     maps_network,
     needs,
     number_arg,
     prefixed,
+    scope,
     seed_arg,
     services,
     time_limit_arg,
 )
 from dispatch.service.runner import JobSpec
+from dispatch.service.store import record_not_found
 from dispatch.service.tables import PlanRow
 from dispatch.verify import verify
 from dispatch.version import __version__
@@ -47,6 +50,11 @@ def post_plan() -> Any:
     document = maps_network(_plan_document(json_body()), "network")
     check_client_cap(document)
     scenario = parse_scenario(document)
+    if scope() not in (None, scenario.canteen.id):
+        reason = Text(
+            f"this key plans only for canteen '{scope()}'", f"该密钥只能为饭堂“{scope()}”排线"
+        )
+        raise ScenarioError("canteen.id", reason)
     time_limit_s = time_limit_arg(scenario.settings.time_limit_s, "settings.time_limit_s")
     seed = seed_arg(scenario.settings.seed, "settings.seed")
     wait_s = min(number_arg("wait", 0.0), current_app.config["MAX_WAIT_S"])
@@ -58,21 +66,22 @@ def post_plan() -> Any:
 @bp.get("/plans")
 @needs("viewer")
 def list_plans() -> Any:
-    rows = services().store.list_plans(
-        date=request.args.get("date"), canteen=request.args.get("canteen")
-    )
+    visible, canteen = listed_canteen()
+    store = services().store
+    rows = store.list_plans(date=request.args.get("date"), canteen=canteen) if visible else []
     return jsonify({"plans": [plan_view(r, with_plan=False) for r in rows]})
 
 
 @bp.get("/plans/<plan_id>")
 @needs("viewer")
 def get_plan(plan_id: str) -> Any:
-    return jsonify(plan_view(services().store.get_plan(plan_id)))
+    return jsonify(plan_view(services().store.get_plan(plan_id, canteen=scope())))
 
 
 @bp.delete("/plans/<plan_id>")
 @needs("planner")
 def cancel_plan(plan_id: str) -> Any:
+    services().store.get_plan(plan_id, canteen=scope())
     services().runner.cancel(plan_id)
     log.info("plan %s cancelled", plan_id)
     return jsonify(plan_view(services().store.get_plan(plan_id)))
@@ -155,6 +164,8 @@ def _plan_document(body: dict[str, Any]) -> dict[str, Any]:
     extra = next((k for k in body if k not in ledger_keys), None)
     if extra is not None:
         raise ScenarioError(extra, message("unknown_field", name=extra))
+    if scope() not in (None, body["canteen"]):
+        raise record_not_found("canteens", body["canteen"], "canteen")
     return services().store.ledger_document(
         body["date"], body["canteen"], name=body.get("name"), settings=body.get("settings")
     )
@@ -174,21 +185,22 @@ def submit_plan(document: dict[str, Any], time_limit_s: float, seed: int, wait_s
         store.delete_plan(plan_id)
         raise
     log.info("plan %s queued", plan_id)
-    return _wait_for(plan_id, wait_s)
+    return wait_for(plan_id, wait_s)
 
 
-def _wait_for(plan_id: str, wait_s: float) -> PlanRow:
+def wait_for(job_id: str, wait_s: float, kind: str = "plan") -> PlanRow:
+    """The job's row once it has finished, or as it is after ``wait_s`` seconds."""
     deadline = time.monotonic() + wait_s
-    row = services().store.get_plan(plan_id)
+    row = services().store.get_plan(job_id, kind)
     while row.status in ("queued", "running") and time.monotonic() < deadline:
         time.sleep(0.1)
-        row = services().store.get_plan(plan_id)
+        row = services().store.get_plan(job_id, kind)
     return row
 
 
 def finished_plan(plan_id: str) -> PlanContext:
     """The stored scenario and plan of a finished job (404 / 409 otherwise)."""
-    row = services().store.get_plan(plan_id)
+    row = services().store.get_plan(plan_id, canteen=scope())
     if row.status != "done" or row.plan is None:
         raise ConflictError(
             "status",
