@@ -120,6 +120,19 @@ class StoreUnavailableError(UnavailableError, ConnectionError):
         super().__init__(retry_after_s, reason)
 
 
+class QueueUnavailableError(UnavailableError, ConnectionError):
+    """The job queue (Redis) does not answer; nothing was queued."""
+
+    kind = "queue_unavailable"
+
+    def __init__(self, retry_after_s: int = STORE_RETRY_AFTER_S) -> None:
+        reason = Text(
+            f"the job queue is not answering; nothing was queued; retry after {retry_after_s} s",
+            f"任务队列暂时无法访问，未排入任务，请 {retry_after_s} 秒后重试",
+        )
+        super().__init__(retry_after_s, reason)
+
+
 class RateLimitError(DispatchError, PermissionError):
     """Too many failed key checks from one address; try again after ``retry_after_s``."""
 

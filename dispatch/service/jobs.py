@@ -24,7 +24,12 @@ from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from typing import Any
 
-from dispatch.errors import DispatchError, QueueFullError, StoreUnavailableError
+from dispatch.errors import (
+    DispatchError,
+    QueueFullError,
+    QueueUnavailableError,
+    StoreUnavailableError,
+)
 from dispatch.messages import Text
 from dispatch.planning.day import plan_day
 from dispatch.report.compare import comparison
@@ -271,16 +276,22 @@ class RQRunner:
         self._reaper = Reaper(store)
 
     def submit(self, spec: JobSpec) -> None:
-        if self.queue.count >= self.max_queued:
-            raise QueueFullError(max(1, math.ceil(spec.budget_s)))
-        self.queue.enqueue(
-            run_queued_job,
-            spec.plan_id,
-            job_id=spec.plan_id,
-            job_timeout=math.ceil(spec.budget_s) + GRACE_S,
-            result_ttl=0,
-            failure_ttl=24 * 3600,
-        )
+        """Queue the job; a full queue or a Redis that does not answer queues nothing (503)."""
+        from redis.exceptions import RedisError
+
+        try:
+            if self.queue.count >= self.max_queued:
+                raise QueueFullError(max(1, math.ceil(spec.budget_s)))
+            self.queue.enqueue(
+                run_queued_job,
+                spec.plan_id,
+                job_id=spec.plan_id,
+                job_timeout=math.ceil(spec.budget_s) + GRACE_S,
+                result_ttl=0,
+                failure_ttl=24 * 3600,
+            )
+        except RedisError as err:
+            raise QueueUnavailableError() from err
 
     def cancel(self, plan_id: str) -> None:
         from rq.command import send_stop_job_command

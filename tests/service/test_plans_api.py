@@ -472,3 +472,15 @@ def test_hostile_json_bodies_are_422_naming_the_field_never_500(client, keys, bo
     )
     assert response.status_code == 422, response.get_json()
     assert response.get_json()["error"]["field"] == field
+
+
+def test_a_queue_that_does_not_answer_is_503_with_retry_after_and_stores_nothing(make_app, tiny):
+    """Redis on a closed loopback port: the plan is refused whole, not left queued forever."""
+    app = make_app(QUEUE_URL="redis://127.0.0.1:1/0")
+    token = create_key(app.extensions["dispatch"].store, "planner").token
+    response = app.test_client().post(
+        "/v1/plans", json=tiny, headers={"Authorization": f"Bearer {token}"}
+    )
+    assert response.status_code == 503 and response.headers["Retry-After"] == "5"
+    assert error_of(response)["type"] == "queue_unavailable"
+    assert app.extensions["dispatch"].store.list_plans() == []

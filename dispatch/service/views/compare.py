@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Blueprint, current_app, jsonify, request
 
-from dispatch.errors import InputError, QueueFullError, ScenarioError
+from dispatch.errors import InputError, ScenarioError, UnavailableError
 from dispatch.messages import Text
 from dispatch.messages import text as message
 from dispatch.scenario import parse_scenario
@@ -52,7 +52,7 @@ def post_compare() -> Any:
     )  # fmt: skip
     try:
         runner.submit(JobSpec(job_id, body, time_limit_s, seed, kind="compare", parts=parts))
-    except QueueFullError:
+    except UnavailableError:  # a full or silent queue: the job was never accepted
         store.delete_plan(job_id)
         raise
     log.info("comparison %s queued (%d what-if(s), %d plans)", job_id, len(body["whatifs"]), parts)

@@ -11,7 +11,13 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request
 
-from dispatch.errors import ConflictError, InputError, NotFoundError, QueueFullError, ScenarioError
+from dispatch.errors import (
+    ConflictError,
+    InputError,
+    NotFoundError,
+    ScenarioError,
+    UnavailableError,
+)
 from dispatch.messages import Text
 from dispatch.messages import text as message
 from dispatch.report.context import PlanContext
@@ -181,7 +187,7 @@ def submit_plan(document: dict[str, Any], time_limit_s: float, seed: int, wait_s
     )
     try:
         runner.submit(JobSpec(plan_id, document, time_limit_s, seed))
-    except QueueFullError:
+    except UnavailableError:  # a full or silent queue: the job was never accepted
         store.delete_plan(plan_id)
         raise
     log.info("plan %s queued", plan_id)
