@@ -1,16 +1,14 @@
-"""The app factory: configuration, start-up over an existing store, and the one error table
-(``ERROR_STATUS``, ``HTTP_ERRORS``) that turns every error into JSON with its status."""
+"""The app factory (``api.py``): configuration, start-up over an existing store, and the one
+error table (``ERROR_STATUS``, ``HTTP_ERRORS``) that turns every error into JSON with its status."""
 
 from __future__ import annotations
 
 import socket
 import subprocess
-from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from conftest import DATA, error_of
-from flask import Flask
+from conftest import error_of
 
 from api import create_app
 from dispatch.errors import (
@@ -25,39 +23,8 @@ from dispatch.errors import (
     ScenarioError,
 )
 from dispatch.messages import Text
-from dispatch.scenario.gate import read_document
 from dispatch.service.keys import create_key
 from dispatch.service.store import Store
-
-
-@pytest.fixture
-def db_url(tmp_path) -> str:
-    return f"sqlite:///{tmp_path / 'api.sqlite'}"
-
-
-@pytest.fixture
-def make_app(db_url) -> Iterator[Callable[..., Flask]]:
-    """``make_app(**config)``: an app on the test's store, closed at the end of the test."""
-    made: list[Flask] = []
-
-    def make(**config: Any) -> Flask:
-        app = create_app({"DATABASE_URL": db_url, "JOB_WORKERS": 1, **config})
-        made.append(app)
-        return app
-
-    yield make
-    for app in made:
-        app.extensions["dispatch"].close()
-
-
-@pytest.fixture
-def client(make_app):
-    return make_app().test_client()
-
-
-@pytest.fixture
-def tiny() -> dict[str, Any]:
-    return read_document(DATA / "tiny.yaml")
 
 
 def test_unknown_url_is_a_json_404(client):
