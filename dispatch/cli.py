@@ -123,6 +123,8 @@ def _table(part: PlanContext) -> str:
     )
     for u in plan.unassigned:
         lines.append(f"  unassigned {u.client}: {u.reason_zh} / {u.reason_en}")
+    for n in plan.not_used:
+        lines.append(f"  not used {n.courier}: {n.reason_zh} / {n.reason_en}")
     return "\n".join(lines)
 
 

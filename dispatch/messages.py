@@ -135,6 +135,23 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
         "no courier has time to reach this door inside its window and the food-safety limit",
         "没有配送员能在时间窗和食品安全时限内送达",
     ),
+    "no_courier_on_shift": (
+        "no courier is on shift after the meals are ready at {ready}",
+        "出餐时间 {ready} 之后没有在班的配送员",
+    ),
+    # Couriers not used today.
+    "shift_before_meals": (
+        "the shift ends at {end}: it is over when the meals are ready at {ready}",
+        "班次 {end} 结束，出餐时间 {ready} 时已下班",
+    ),
+    "no_riding_today": (
+        "nobody rides in this weather ({weather}): only people on foot carry meals",
+        "当前天气（{weather}）下不骑行，只有步行人员送餐",
+    ),
+    "relay_closed_in_shift": (
+        "relay point {relay} is open {opens}–{closes}, outside the shift {start}–{end}",
+        "接力点 {relay} 开放时间 {opens}–{closes}，不在班次 {start}–{end} 内",
+    ),
     # Road networks.
     "network_format": (
         "unsupported road-network file '{name}': expected .osm, .osm.bz2 or .osm.pbf",

@@ -290,3 +290,18 @@ def test_a_pipe_closed_early_exits_141_quietly_after_writing_everything(scenario
     assert (done.returncode, done.stderr.decode()) == (141, "")
     assert json.loads((out / "plan.json").read_text(encoding="utf-8"))["summary"]["served"] == 3
     assert main(["verify", str(scenario_file), str(out / "plan.json")]) == 0
+
+
+def test_plan_prints_a_courier_off_shift_as_not_used_and_plans_the_rest(tmp_path, capsys):
+    doc = base_document()
+    doc["couriers"].append(
+        {"id": "r0", "mode": "ebike", "capacity": 4, "shift": ["08:00", "10:00"]}
+    )
+    doc["clients"] = [client("k1", 300)]
+    path = tmp_path / "day.yaml"
+    path.write_text(yaml.safe_dump(doc), encoding="utf-8")
+    assert main(plan_args(path, tmp_path / "out")) == 0
+    table = capsys.readouterr().out
+    assert "served 1/1" in table and "not used r0: 班次 10:00 结束" in table
+    plan = json.loads((tmp_path / "out" / "plan.json").read_text(encoding="utf-8"))
+    assert [n["courier"] for n in plan["couriers_not_used"]] == ["r0"]
