@@ -1,19 +1,24 @@
 """The ``dispatch`` command: plan a day, verify a plan, compare what-ifs; serve, workers, keys.
 
 Bad input prints one line (field path, reason in Chinese and English) and exits 2 with
-nothing written; a plan that breaks a rule makes ``verify`` exit 1.
+nothing written; so does a write that fails (disk full), leaving no half-written folder.
+``--out`` only ever replaces a folder this command wrote (see ``dispatch.report.output``).
+A plan that breaks a rule makes ``verify`` exit 1. When stdout is a pipe closed early
+(``dispatch plan … | head``) the files are already complete and the command exits 141,
+the status of a process ended by SIGPIPE, without a message.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from dispatch.errors import DispatchError, PlanFormatError
+from dispatch.errors import DispatchError, InputError, PlanFormatError
 from dispatch.messages import text
 from dispatch.model import clock
 from dispatch.planning.batch import plan_columns
@@ -21,7 +26,7 @@ from dispatch.planning.day import plan_day
 from dispatch.report.compare import comparison, comparison_files, comparison_table, read_keep
 from dispatch.report.context import PlanContext
 from dispatch.report.kpi import carried_clients, door_to_door_s, route_distance_m, summary
-from dispatch.report.output import render_files, write_folder
+from dispatch.report.output import check_replaceable, render_files, write_folder
 from dispatch.report.plan_json import plan_from_dict
 from dispatch.report.sheets import LANGUAGES
 from dispatch.scenario import load_scenario, read_document
@@ -30,6 +35,8 @@ from dispatch.scenario.whatif import load_comparison
 from dispatch.verify import verify
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_BAD_INPUT = 0, 1, 2
+EXIT_BROKEN_PIPE = 128 + 13  # what a shell reports for a process ended by SIGPIPE
+MAX_CLIENTS = 2000  # clients per scenario, as the HTTP API's MAX_CLIENTS; --max-clients raises it
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -43,6 +50,7 @@ def _parser() -> argparse.ArgumentParser:
     plan.add_argument("--time-limit", type=float, help="solver seconds (default: scenario's)")
     plan.add_argument("--seed", type=int)
     plan.add_argument("--lang", choices=LANGUAGES, default="zh", help="sheet language")
+    _max_clients_option(plan)
     check = commands.add_parser("verify", help="check a plan against a scenario / 校验路线")
     check.add_argument("scenario", type=Path)
     check.add_argument("plan", type=Path)
@@ -63,6 +71,16 @@ def _compare_command(commands: argparse._SubParsersAction) -> None:
     compare.add_argument("--costs", type=Path, help="unit costs, YAML or JSON / 成本单价")
     compare.add_argument(
         "--keep-from", type=Path, help="keep client→courier of this plan.json / 尽量保留分配"
+    )
+    _max_clients_option(compare)
+
+
+def _max_clients_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--max-clients",
+        type=int,
+        default=MAX_CLIENTS,
+        help=f"refuse scenarios with more clients (default {MAX_CLIENTS}) / 客户数上限",
     )
 
 
@@ -111,17 +129,39 @@ def _table(part: PlanContext) -> str:
     )
     for u in plan.unassigned:
         lines.append(f"  unassigned {u.client}: {u.reason_zh} / {u.reason_en}")
+    for n in plan.not_used:
+        lines.append(f"  not used {n.courier}: {n.reason_zh} / {n.reason_en}")
     return "\n".join(lines)
 
 
+def _say(line: str) -> None:
+    """Print ``line`` to stdout now: a closed pipe propagates, any other failure is a
+    write error naming stdout."""
+    try:
+        print(line, flush=True)
+    except BrokenPipeError:
+        raise
+    except OSError as err:
+        detail = err.strerror or type(err).__name__
+        raise DispatchError("<stdout>", text("file_unwritable", detail=detail)) from err
+
+
+def _check_client_cap(count: int, cap: int, field: str) -> None:
+    """At most ``cap`` clients in one scenario, checked before any travel matrix is built."""
+    if count > cap:
+        raise InputError(field, text("too_many_clients", cap=cap, got=count))
+
+
 def _plan(args: argparse.Namespace) -> int:
+    check_replaceable(args.out)
     scenario = load_scenario(args.scenario)
+    _check_client_cap(len(scenario.clients), args.max_clients, f"{args.scenario}:clients")
     plan = plan_day(scenario, time_limit_s=args.time_limit, seed=args.seed)
     part = PlanContext.of(scenario, plan)
     files = render_files(part, args.lang)
     write_folder(files, args.out)
-    print(_table(part))
-    print(f"written: {args.out}/plan.json, kitchen.csv, index.html, sheets/ ({len(plan.routes)})")
+    _say(_table(part))
+    _say(f"written: {args.out}/plan.json, kitchen.csv, index.html, sheets/ ({len(plan.routes)})")
     return EXIT_OK if not plan.violations else EXIT_VIOLATIONS
 
 
@@ -136,22 +176,28 @@ def _verify(args: argparse.Namespace) -> int:
     violations = verify(scenario, plan)
     for v in violations:
         who = " ".join(x for x in (v.courier, v.client) if x)
-        print(f"{v.rule}: {who}: {v.message}")
-    print(json.dumps({"violations": len(violations)}))
+        _say(f"{v.rule}: {who}: {v.message}")
+    _say(json.dumps({"violations": len(violations)}))
     return EXIT_VIOLATIONS if violations else EXIT_OK
 
 
 def _compare(args: argparse.Namespace) -> int:
+    if args.out:
+        check_replaceable(args.out)
     costs = read_costs_file(args.costs) if args.costs else None
     keep = read_keep(args.keep_from) if args.keep_from else None
     columns = load_comparison(args.base, args.whatifs)
+    for column in columns:
+        for document in column.parts:
+            field = f"{column.source or column.name}:clients"
+            _check_client_cap(len(document["clients"]), args.max_clients, field)
     planned = plan_columns(columns, time_limit_s=args.time_limit, seed=args.seed, keep=keep)
     data = comparison(columns, planned, costs)
     if args.out:
         write_folder(comparison_files(columns, planned, data), args.out)
-    print(comparison_table(data))
+    _say(comparison_table(data))
     if args.out:
-        print(f"written: {args.out}/compare.html, compare.json, <name>/plan.json ({len(columns)})")
+        _say(f"written: {args.out}/compare.html, compare.json, <name>/plan.json ({len(columns)})")
     broken = any(p["figures"]["violations"] for p in data["plans"])
     return EXIT_VIOLATIONS if broken else EXIT_OK
 
@@ -206,7 +252,7 @@ def _keys(args: argparse.Namespace) -> int:
         f"key {key.info.id} ({key.info.role}, {scope}); the token is shown once:",
         file=sys.stderr,
     )
-    print(key.token)
+    _say(key.token)
     return EXIT_OK
 
 
@@ -227,10 +273,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     except DispatchError as err:
         print(f"错误 error: {err.line()}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except BrokenPipeError:
+        _quiet_stdout()
+        return EXIT_BROKEN_PIPE
     except OSError as err:
         reason = text("file_unreadable", detail=err.strerror or err)
         print(f"错误 error: {err.filename or ''}: {reason.zh} / {reason.en}", file=sys.stderr)
         return EXIT_BAD_INPUT
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's last flush does not fail again."""
+    with contextlib.suppress(OSError, ValueError):  # no file descriptor (e.g. captured)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 if __name__ == "__main__":

@@ -21,6 +21,26 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     # Input errors.
     "file_missing": ("file not found: {path}", "找不到文件：{path}"),
     "file_unreadable": ("cannot read the file: {detail}", "无法读取文件：{detail}"),
+    "file_unwritable": ("cannot write: {detail}", "无法写入：{detail}"),
+    "out_not_folder": (
+        "is not a folder; --out names a folder to write into",
+        "不是文件夹；--out 应指定输出文件夹",
+    ),
+    "out_not_ours": (
+        "holds files this command did not write (no {marker} marker); choose an empty or "
+        "new folder, nothing was changed",
+        "该文件夹中有非本程序写入的文件（无 {marker} 标记）；"
+        "请指定空文件夹或新文件夹，未做任何改动",
+    ),
+    "out_foreign_file": (
+        "holds '{name}', which an earlier run did not write; move it away or choose another "
+        "folder, nothing was changed",
+        "其中的“{name}”不是之前运行写入的；请移走该文件或另选文件夹，未做任何改动",
+    ),
+    "out_name_escapes": (
+        "output file name '{name}' would leave the output folder",
+        "输出文件名“{name}”会超出输出文件夹",
+    ),
     "file_format": (
         "not valid YAML or JSON ({detail})",
         "不是有效的 YAML 或 JSON（{detail}）",
@@ -136,6 +156,23 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
         "no courier has time to reach this door inside its window and the food-safety limit",
         "没有配送员能在时间窗和食品安全时限内送达",
     ),
+    "no_courier_on_shift": (
+        "no courier is on shift after the meals are ready at {ready}",
+        "出餐时间 {ready} 之后没有在班的配送员",
+    ),
+    # Couriers not used today.
+    "shift_before_meals": (
+        "the shift ends at {end}: it is over when the meals are ready at {ready}",
+        "班次 {end} 结束，出餐时间 {ready} 时已下班",
+    ),
+    "no_riding_today": (
+        "nobody rides in this weather ({weather}): only people on foot carry meals",
+        "当前天气（{weather}）下不骑行，只有步行人员送餐",
+    ),
+    "relay_closed_in_shift": (
+        "relay point {relay} is open {opens}–{closes}, outside the shift {start}–{end}",
+        "接力点 {relay} 开放时间 {opens}–{closes}，不在班次 {start}–{end} 内",
+    ),
     # Road networks.
     "network_format": (
         "unsupported road-network file '{name}': expected .osm, .osm.bz2 or .osm.pbf",
@@ -186,6 +223,10 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "bad_meals": (
         "meals are written variant:count;variant:count, e.g. regular:1;soft:1 (got {got})",
         "餐食应写作 品种:份数;品种:份数，例如 regular:1;soft:1（实际为 {got}）",
+    ),
+    "too_many_clients": (
+        "at most {cap} clients per scenario (got {got}); --max-clients raises the cap",
+        "每个场景最多 {cap} 位客户（实际 {got} 位）；可用 --max-clients 提高上限",
     ),
     "too_many_whatifs": (
         "at most {cap} what-ifs per comparison (got {got})",

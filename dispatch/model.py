@@ -238,6 +238,16 @@ class Unassigned:
 
 
 @dataclass(frozen=True, slots=True)
+class CourierNotUsed:
+    """A courier (or grid worker) left out of today's plan before routing, and why."""
+
+    courier: str
+    code: str
+    reason_en: str
+    reason_zh: str
+
+
+@dataclass(frozen=True, slots=True)
 class Violation:
     """A broken rule found by the verifier."""
 
@@ -249,11 +259,13 @@ class Violation:
 
 @dataclass(frozen=True, slots=True)
 class Plan:
-    """The routes for one scenario, what could not be served, and what the verifier found."""
+    """The routes for one scenario, what could not be served, the couriers who could not
+    work today (``not_used``), and what the verifier found."""
 
     scenario: str
     routes: tuple[Route, ...]
     unassigned: tuple[Unassigned, ...] = ()
+    not_used: tuple[CourierNotUsed, ...] = ()
     violations: tuple[Violation, ...] = ()
     time_limit_s: float = 0.0
     seed: int = 0

@@ -12,9 +12,22 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from types import MappingProxyType
 
-from dispatch.model import Canteen, Client, Courier, Location, Plan, Route, Scenario, Unassigned
+from dispatch.messages import Text, text
+from dispatch.model import (
+    Canteen,
+    Client,
+    Courier,
+    CourierNotUsed,
+    Location,
+    Plan,
+    Route,
+    Scenario,
+    Unassigned,
+    clock,
+)
 from dispatch.planning import relay
-from dispatch.planning.leg import Crew, DayRules, screen_clients, serve
+from dispatch.planning.leg import Crew, DayRules, serve
+from dispatch.planning.reasons import screen_clients, unassigned
 from dispatch.planning.stops import build_stops
 from dispatch.routing.problem import SolveParams
 from dispatch.rules import building_sites
@@ -49,27 +62,78 @@ def plan_day(
         meals_ready_s=scenario.canteen.meals_ready_s,
         keep=scenario.keep,
     )
-    clients = scenario.active_clients()
-    sites = building_sites(scenario.clients)
-    if rules.conditions.operation == "relay":
-        day = relay.Day(rules, scenario.canteen, scenario.relay_points, scenario.walkers, sites)
-        routes, unassigned = relay.plan_relay(day, scenario.couriers, clients, params)
-    else:
-        on_foot = rules.conditions.operation == "walk_only"
-        workers = scenario.couriers
-        if on_foot:
-            workers = tuple(c for c in (*scenario.couriers, *scenario.walkers) if c.mode == "walk")
-        routes, unassigned = plan_from_canteen(
-            rules, scenario.canteen, workers, clients, sites, params
-        )
+    routes, unassigned, not_used = _deliver(scenario, rules, params)
     plan = Plan(
         scenario=scenario.name,
         routes=tuple(routes),
         unassigned=tuple(sorted(unassigned, key=lambda u: u.client)),
+        not_used=tuple(not_used),
         time_limit_s=params.time_limit_s,
         seed=params.seed,
     )
     return replace(plan, violations=tuple(verify(scenario, plan)))
+
+
+def _deliver(
+    scenario: Scenario, rules: DayRules, params: SolveParams
+) -> tuple[list[Route], list[Unassigned], list[CourierNotUsed]]:
+    """Routes, clients not served and workers not used, as today's weather has meals travel.
+
+    Workers whose shift is over when the meals are ready are not used (and said so), nor
+    riders on a walk-only day, nor grid workers whose relay point is closed all their shift.
+    """
+    clients = scenario.active_clients()
+    sites = building_sites(scenario.clients)
+    ready = scenario.canteen.meals_ready_s
+    operation = rules.conditions.operation
+    if operation == "relay":
+        riders, not_used = on_shift(scenario.couriers, ready)
+        walkers, off = on_shift(scenario.walkers, ready)
+        walkers, closed = relay.meet_relay(walkers, scenario.relay_points)
+        off += closed
+        if not riders:
+            return [], _nobody_on_shift(clients, ready), not_used + off
+        day = relay.Day(rules, scenario.canteen, scenario.relay_points, tuple(walkers), sites)
+        routes, unassigned = relay.plan_relay(day, riders, clients, params)
+        return routes, unassigned, not_used + off
+    workers, not_used = list(scenario.couriers), []
+    if operation == "walk_only":
+        workers = [c for c in (*scenario.couriers, *scenario.walkers) if c.mode == "walk"]
+        reason = text("no_riding_today", weather=scenario.weather)
+        riders = [c for c in scenario.couriers if c.mode != "walk"]
+        not_used = [_not_used(c, "no_riding_today", reason) for c in riders]
+    available, off = on_shift(workers, ready)
+    if workers and not available:
+        return [], _nobody_on_shift(clients, ready), not_used + off
+    routes, unassigned = plan_from_canteen(
+        rules, scenario.canteen, available, clients, sites, params
+    )
+    return routes, unassigned, not_used + off
+
+
+def on_shift(
+    workers: Sequence[Courier], ready_s: int
+) -> tuple[list[Courier], list[CourierNotUsed]]:
+    """The workers still on shift once the meals are ready, and the others with the reason."""
+    available = [w for w in workers if w.shift.end_s > ready_s]
+    over = [w for w in workers if w.shift.end_s <= ready_s]
+    return available, [
+        _not_used(
+            w,
+            "shift_before_meals",
+            text("shift_before_meals", end=clock(w.shift.end_s), ready=clock(ready_s)),
+        )
+        for w in over
+    ]
+
+
+def _not_used(worker: Courier, code: str, reason: Text) -> CourierNotUsed:
+    return CourierNotUsed(worker.id, code, reason.en, reason.zh)
+
+
+def _nobody_on_shift(clients: Sequence[Client], ready_s: int) -> list[Unassigned]:
+    reason = text("no_courier_on_shift", ready=clock(ready_s))
+    return unassigned(clients, "no_courier_on_shift", reason)
 
 
 def plan_from_canteen(

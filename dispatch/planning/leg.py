@@ -18,9 +18,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from dispatch.messages import Text, text
+from dispatch.messages import text
 from dispatch.model import (
-    Client,
     Courier,
     Location,
     RelayPoint,
@@ -30,6 +29,7 @@ from dispatch.model import (
     Unassigned,
     clock,
 )
+from dispatch.planning.reasons import no_climber, unassigned
 from dispatch.planning.stops import Stop
 from dispatch.routing import portfolio
 from dispatch.routing.problem import Node, Problem, SolveParams, Vehicle
@@ -106,11 +106,6 @@ class Served:
     missed_handovers: list[int]
 
 
-def unassigned(clients: Sequence[Client], code: str, reason: Text) -> list[Unassigned]:
-    """The same reason for each of ``clients``."""
-    return [Unassigned(c.id, code, reason.en, reason.zh) for c in clients]
-
-
 class Leg:
     """Travel between a depot (column 0) and ``places`` (columns 1…) for a crew."""
 
@@ -150,8 +145,10 @@ def serve(
 
     Stops are served no earlier than ``not_before_s`` and within ``span_s`` of leaving
     the depot (``None``: no such limit); a stop nobody can serve in time is reported with
-    the reason why, as is every stop the solver leaves out.
+    the reason why, as is every stop the solver leaves out. A crew with no time at all
+    (must be done before it may leave) takes no part.
     """
+    crews = [c for c in crews if c.earliest_start_s <= c.latest_end_s]
     places = [*(s.location for s in stops), *(h.point.location for h in handovers)]
     leg = Leg(rules, depot, crews, places)
     targets, lost = _stop_targets(leg, stops, not_before_s)
@@ -160,28 +157,6 @@ def serve(
     lost += _dropped_reasons(targets, dropped, sum(c.worker.capacity for c in crews))
     missed = [t.relay_position for t in dropped if t.relay is not None]
     return Served(routes, lost, missed)
-
-
-def screen_clients(
-    workers: Sequence[Courier], clients: Sequence[Client]
-) -> tuple[list[Client], list[Unassigned]]:
-    """Set aside clients none of ``workers`` could ever serve: too high, too many meals."""
-    if not workers:
-        return [], unassigned(clients, "no_worker", text("no_worker"))
-    best_climb = max(w.max_floor_no_lift or 10**6 for w in workers)
-    capacity = max(w.capacity for w in workers)
-    servable: list[Client] = []
-    out: list[Unassigned] = []
-    for client in clients:
-        if not any(may_serve(w, [client]) for w in workers):
-            reason = text("no_climber", floor=client.floor, best=best_climb)
-            out += unassigned([client], "no_climber", reason)
-        elif client.meal_count > capacity:
-            reason = text("over_capacity", meals=client.meal_count, capacity=capacity)
-            out += unassigned([client], "over_capacity", reason)
-        else:
-            servable.append(client)
-    return servable, out
 
 
 def _stop_targets(
@@ -240,6 +215,12 @@ def _unreachable(leg: Leg, stop: Stop, place: int, service: int, end_s: int) -> 
     """The plain-words reason a stop cannot be reached by any crew who climbs there."""
     limit_s = leg.rules.settings.max_door_to_door_s
     climbers = [i for i, c in enumerate(leg.crews) if may_serve(c.worker, stop.clients)]
+    if not climbers:  # e.g. on a relay day, a near stop only a grid worker climbs to
+        if not leg.crews:
+            return unassigned(stop.clients, "no_time", text("no_time"))
+        floor = max(c.floor for c in stop.clients if not (c.lift or c.helper))
+        reason = no_climber([c.worker for c in leg.crews], floor)
+        return unassigned(stop.clients, "no_climber", reason)
     reach = {i: leg.reach_s(i, place, stop.stairs_floors) for i in climbers}
     shortest = min(reach.values())
     if shortest + service > limit_s:
@@ -247,6 +228,8 @@ def _unreachable(leg: Leg, stop: Stop, place: int, service: int, end_s: int) -> 
         reason = text("too_far", minutes=minutes, limit=limit_s // 60)
         return unassigned(stop.clients, "too_far", reason)
     earliest = min(leg.crews[i].earliest_start_s + reach[i] for i in climbers)
+    if earliest <= end_s:  # in time for the window, but no climber's shift lasts long enough
+        return unassigned(stop.clients, "no_time", text("no_time"))
     reason = text("window_unreachable", earliest=clock(earliest), end=clock(end_s))
     return unassigned(stop.clients, "window_unreachable", reason)
 

@@ -32,21 +32,16 @@ from dispatch.model import (
     Canteen,
     Client,
     Courier,
+    CourierNotUsed,
     Location,
     RelayPoint,
     Route,
     Step,
     Unassigned,
+    clock,
 )
-from dispatch.planning.leg import (
-    Crew,
-    DayRules,
-    Handover,
-    Leg,
-    screen_clients,
-    serve,
-    unassigned,
-)
+from dispatch.planning.leg import Crew, DayRules, Handover, Leg, serve
+from dispatch.planning.reasons import screen_clients, unassigned
 from dispatch.planning.stops import Stop, build_stops
 from dispatch.routing.problem import SolveParams
 from dispatch.rules import may_serve, relay_handover_s, service_s
@@ -94,6 +89,32 @@ class _Batch:
             window_end_s=max(self.present_s, self.latest_arrival_s),
             clients=sum(len(s.clients) for s in self.stops),
         )
+
+
+def meet_relay(
+    walkers: Sequence[Courier], points: Sequence[RelayPoint]
+) -> tuple[list[Courier], list[CourierNotUsed]]:
+    """The grid workers on shift while their relay point is open, and the others with why:
+    meals are handed over only while a point is open."""
+    by_id = {p.id: p for p in points}
+    usable: list[Courier] = []
+    not_used: list[CourierNotUsed] = []
+    for walker in walkers:
+        point = by_id[str(walker.relay_point)]
+        shift, open_ = walker.shift, point.open
+        if max(shift.start_s, open_.start_s) <= min(shift.end_s, open_.end_s):
+            usable.append(walker)
+            continue
+        reason = text(
+            "relay_closed_in_shift",
+            relay=point.id,
+            start=clock(shift.start_s),
+            end=clock(shift.end_s),
+            opens=clock(open_.start_s),
+            closes=clock(open_.end_s),
+        )
+        not_used.append(CourierNotUsed(walker.id, "relay_closed_in_shift", reason.en, reason.zh))
+    return usable, not_used
 
 
 def plan_relay(

@@ -1,16 +1,22 @@
-"""Writing a plan's files into a folder, all or nothing.
+"""Writing a plan's files into a folder, all or nothing, and only over a folder of ours.
 
 Everything is rendered in memory first, written into a fresh temporary folder beside
 the target, and only then swapped into place: a failure leaves the old folder as it was.
+Every folder written holds a marker listing its files; a folder is replaced only when it
+is empty or holds that marker and nothing else but the files listed, so ``--out .`` or
+``--out`` at a folder of scenarios is refused before anything is touched.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
 import tempfile
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
+from dispatch.errors import DispatchError, InputError
+from dispatch.messages import text
 from dispatch.report.context import PlanContext
 from dispatch.report.geojson import routes_geojson
 from dispatch.report.plan_json import plan_to_dict
@@ -35,23 +41,114 @@ def render_files(part: PlanContext, lang: str = "zh") -> dict[str, str]:
     return files
 
 
+MARKER = ".nuanliu-dispatch"
+"""Written into every output folder: the files written there, one per line. Only a folder
+holding this marker and nothing but the files it lists is ever replaced."""
+
+
 def write_folder(files: dict[str, str], out_dir: Path) -> None:
-    """Replace ``out_dir`` with exactly ``files``, atomically as far as the OS allows."""
-    out_dir = out_dir.resolve()
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
+    """Replace ``out_dir`` with exactly ``files`` (and the marker), all or nothing.
+
+    ``out_dir`` may be missing, an empty folder, or a folder this function wrote before
+    and nobody added to since; anything else is refused with an ``InputError`` before a
+    byte is written. A failure while writing (disk full, no permission) removes what was
+    begun and raises a ``DispatchError`` naming the path: the old folder stays as it was.
+    """
+    target = out_dir.resolve()
+    _check_names(files, out_dir)
+    check_replaceable(out_dir)
+    created = _missing_parents(target)
+    staging: Path | None = None
+    shown = target.parent  # what the error names: the folder or file being written
     try:
-        for name, content in files.items():
+        for folder in created:
+            folder.mkdir()
+        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+        for name, content in {**files, MARKER: "\n".join(sorted(files)) + "\n"}.items():
+            shown = target / name
             path = staging / name
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(content, encoding="utf-8")
-        old = None
-        if out_dir.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old.", dir=out_dir.parent))
-            out_dir.rename(old / "previous")
-        staging.rename(out_dir)
-        if old is not None:
-            shutil.rmtree(old)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        shown = target
+        _swap(staging, target)
+    except OSError as err:
+        raise DispatchError(str(shown), text("file_unwritable", detail=_reason(err))) from err
+    finally:
+        if staging is not None and staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
+        if not target.exists():
+            for folder in reversed(created):
+                _remove_if_empty(folder)
+
+
+def _swap(staging: Path, target: Path) -> None:
+    """Put ``staging`` in ``target``'s place; on failure the old target is put back."""
+    if not target.exists():
+        staging.rename(target)
+        return
+    old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old.", dir=target.parent))
+    try:
+        target.rename(old / "previous")
+        try:
+            staging.rename(target)
+        except OSError:
+            (old / "previous").rename(target)
+            raise
+    except OSError:
+        _remove_if_empty(old)
         raise
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _check_names(files: dict[str, str], given: Path) -> None:
+    """Every file stays inside the folder: relative, no ``..``, not the marker."""
+    for name in files:
+        parts = PurePosixPath(name).parts
+        if not parts or name.startswith("/") or ".." in parts or name == MARKER:
+            raise InputError(str(given), text("out_name_escapes", name=name))
+
+
+def check_replaceable(out_dir: Path) -> None:
+    """Refuse (``InputError``) an output folder that is not missing, empty, or wholly ours."""
+    given, target = out_dir, out_dir.resolve()
+    if not target.exists():
+        return
+    if not target.is_dir():
+        raise InputError(str(given), text("out_not_folder"))
+    listed = target / MARKER
+    found = {
+        p.relative_to(target).as_posix()
+        for p in target.rglob("*")
+        if p.is_symlink() or not p.is_dir()
+    }
+    if not found and not any(target.iterdir()):
+        return
+    ours = (
+        set(listed.read_text(encoding="utf-8", errors="replace").splitlines())
+        if listed.is_file()
+        else None
+    )
+    if ours is None:
+        raise InputError(str(given), text("out_not_ours", marker=MARKER))
+    foreign = sorted(found - ours - {MARKER})
+    if foreign:
+        raise InputError(str(given), text("out_foreign_file", name=foreign[0]))
+
+
+def _missing_parents(target: Path) -> list[Path]:
+    """The ancestors of ``target`` that do not exist yet, outermost first."""
+    missing = []
+    for folder in target.parents:
+        if folder.exists():
+            break
+        missing.append(folder)
+    return missing[::-1]
+
+
+def _remove_if_empty(folder: Path) -> None:
+    with contextlib.suppress(OSError):
+        folder.rmdir()
+
+
+def _reason(err: OSError) -> str:
+    return err.strerror or type(err).__name__

@@ -12,7 +12,17 @@ from typing import Any
 
 from dispatch.errors import PlanFormatError
 from dispatch.messages import text
-from dispatch.model import Client, Location, Plan, Route, Step, Unassigned, Violation, clock
+from dispatch.model import (
+    Client,
+    CourierNotUsed,
+    Location,
+    Plan,
+    Route,
+    Step,
+    Unassigned,
+    Violation,
+    clock,
+)
 from dispatch.report.context import PlanContext
 from dispatch.report.kpi import (
     door_to_door_s,
@@ -117,6 +127,10 @@ def plan_to_dict(part: PlanContext) -> dict[str, Any]:
             {"client": u.client, "code": u.code, "reason": u.reason_en, "reason_zh": u.reason_zh}
             for u in plan.unassigned
         ],
+        "couriers_not_used": [
+            {"courier": n.courier, "code": n.code, "reason": n.reason_en, "reason_zh": n.reason_zh}
+            for n in plan.not_used
+        ],
         "violations": [_violation_dict(v) for v in plan.violations],
     }
 
@@ -209,10 +223,16 @@ def plan_from_dict(data: Any) -> Plan:
     _expect(data, Mapping, "", "a mapping", "字段映射")
     routes = _expect(data.get("routes"), list, "routes", "a list", "列表")
     unassigned = _expect(data.get("unassigned", []), list, "unassigned", "a list", "列表")
+    not_used = _expect(
+        data.get("couriers_not_used", []), list, "couriers_not_used", "a list", "列表"
+    )
     return Plan(
         scenario=str(data.get("scenario", "")),
         routes=tuple(_route_from(r, f"routes[{k}]") for k, r in enumerate(routes)),
         unassigned=tuple(_unassigned_from(u, f"unassigned[{k}]") for k, u in enumerate(unassigned)),
+        not_used=tuple(
+            _not_used_from(n, f"couriers_not_used[{k}]") for k, n in enumerate(not_used)
+        ),
     )
 
 
@@ -221,6 +241,17 @@ def _unassigned_from(data: Any, path: str) -> Unassigned:
     client = _expect(data.get("client"), str, f"{path}.client", "a client id", "客户编号")
     return Unassigned(
         client=client,
+        code=str(data.get("code", "")),
+        reason_en=str(data.get("reason", "")),
+        reason_zh=str(data.get("reason_zh", "")),
+    )
+
+
+def _not_used_from(data: Any, path: str) -> CourierNotUsed:
+    _expect(data, Mapping, path, "a mapping", "字段映射")
+    courier = _expect(data.get("courier"), str, f"{path}.courier", "a courier id", "配送员编号")
+    return CourierNotUsed(
+        courier=courier,
         code=str(data.get("code", "")),
         reason_en=str(data.get("reason", "")),
         reason_zh=str(data.get("reason_zh", "")),
