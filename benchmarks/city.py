@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from dispatch.planning.day import plan_day
+from dispatch.report.context import PlanContext
 from dispatch.report.output import render_files, write_folder
 from dispatch.scenario import parse_scenario
 from dispatch.verify import verify
@@ -122,7 +123,7 @@ def plan_one(document: dict[str, Any], out_root: str) -> tuple[str, int, int, in
     scenario = parse_scenario(document)
     plan = plan_day(scenario)
     violations = verify(scenario, plan)
-    write_folder(render_files(scenario, plan), Path(out_root) / scenario.name)
+    write_folder(render_files(PlanContext.of(scenario, plan)), Path(out_root) / scenario.name)
     served = sum(len(s.clients) for r in plan.routes for s in r.deliveries)
     wall = time.perf_counter() - began
     return scenario.name, len(plan.routes), served, len(plan.unassigned), len(violations), wall

@@ -15,6 +15,7 @@ from typing import cast
 
 from dispatch import load_scenario, plan_day
 from dispatch.model import clock
+from dispatch.report.context import PlanContext
 from dispatch.report.kpi import floors_climbed, summary
 
 SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
@@ -26,13 +27,14 @@ def row(name: str, time_limit_s: float) -> str:
     started = time.perf_counter()
     plan = plan_day(scenario, time_limit_s=time_limit_s)
     wall_s = time.perf_counter() - started
-    figures = summary(scenario, plan)
-    climbed = [floors_climbed(scenario, r) for r in plan.routes] or [0]
+    part = PlanContext.of(scenario, plan)
+    figures = summary(part)
+    climbed = [floors_climbed(part.clients, r) for r in plan.routes] or [0]
     return (
         f"| {name} | {scenario.weather} | {figures['couriers_used']} | {figures['walkers_used']} "
         f"| {figures['served']}/{figures['clients']} | {figures['handovers']} "
         f"| {clock(cast(int, figures['latest_delivery_s']))} "
-        f"| {cast(int, figures['max_door_to_door_s']) / 60:.0f} "
+        f"| {cast(int, figures['door_to_door_max_s']) / 60:.0f} "
         f"| {max(climbed)} / {statistics.mean(climbed):.1f} | {figures['violations']} "
         f"| {wall_s:.1f} |"
     )

@@ -23,6 +23,15 @@ TINY = Path(__file__).parents[1] / "data" / "tiny.yaml"
 POSTGRES = os.environ.get("DISPATCH_TEST_DATABASE_URL")
 
 
+@pytest.fixture(autouse=True)
+def data_key(monkeypatch) -> str:
+    """Every service test runs with a data key, as a server on PostgreSQL must; the tests of a
+    missing key take it away themselves."""
+    key = Fernet.generate_key().decode()
+    monkeypatch.setenv("DISPATCH_DATA_KEY", key)
+    return key
+
+
 @pytest.fixture
 def db_url(tmp_path) -> str:
     return f"sqlite:///{tmp_path / 'api.sqlite'}"
