@@ -198,8 +198,8 @@ class Store:
         return self._update_unfinished(plan_id, status="failed", error=error, finished_at=utcnow())
 
     def cancel(self, plan_id: str) -> PlanRow:
-        """Mark an unfinished job cancelled; a finished one is a conflict."""
-        row = self.get_plan(plan_id)
+        """Mark an unfinished job (of any kind) cancelled; a finished one is a conflict."""
+        row = self.get_plan(plan_id, kind=None)
         reason = Text("cancelled on request", "已按请求取消")
         error = {"type": "cancelled", "message": reason.en, "message_zh": reason.zh}
         if not self._update_unfinished(
@@ -212,7 +212,7 @@ class Store:
                     f"该路线已结束（{row.status}），已保存的路线不会删除",
                 ),
             )
-        return self.get_plan(plan_id)
+        return self.get_plan(plan_id, kind=None)
 
     def fail_orphans(self, is_dead: Callable[[str], bool] = owner_is_dead) -> list[str]:
         """Mark failed every unfinished job whose owning process has died."""

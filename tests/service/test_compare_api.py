@@ -147,3 +147,25 @@ def test_with_rq_a_compare_counts_against_the_queue_and_a_worker_answers_it(make
     finally:
         runner.queue.empty()
         runner.queue.delete(delete_jobs=True)
+
+
+@pytest.mark.skipif(not REDIS, reason="DISPATCH_TEST_QUEUE_URL is not set (Redis tests)")
+def test_a_queued_compare_can_be_cancelled_once_and_only_by_its_canteen(make_app, tiny):
+    """No worker reads this queue, so the comparison stays queued until it is cancelled."""
+    name = f"test-{uuid.uuid4().hex[:8]}"
+    app = make_app(QUEUE_URL=REDIS, QUEUE_NAME=name)
+    store, runner = app.extensions["dispatch"].store, app.extensions["dispatch"].runner
+    own = {"Authorization": f"Bearer {create_key(store, 'planner').token}"}
+    other = {"Authorization": f"Bearer {create_key(store, 'planner', canteen='elsewhere').token}"}
+    client = app.test_client()
+    try:
+        accepted = client.post("/v1/compare", json={"base": tiny, "whatifs": [SICK]}, headers=own)
+        location = accepted.headers["Location"]
+        assert client.delete(location, headers=other).status_code == 404
+        cancelled = client.delete(location, headers=own)
+        assert cancelled.status_code == 200 and cancelled.get_json()["status"] == "cancelled"
+        assert client.delete(location, headers=own).status_code == 409
+        assert runner.queue.count == 0  # taken out of Redis too: no worker will ever start it
+    finally:
+        runner.queue.empty()
+        runner.queue.delete(delete_jobs=True)

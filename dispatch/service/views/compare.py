@@ -66,6 +66,15 @@ def get_compare(job_id: str) -> Any:
     return _answer(services().store.get_plan(job_id, "compare", canteen=scope()), 200)
 
 
+@bp.delete("/compare/<job_id>")
+@needs("planner")
+def cancel_compare(job_id: str) -> Any:
+    services().store.get_plan(job_id, "compare", canteen=scope())
+    services().runner.cancel(job_id)
+    log.info("comparison %s cancelled", job_id)
+    return _answer(services().store.get_plan(job_id, "compare"), 200)
+
+
 def _answer(row: PlanRow, status: int) -> Any:
     """A done comparison is its ``compare.json``; any other is the job (status, error)."""
     body = row.plan if row.status == "done" else plan_view(row, with_plan=False)
