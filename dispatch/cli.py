@@ -49,6 +49,12 @@ def _parser() -> argparse.ArgumentParser:
     plan.add_argument("--out", type=Path, required=True, help="output folder / 输出目录")
     plan.add_argument("--time-limit", type=float, help="solver seconds (default: scenario's)")
     plan.add_argument("--seed", type=int)
+    plan.add_argument(
+        "--iterations",
+        type=int,
+        metavar="N",
+        help="stop each search after N iterations: the same plan on any machine",
+    )
     plan.add_argument("--lang", choices=LANGUAGES, default="zh", help="sheet language")
     _max_clients_option(plan)
     check = commands.add_parser("verify", help="check a plan against a scenario / 校验路线")
@@ -68,11 +74,27 @@ def _compare_command(commands: argparse._SubParsersAction) -> None:
     compare.add_argument("--out", type=Path, help="report folder / 报告目录")
     compare.add_argument("--time-limit", type=float, help="solver seconds per plan")
     compare.add_argument("--seed", type=int)
+    compare.add_argument(
+        "--iterations",
+        type=int,
+        metavar="N",
+        help="stop each search after N iterations: the same plan on any machine",
+    )
     compare.add_argument("--costs", type=Path, help="unit costs, YAML or JSON / 成本单价")
     compare.add_argument(
         "--keep-from", type=Path, help="keep client→courier of this plan.json / 尽量保留分配"
     )
     _max_clients_option(compare)
+
+
+def _iterations_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--iterations",
+        type=int,
+        metavar="N",
+        help="stop each search after N iterations, not on the clock: the same plan on any "
+        "machine / 按迭代次数停止，任何机器结果一致",
+    )
 
 
 def _max_clients_option(command: argparse.ArgumentParser) -> None:
@@ -156,7 +178,9 @@ def _plan(args: argparse.Namespace) -> int:
     check_replaceable(args.out)
     scenario = load_scenario(args.scenario)
     _check_client_cap(len(scenario.clients), args.max_clients, f"{args.scenario}:clients")
-    plan = plan_day(scenario, time_limit_s=args.time_limit, seed=args.seed)
+    plan = plan_day(
+        scenario, time_limit_s=args.time_limit, seed=args.seed, iterations=args.iterations
+    )
     part = PlanContext.of(scenario, plan)
     files = render_files(part, args.lang)
     write_folder(files, args.out)
@@ -191,7 +215,9 @@ def _compare(args: argparse.Namespace) -> int:
         for document in column.parts:
             field = f"{column.source or column.name}:clients"
             _check_client_cap(len(document["clients"]), args.max_clients, field)
-    planned = plan_columns(columns, time_limit_s=args.time_limit, seed=args.seed, keep=keep)
+    planned = plan_columns(
+        columns, time_limit_s=args.time_limit, seed=args.seed, keep=keep, iterations=args.iterations
+    )
     data = comparison(columns, planned, costs)
     if args.out:
         write_folder(comparison_files(columns, planned, data), args.out)

@@ -64,6 +64,7 @@ class Settings:
     speed_kph: Mapping[str, float] = field(default_factory=lambda: DEFAULT_SPEED_KPH)
     time_limit_s: float = 10.0
     seed: int = 0
+    iterations: int | None = None  # a reproducible search budget instead of the clock
     climb_balance_s_per_floor: int = 20
     keep_courier_s: int = 600
     relay_direct_radius_m: int = 600

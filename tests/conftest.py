@@ -67,7 +67,9 @@ def base_document() -> dict[str, Any]:
             {"id": "r1", "mode": "ebike", "capacity": 10, "shift": ["10:30", "13:00"]},
         ],
         "clients": [],
-        "settings": {"time_limit_s": 1},
+        # Plans in tests stop after a number of iterations, not on the clock: the same plan on
+        # a fast or a busy machine.
+        "settings": {"time_limit_s": 1, "iterations": 200},
     }
 
 

@@ -70,6 +70,7 @@ def scenario(seed: int) -> dict[str, Any]:
     doc["weather"] = rng.choice(WEATHER)
     doc["settings"] = {
         "time_limit_s": 0.2,
+        "iterations": 50,
         "relay_direct_radius_m": rng.choice((0, 300, 1000)),
         "max_door_to_door_min": rng.choice((15, 60, 90)),
     }

@@ -33,11 +33,14 @@ def _solve(
     time_limit_s: float | None,
     seed: int | None,
     keep: dict[str, str] | None,
+    iterations: int | None = None,
 ) -> Plan | _Failure:
     """Plan one document (runs in a pool process)."""
     try:
         scenario = parse_scenario(document)
-        return plan_day(scenario, time_limit_s=time_limit_s, seed=seed, keep=keep)
+        return plan_day(
+            scenario, time_limit_s=time_limit_s, seed=seed, keep=keep, iterations=iterations
+        )
     except DispatchError as err:
         return _Failure(type(err), err.field, err.reason)
 
@@ -57,6 +60,7 @@ def plan_columns(
     time_limit_s: float | None = None,
     seed: int | None = None,
     keep: Mapping[str, str] | None = None,
+    iterations: int | None = None,
     workers: int | None = None,
     start_method: str | None = None,
 ) -> list[list[tuple[Scenario, Plan]]]:
@@ -73,7 +77,8 @@ def plan_columns(
     context = multiprocessing.get_context(start_method) if start_method else None
     with ProcessPoolExecutor(max_workers=size, mp_context=context) as pool:
         futures = [
-            pool.submit(_solve, doc, time_limit_s, seed, _keep_for(doc, keep)) for _, doc in jobs
+            pool.submit(_solve, doc, time_limit_s, seed, _keep_for(doc, keep), iterations)
+            for _, doc in jobs
         ]
         outcomes = [f.result() for f in futures]
     planned: list[list[tuple[Scenario, Plan]]] = [[] for _ in columns]

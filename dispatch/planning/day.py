@@ -42,11 +42,13 @@ def plan_day(
     time_limit_s: float | None = None,
     seed: int | None = None,
     keep: Mapping[str, str] | None = None,
+    iterations: int | None = None,
 ) -> Plan:
     """Plan the day's routes; the returned plan carries the verifier's findings.
 
     ``keep`` (client → courier, e.g. from this morning's plan) makes the planner keep
     as many of those assignments as it can, at ``keep_courier_s`` per client moved.
+    ``iterations`` (default: the settings') replaces the clock by a reproducible budget.
     """
     if keep is not None:
         scenario = replace(scenario, keep=MappingProxyType(dict(keep)))
@@ -54,6 +56,7 @@ def plan_day(
     params = SolveParams(
         time_limit_s=settings.time_limit_s if time_limit_s is None else time_limit_s,
         seed=settings.seed if seed is None else seed,
+        iterations=settings.iterations if iterations is None else iterations,
     )
     rules = DayRules(
         settings=settings,

@@ -45,7 +45,7 @@ def solve(problem: Problem, params: SolveParams) -> Solution:
     _add_climb_balance(problem, routing)
     _add_nodes(problem, manager, routing, time, drop_cost_unit(problem))
     _add_vehicles(problem, routing, time)
-    stall = _add_stall_limit(routing, params.stall_s)
+    stall = _add_stall_limit(routing, None if params.iterations else params.stall_s)
     assignment = routing.SolveWithParameters(_search_parameters(params))
     del stall
     if assignment is None:
@@ -191,7 +191,10 @@ def _search_parameters(params: SolveParams) -> pywrapcp.DefaultRoutingSearchPara
     search = pywrapcp.DefaultRoutingSearchParameters()
     search.first_solution_strategy = FIRST_SOLUTION
     search.local_search_metaheuristic = METAHEURISTIC
-    search.time_limit.FromMilliseconds(max(1, round(params.time_limit_s * 1000)))
+    if params.iterations:
+        search.solution_limit = params.iterations
+    else:
+        search.time_limit.FromMilliseconds(max(1, round(params.time_limit_s * 1000)))
     return search
 
 

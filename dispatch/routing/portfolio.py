@@ -64,6 +64,8 @@ def _workers(params: SolveParams) -> int:
 
 
 def _in_turn(problem: Problem, params: SolveParams) -> list[Solution]:
+    if params.iterations:  # a budget of iterations is each engine's own, not a shared clock
+        return [solver.solve(problem, params), solver_pyvrp.solve(problem, params)]
     began = time.perf_counter()
     first = solver_pyvrp.solve(
         problem, replace(params, time_limit_s=params.time_limit_s * PYVRP_SHARE)
@@ -81,7 +83,7 @@ def _in_parallel(problem: Problem, params: SolveParams) -> list[Solution]:
     send.close()
     answers = [solver.solve(problem, params)]
     try:
-        if receive.poll(params.time_limit_s + GRACE_S):
+        if receive.poll(None if params.iterations else params.time_limit_s + GRACE_S):
             answers.append(receive.recv())
     except EOFError:
         pass  # the child died without an answer: OR-Tools alone decides

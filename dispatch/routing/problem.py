@@ -93,12 +93,18 @@ class SolveParams:
     the whole budget for a single engine and ``portfolio.STALL_S`` for the portfolio).
     ``workers`` is how many processes the portfolio may use (``None``: up to two
     cores, one inside a worker process that already shares them).
+
+    ``iterations`` makes the search reproducible whatever the machine's speed: each engine
+    stops after that many iterations (PyVRP's iterated local search; solutions found by
+    OR-Tools' local search), and neither the clock nor the stall rule stops it, so the same
+    problem, seed and iterations give the same plan on any machine (tests use it).
     """
 
     time_limit_s: float = 10.0
     seed: int = 0
     stall_s: float | None = None
     workers: int | None = None
+    iterations: int | None = None
 
 
 def _soft_bound(problem: Problem) -> int:

@@ -107,10 +107,10 @@ def _solve(problem: Problem, params: SolveParams) -> Solution:
     groups = _groups(problem)
     data = _problem_data(problem, groups)
     deadline = time.perf_counter() + params.time_limit_s
-    if _reducible(problem, groups):
+    if _reducible(problem, groups) and not params.iterations:  # fleet phases share a clock
         best = _fewer_vehicles(data, params, deadline, fleet_lower_bound(problem))
     else:
-        stop = _Stop(params.time_limit_s, params.stall_s)
+        stop = _Stop(params.time_limit_s, params.stall_s, params.iterations)
         best = pyvrp.solve(data, stop=stop, seed=params.seed, collect_stats=False).best
     if best is None or not best.is_feasible():
         return Solution(routes=(), dropped=(), found=False)
@@ -250,15 +250,20 @@ def _travel(problem: Problem, time_s: np.ndarray) -> np.ndarray:
 
 
 class _Stop:
-    """Stop at the time limit, or once the best feasible cost idles for ``stall_s``."""
+    """Stop at the time limit, or once the best feasible cost idles for ``stall_s``; with
+    ``iterations``, after that many iterations and nothing else (reproducible)."""
 
-    def __init__(self, limit_s: float, stall_s: float | None) -> None:
+    def __init__(self, limit_s: float, stall_s: float | None, iterations: int | None = None):
         self._deadline = time.perf_counter() + limit_s
         self._stall_s = stall_s
         self._best = math.inf
         self._improved = time.perf_counter()
+        self._left = iterations
 
     def __call__(self, best_cost: float) -> bool:
+        if self._left is not None:
+            self._left -= 1
+            return self._left < 0
         now = time.perf_counter()
         if best_cost < self._best:
             self._best, self._improved = best_cost, now

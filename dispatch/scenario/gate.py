@@ -116,7 +116,7 @@ def _settings(value: Mapping[str, Any]) -> Settings:
         elif key == "weather_factors":
             kwargs["weather_overrides"] = item
         else:
-            kwargs[key] = type(getattr(defaults, key))(item)
+            kwargs[key] = int(item) if key == "iterations" else type(getattr(defaults, key))(item)
     return Settings(**kwargs)
 
 
