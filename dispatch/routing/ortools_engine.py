@@ -45,9 +45,13 @@ def solve(problem: Problem, params: SolveParams) -> Solution:
     _add_climb_balance(problem, routing)
     _add_nodes(problem, manager, routing, time, drop_cost_unit(problem))
     _add_vehicles(problem, routing, time)
-    stall = _add_stall_limit(routing, None if params.iterations else params.stall_s)
+    limit: object = (
+        _add_budget(routing, params.iterations)
+        if params.iterations
+        else _add_stall_limit(routing, params.stall_s)
+    )
     assignment = routing.SolveWithParameters(_search_parameters(params))
-    del stall
+    del limit  # kept alive through the search
     if assignment is None:
         return Solution(routes=(), dropped=(), found=False)
     return _read_back(problem, manager, routing, time, assignment)
@@ -82,6 +86,38 @@ def _add_stall_limit(
     monitor = routing.solver().CustomLimit(limit.stalled)
     routing.AddSearchMonitor(monitor)
     return limit, monitor
+
+
+# A search that finds no new solution (a tiny problem, its optimum found) still makes search
+# steps; at this many limit checks per iteration it stops, counted, never timed.
+_CHECKS_PER_ITERATION = 2000
+_BACKSTOP_S = 3600.0
+
+
+class _Budget:
+    """Tells the search to stop after ``iterations`` solutions or their share of search steps."""
+
+    def __init__(self, iterations: int) -> None:
+        self._solutions_left = iterations
+        self._checks_left = iterations * _CHECKS_PER_ITERATION
+
+    def at_solution(self) -> None:
+        self._solutions_left -= 1
+
+    def spent(self) -> bool:
+        self._checks_left -= 1
+        return self._solutions_left <= 0 or self._checks_left <= 0
+
+
+def _add_budget(
+    routing: pywrapcp.RoutingModel, iterations: int
+) -> tuple[_Budget, pywrapcp.SearchLimit]:
+    """A reproducible limit and its monitor; the caller keeps them alive for the search."""
+    budget = _Budget(iterations)
+    routing.AddAtSolutionCallback(budget.at_solution)
+    monitor = routing.solver().CustomLimit(budget.spent)
+    routing.AddSearchMonitor(monitor)
+    return budget, monitor
 
 
 def _transit_matrices(problem: Problem) -> tuple[list[np.ndarray], list[np.ndarray]]:
@@ -191,10 +227,9 @@ def _search_parameters(params: SolveParams) -> pywrapcp.DefaultRoutingSearchPara
     search = pywrapcp.DefaultRoutingSearchParameters()
     search.first_solution_strategy = FIRST_SOLUTION
     search.local_search_metaheuristic = METAHEURISTIC
-    if params.iterations:
-        search.solution_limit = params.iterations
-    else:
-        search.time_limit.FromMilliseconds(max(1, round(params.time_limit_s * 1000)))
+    # An iteration budget is its own limit (``_Budget``); the hour is only a backstop.
+    limit_s = _BACKSTOP_S if params.iterations else params.time_limit_s
+    search.time_limit.FromMilliseconds(max(1, round(limit_s * 1000)))
     return search
 
 
