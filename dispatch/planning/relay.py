@@ -128,8 +128,9 @@ def plan_relay(
     stops = build_stops(servable, max(w.capacity for w in everyone), day.sites)
     radius = day.rules.settings.relay_direct_radius_m
     canteen = day.canteen.location
-    near = [s for s in stops if distance_m(canteen, s.location) <= radius]
-    far = [s for s in stops if distance_m(canteen, s.location) > radius]
+    is_near = [distance_m(canteen, s.location) <= radius for s in stops]
+    near = [s for s, close in zip(stops, is_near, strict=True) if close]
+    far = [s for s, close in zip(stops, is_near, strict=True) if not close]
     ready = day.canteen.meals_ready_s
     rider_crews = [Crew(r, max(r.shift.start_s, ready), r.shift.end_s) for r in riders]
     trunk = Leg(day.rules, canteen, rider_crews, [p.location for p in day.relay_points])

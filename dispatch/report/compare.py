@@ -15,7 +15,7 @@ import jinja2
 from dispatch.errors import PlanFormatError
 from dispatch.model import Plan, Scenario, clock
 from dispatch.report.context import PlanContext
-from dispatch.report.kpi import LATE_RISK_S, cost_figures, plan_diff, plan_figures
+from dispatch.report.kpi import LATE_RISK_S, client_couriers, cost_figures, plan_diff, plan_figures
 from dispatch.report.plan_json import plan_from_dict, plan_to_dict
 from dispatch.scenario import read_document
 from dispatch.version import __version__
@@ -32,7 +32,7 @@ def read_keep(path: str | Path) -> dict[str, str]:
         plan = plan_from_dict(document)
     except PlanFormatError as err:
         raise PlanFormatError(f"{path}:{err.field}", err.reason) from err
-    return {i: r.courier for r in plan.routes for s in r.deliveries for i in s.clients}
+    return client_couriers(plan)
 
 
 Planned = Sequence[Sequence[tuple[Scenario, Plan]]]

@@ -237,22 +237,24 @@ def plan_from_dict(data: Any) -> Plan:
 
 
 def _unassigned_from(data: Any, path: str) -> Unassigned:
-    _expect(data, Mapping, path, "a mapping", "字段映射")
-    client = _expect(data.get("client"), str, f"{path}.client", "a client id", "客户编号")
-    return Unassigned(
-        client=client,
-        code=str(data.get("code", "")),
-        reason_en=str(data.get("reason", "")),
-        reason_zh=str(data.get("reason_zh", "")),
-    )
+    client, code, en, zh = _with_reason(data, path, "client", ("a client id", "客户编号"))
+    return Unassigned(client=client, code=code, reason_en=en, reason_zh=zh)
 
 
 def _not_used_from(data: Any, path: str) -> CourierNotUsed:
+    courier, code, en, zh = _with_reason(data, path, "courier", ("a courier id", "配送员编号"))
+    return CourierNotUsed(courier=courier, code=code, reason_en=en, reason_zh=zh)
+
+
+def _with_reason(
+    data: Any, path: str, key: str, what: tuple[str, str]
+) -> tuple[str, str, str, str]:
+    """``{<key>: id, code, reason, reason_zh}`` as its four strings (only the id required)."""
     _expect(data, Mapping, path, "a mapping", "字段映射")
-    courier = _expect(data.get("courier"), str, f"{path}.courier", "a courier id", "配送员编号")
-    return CourierNotUsed(
-        courier=courier,
-        code=str(data.get("code", "")),
-        reason_en=str(data.get("reason", "")),
-        reason_zh=str(data.get("reason_zh", "")),
+    ident = _expect(data.get(key), str, f"{path}.{key}", *what)
+    return (
+        ident,
+        str(data.get("code", "")),
+        str(data.get("reason", "")),
+        str(data.get("reason_zh", "")),
     )
