@@ -114,8 +114,9 @@ def _check_assignment(ctx: _Context, plan: Plan) -> list[Violation]:
                 found.append(Violation("unknown_client", "no such client", who, client_id))
             elif client_id in served:
                 found.append(Violation("served_twice", "client served twice", who, client_id))
-            elif not ctx.clients[client_id].active_on(ctx.scenario.date):
-                found.append(Violation("inactive", "client not active today", who, client_id))
+            elif not ctx.clients[client_id].due_on(ctx.scenario.date):
+                message = "client not due today (inactive, another weekday or paused)"
+                found.append(Violation("inactive", message, who, client_id))
             served.add(client_id)
     reported = {u.client for u in plan.unassigned}
     for client in ctx.scenario.active_clients():
