@@ -22,9 +22,12 @@ from dispatch.messages import Text
 from dispatch.messages import text as message
 from dispatch.report.context import PlanContext
 from dispatch.report.geojson import routes_geojson
+from dispatch.report.kpi import client_couriers
 from dispatch.report.plan_json import plan_from_dict
 from dispatch.report.sheets import LANGUAGES, kitchen_csv, route_sheet_html
 from dispatch.scenario import parse_scenario
+from dispatch.scenario.fields import got
+from dispatch.scenario.schedule import read_date, today
 from dispatch.service.http import (
     check_client_cap,
     iso,
@@ -163,18 +166,49 @@ def _plan_document(body: dict[str, Any]) -> dict[str, Any]:
     """The scenario to plan: the body itself, or built from the ledger for ``{date, canteen}``."""
     if "clients" in body or "couriers" in body or isinstance(body.get("canteen"), dict):
         return body
-    for name in ("date", "canteen"):
-        if not isinstance(body.get(name), str):
-            raise ScenarioError(name, message("missing_field", name=name))
-    ledger_keys = {"date", "canteen", "name", "settings"}
+    if not isinstance(body.get("canteen"), str):
+        raise ScenarioError("canteen", message("missing_field", name="canteen"))
+    ledger_keys = {"date", "canteen", "name", "settings", "keep_from"}
     extra = next((k for k in body if k not in ledger_keys), None)
     if extra is not None:
         raise ScenarioError(extra, message("unknown_field", name=extra))
     if scope() not in (None, body["canteen"]):
         raise record_not_found("canteens", body["canteen"], "canteen")
-    return services().store.ledger_document(
-        body["date"], body["canteen"], name=body.get("name"), settings=body.get("settings")
+    day = read_date(body["date"], "date") if "date" in body else today()
+    document = services().store.ledger_document(
+        day.isoformat(), body["canteen"], name=body.get("name"), settings=body.get("settings")
     )
+    keep = _keep_from(body.get("keep_from", LAST_PLAN), body["canteen"])
+    clients = {c["id"] for c in document["clients"]}
+    document["keep"] = {c: w for c, w in keep.items() if c in clients}
+    return document
+
+
+LAST_PLAN = object()  # ``keep_from`` left out: the canteen's last done plan
+
+
+def _keep_from(keep_from: object, canteen: str) -> dict[str, str]:
+    """Client → courier of the plan to keep assignments from: the plan ``keep_from``
+    names, none for ``null``, else the canteen's last done plan (none if it has none)."""
+    if keep_from is None:
+        return {}
+    if keep_from is LAST_PLAN:
+        rows = services().store.list_plans(canteen=canteen, status="done", limit=1)
+        return client_couriers(plan_from_dict(rows[0].plan)) if rows and rows[0].plan else {}
+    if not isinstance(keep_from, str):
+        shown = got(keep_from, "keep_from")
+        reason = message("wrong_type", expected="a plan id", expected_zh="路线编号", got=shown)
+        raise ScenarioError("keep_from", reason)
+    try:
+        row = services().store.get_plan(keep_from, canteen=canteen)
+    except NotFoundError as err:
+        raise NotFoundError("keep_from", err.reason) from err
+    if row.status != "done" or row.plan is None:
+        raise ConflictError(
+            "keep_from",
+            Text(f"the plan is {row.status}, not done", f"该路线状态为 {row.status}，尚未完成"),
+        )
+    return client_couriers(plan_from_dict(row.plan))
 
 
 def submit_plan(document: dict[str, Any], time_limit_s: float, seed: int, wait_s: float) -> PlanRow:
