@@ -174,8 +174,8 @@ def _table(part: PlanContext) -> str:
         )
     if plan.not_scheduled:
         lines.append(f"not scheduled today: {len(plan.not_scheduled)} clients")
-    for n in plan.not_scheduled:
-        lines.append(f"  not scheduled {n.client}: {n.reason_zh} / {n.reason_en}")
+    for s in plan.not_scheduled:
+        lines.append(f"  not scheduled {s.client}: {s.reason_zh} / {s.reason_en}")
     return "\n".join(lines)
 
 
