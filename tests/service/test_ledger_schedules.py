@@ -101,3 +101,14 @@ def test_a_viewer_reads_a_clients_weekdays_but_not_the_pauses(client, keys, ledg
         "wed",
         "fri",
     ]
+
+
+def test_a_register_body_without_a_date_is_planned_and_stored_for_today(client, keys, tiny):
+    del tiny["date"]
+    tiny["settings"] = BUDGET
+    job = client.post("/v1/plans?wait=30", json=tiny, headers=keys["planner"]).get_json()
+    assert job["status"] == "done", job
+    assert job["date"] == job["plan"]["date"] == today().isoformat()
+    body = {"base": tiny, "whatifs": [{"name": "same", "changes": []}]}
+    compared = client.post("/v1/compare", json=body, headers=keys["planner"])
+    assert compared.status_code in (200, 202), compared.get_json()

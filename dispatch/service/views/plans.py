@@ -59,6 +59,7 @@ def post_plan() -> Any:
     document = maps_network(_plan_document(json_body()), "network")
     check_client_cap(document)
     scenario = parse_scenario(document)
+    document = {**document, "date": scenario.date.isoformat()}  # a register's today, pinned now
     if scope() not in (None, scenario.canteen.id):
         reason = Text(
             f"this key plans only for canteen '{scope()}'", f"该密钥只能为饭堂“{scope()}”排线"
