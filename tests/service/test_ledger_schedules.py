@@ -112,3 +112,18 @@ def test_a_register_body_without_a_date_is_planned_and_stored_for_today(client, 
     body = {"base": tiny, "whatifs": [{"name": "same", "changes": []}]}
     compared = client.post("/v1/compare", json=body, headers=keys["planner"])
     assert compared.status_code in (200, 202), compared.get_json()
+
+
+def test_the_last_done_plan_of_a_canteen_is_the_newest_done_one_on_every_store(store, tiny):
+    def job(status: str) -> str:
+        plan_id = store.create_plan(tiny, time_limit_s=1, seed=0, version="t", owner=None)
+        if status == "done":
+            assert store.finish(plan_id, {"routes": []})
+        return plan_id
+
+    older, newer = job("done"), job("done")
+    job("queued")  # newest, but not done
+    last = store.list_plans(canteen="canteen", status="done", limit=1)
+    assert [r.id for r in last] == [newer]
+    assert {r.id for r in store.list_plans(canteen="canteen", status="done")} == {older, newer}
+    assert store.list_plans(canteen="elsewhere", status="done") == []
