@@ -80,7 +80,19 @@ def verify(scenario: Scenario, plan: Plan) -> list[Violation]:
     for route in (r for r in checkable if r.courier in walkers):
         found += _check_walker(ctx, route)
     found += _check_relay_loads(ctx, plan)
+    found += _check_not_scheduled(ctx, plan)
     return found
+
+
+def _check_not_scheduled(ctx: _Context, plan: Plan) -> list[Violation]:
+    """A client listed as not due today must be on the list and not due (another weekday,
+    a pause): a due client listed there is a client nobody serves."""
+    day = ctx.scenario.date
+    return [
+        Violation("not_scheduled_but_due", "listed as not due today but due", client=n.client)
+        for n in plan.not_scheduled
+        if n.client in ctx.clients and ctx.clients[n.client].due_on(day)
+    ]
 
 
 def _complete(ctx: _Context, route: Route) -> bool:

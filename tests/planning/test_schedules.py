@@ -142,3 +142,12 @@ def test_the_usual_courier_comes_before_the_earlier_plan_and_the_earlier_plan_fi
     }
     off_sick = replace(both, couriers=both.couriers[:1])  # r2 is not working today
     assert set(off_sick.preferred_couriers().items()) == {(c, "r1") for c in earlier}
+
+
+def test_the_verifier_flags_a_due_client_listed_as_not_scheduled(make_scenario):
+    tuesday = schedule_day(make_scenario)
+    wednesday_plan = plan_day(replace(tuesday, date=WEDNESDAY))  # lists "in-hospital"
+    listed = replace(wednesday_plan, not_scheduled=plan_day(tuesday).not_scheduled)
+    found = {(v.rule, v.client) for v in verify(replace(tuesday, date=WEDNESDAY), listed)}
+    assert ("not_scheduled_but_due", "mwf") in found  # due on Wednesdays
+    assert ("not_scheduled_but_due", "in-hospital") not in found  # still paused
