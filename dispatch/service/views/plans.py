@@ -164,7 +164,8 @@ def plan_view(row: PlanRow, with_plan: bool = True) -> dict[str, Any]:
 
 
 def _plan_document(body: dict[str, Any]) -> dict[str, Any]:
-    """The scenario to plan: the body itself, or built from the ledger for ``{date, canteen}``."""
+    """The scenario to plan: the body itself, or built from the ledger for
+    ``{canteen, date?, name?, settings?, keep_from?}``."""
     if "clients" in body or "couriers" in body or isinstance(body.get("canteen"), dict):
         return body
     if not isinstance(body.get("canteen"), str):
@@ -205,10 +206,7 @@ def _keep_from(keep_from: object, canteen: str) -> dict[str, str]:
     except NotFoundError as err:
         raise NotFoundError("keep_from", err.reason) from err
     if row.status != "done" or row.plan is None:
-        raise ConflictError(
-            "keep_from",
-            Text(f"the plan is {row.status}, not done", f"该路线状态为 {row.status}，尚未完成"),
-        )
+        raise not_done(row, "keep_from")
     return client_couriers(plan_from_dict(row.plan))
 
 
@@ -239,12 +237,15 @@ def wait_for(job_id: str, wait_s: float, kind: str = "plan") -> PlanRow:
     return row
 
 
+def not_done(row: PlanRow, field: str) -> ConflictError:
+    """409: the job has no finished plan (yet)."""
+    reason = Text(f"the plan is {row.status}, not done", f"该路线状态为 {row.status}，尚未完成")
+    return ConflictError(field, reason)
+
+
 def finished_plan(plan_id: str) -> PlanContext:
     """The stored scenario and plan of a finished job (404 / 409 otherwise)."""
     row = services().store.get_plan(plan_id, canteen=scope())
     if row.status != "done" or row.plan is None:
-        raise ConflictError(
-            "status",
-            Text(f"the plan is {row.status}, not done", f"该路线状态为 {row.status}，尚未完成"),
-        )
+        raise not_done(row, "status")
     return PlanContext.of(parse_scenario(row.scenario), plan_from_dict(row.plan))
