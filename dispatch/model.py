@@ -131,6 +131,7 @@ class Client:
     active_to: dt.date | None = None
     notes: str = ""
     phone: str = ""
+    social_worker: str = ""  # id of a ``Contacts.social_workers`` entry
 
     @property
     def meal_count(self) -> int:
@@ -162,12 +163,37 @@ class Closure:
 
 
 @dataclass(frozen=True, slots=True)
+class Contact:
+    """Someone a courier may call in an emergency (the station, a social worker)."""
+
+    name: str
+    phone: str
+
+
+@dataclass(frozen=True, slots=True)
+class Contacts:
+    """The day's emergency contacts: the station's, and social workers by id."""
+
+    station: Contact | None = None
+    social_workers: Mapping[str, Contact] = field(default_factory=lambda: MappingProxyType({}))
+
+
+@dataclass(frozen=True, slots=True)
+class MealLabel:
+    """The printed name of a meal variant in both languages (``en`` may repeat the key)."""
+
+    zh: str
+    en: str
+
+
+@dataclass(frozen=True, slots=True)
 class Scenario:
     """One day at one canteen: who is delivered, by whom, under which settings.
 
     ``keep`` maps clients to the courier who served them in an earlier plan of the day;
     a re-plan prefers to keep them there (``Settings.keep_courier_s``). ``closed_roads``
     closes road segments of ``network`` to every mode (only with a network).
+    ``contacts`` and ``meal_labels`` only change what the papers print.
     """
 
     name: str
@@ -182,6 +208,8 @@ class Scenario:
     network: str | None = None
     keep: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     closed_roads: tuple[Closure, ...] = ()
+    contacts: Contacts = field(default_factory=Contacts)
+    meal_labels: Mapping[str, MealLabel] = field(default_factory=lambda: MappingProxyType({}))
 
     def active_clients(self) -> tuple[Client, ...]:
         return tuple(c for c in self.clients if c.active_on(self.date))
