@@ -56,6 +56,14 @@ def _pdf(documents: Sequence[Any]) -> bytes:
     return bytes(documents[0].copy(pages).write_pdf())
 
 
+def html_pdf(pages_html: Sequence[str]) -> bytes:
+    """HTML documents (the index, a relay schedule…) → one PDF, the pages of each in turn.
+
+    Raises ``PdfUnavailable`` where WeasyPrint cannot load pango.
+    """
+    return _pdf([_render(html) for html in pages_html])
+
+
 def sheets_pdf(part: PlanContext, lang: str = "zh", routes: Sequence[Route] | None = None) -> bytes:
     """Every route sheet of the plan (or of ``routes``) in one A4 PDF, one page a sheet.
 

@@ -61,7 +61,6 @@ class SheetLine:
     partners: str = ""
     estimated: bool = False
     first_of_stop: bool = True
-    clients_at_stop: int = 1
 
 
 def mask_name(name: str) -> str:
@@ -159,9 +158,11 @@ def _lines(part: PlanContext, route: Route, lang: str) -> list[SheetLine]:
     lines: list[SheetLine] = []
     safe_by_s = client_food_safe_by_s(part)
     stops = [s for s in route.steps if s.type in ("delivery", "handover")]
-    # A client's social worker is named on the row only when the route's clients have several.
+    # A client's social worker is named on a row only when the route's clients have several,
+    # and only where it changes from the row above (the header gives every phone).
     workers = {c.social_worker for c in route_clients(part.clients, route)}
     by_id = part.scenario.contacts.social_workers if len(workers) > 1 else {}
+    above = ""
     for order, step in enumerate(stops, start=1):
         if step.type == "handover":
             lines.append(_handover_line(part, route, order, step))
@@ -169,7 +170,8 @@ def _lines(part: PlanContext, route: Route, lang: str) -> list[SheetLine]:
         first_address = part.clients[step.clients[0]].address if step.clients else ""
         for k, client_id in enumerate(step.clients):
             client: Client = part.clients[client_id]
-            worker = by_id.get(client.social_worker)
+            worker = by_id.get(client.social_worker) if client.social_worker != above else None
+            above = client.social_worker
             lines.append(
                 SheetLine(
                     order=order,
@@ -185,7 +187,6 @@ def _lines(part: PlanContext, route: Route, lang: str) -> list[SheetLine]:
                     notes=mask_numbers(client.notes, lang),
                     estimated=step.estimated,
                     first_of_stop=k == 0,
-                    clients_at_stop=len(step.clients),
                 )
             )
     return lines
@@ -219,7 +220,7 @@ PAGE_HEIGHT_MM = 277.0
 HEADER_MM = 36.0
 CONTACTS_MM = 6.0
 ROW_MM = 9.8
-MAP_MM = (40.0, 95.0)
+MAP_MM = (40.0, 115.0)
 
 
 def map_height_mm(rows: int, contacts: bool) -> float:
@@ -343,7 +344,7 @@ def index_html(
         plan=part.plan,
         figures=summary(part),
         clock=clock,
-        sheets=sheet_files,
+        sheets=[(_worker_name(part, courier), file) for courier, file in sheet_files],
         kitchen=[r for r in kitchen_rows(part) if r["client"] == "TOTAL"],
         variants=part.variants,
         unassigned=[(u, part.clients.get(u.client)) for u in part.plan.unassigned],
