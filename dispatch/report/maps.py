@@ -15,19 +15,22 @@ from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from functools import cache
 from pathlib import Path
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
-from matplotlib import rc_context
-from matplotlib.axes import Axes
-from matplotlib.collections import LineCollection
-from matplotlib.figure import Figure
 
 from dispatch.messages import labels
 from dispatch.model import Location, Mode, Route
 from dispatch.report.context import PlanContext
 from dispatch.report.fonts import map_font_families
-from dispatch.travel.roads import Street, read_main_streets
+
+# matplotlib and the OSM reader are imported where a map is drawn, not at the top: every
+# command would otherwise pay their second of start-up, maps or not.
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+    from dispatch.travel.roads import Street
 
 MM_PER_IN = 25.4
 WIDTH_IN = 190 / MM_PER_IN  # an A4 page inside 10 mm margins
@@ -69,6 +72,8 @@ class _Frame:
 
 @cache
 def _main_streets(path: str) -> list[Street]:
+    from dispatch.travel.roads import read_main_streets
+
     return read_main_streets(Path(path))
 
 
@@ -76,6 +81,8 @@ def _draw_streets(ax: Axes, part: PlanContext, mode: str, frame: _Frame) -> bool
     """Every street of ``mode`` in the frame, main roads wider and named; False without roads."""
     if part.travel.network is None:
         return False
+    from matplotlib.collections import LineCollection
+
     roads = part.travel.roads()
     graph = roads.time_csr(cast(Mode, mode)).tocoo()
     inside = frame.inside(roads.lat, roads.lon)
@@ -166,7 +173,15 @@ def _relay_points(ax: Axes, part: PlanContext, frame: _Frame, routes: Sequence[R
         point = part.relay_points[point_id]
         x, y = frame.xy(point.location.lat, point.location.lon)
         ax.scatter([x], [y], s=70, marker="^", c="#444", zorder=6)
-        ax.annotate(point.name, (x, y), xytext=(6, -10), textcoords="offset points", fontsize=7)
+        right = x > (frame.x0 + frame.x1) / 2
+        ax.annotate(
+            point.name,
+            (x, y),
+            xytext=(-6 if right else 6, -10),
+            textcoords="offset points",
+            ha="right" if right else "left",
+            fontsize=7,
+        )
 
 
 def _scale_bar(ax: Axes, frame: _Frame) -> None:
@@ -224,6 +239,8 @@ def _note(ax: Axes, streets: bool, lang: str) -> None:
 
 
 def _figure(frame: _Frame) -> tuple[Figure, Axes]:
+    from matplotlib.figure import Figure
+
     figure = Figure(figsize=(WIDTH_IN, frame.height_in))
     ax = figure.add_axes((0, 0, 1, 1))
     ax.set_xlim(frame.x0, frame.x1)
@@ -245,6 +262,8 @@ def _svg(figure: Figure) -> str:
 
 def _style() -> AbstractContextManager[None]:
     """Text as text in the CJK font, and the same SVG ids on every run."""
+    from matplotlib import rc_context
+
     return rc_context(
         {"font.family": map_font_families(), "svg.fonttype": "none", "svg.hashsalt": "nuanliu"}
     )
