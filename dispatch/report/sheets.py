@@ -124,11 +124,12 @@ def _worker_name(part: PlanContext, worker_id: str) -> str:
 
 
 def _access(client: Client) -> str:
+    """How the meal reaches the door: on the ground floor no lift, helper or stairs matters."""
+    if client.floor <= 1:
+        return "ground"
     if client.helper:
         return "helper"
-    if client.lift:
-        return "lift"
-    return "ground" if client.floor <= 1 else "stairs"
+    return "lift" if client.lift else "stairs"
 
 
 def _due(client: Client, safe_by_s: int, lang: str) -> str:

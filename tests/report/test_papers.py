@@ -163,11 +163,13 @@ def test_floor_labels_say_lift_helper_stairs_and_nothing_for_the_ground_floor():
         client("stairs", 400, floor=5),
         client("lift", 600, floor=12, lift=True),
         client("helped", 800, floor=6, helper=True),
+        client("lobby", 1000, lift=True),
     ]
     part = planned(doc)
     html = route_sheet_html(part, part.plan.routes[0])
     ground, stairs, lift, helped = (row(html, c) for c in ("ground", "stairs", "lift", "helped"))
-    assert "1F" in ground and "电梯" not in ground and "nolift" not in ground
+    for floor_one in (ground, row(html, "lobby")):
+        assert "1F" in floor_one and "电梯" not in floor_one and "nolift" not in floor_one
     assert "无电梯" in stairs and "nolift" in stairs
     assert "电梯" in lift and "无电梯" not in lift
     assert "代送上楼" in helped and "电梯" not in helped
