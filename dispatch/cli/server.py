@@ -1,0 +1,88 @@
+"""``dispatch serve``, ``worker`` and ``keys``: the HTTP API, queue workers, API keys."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from dispatch.cli.common import EXIT_BAD_INPUT, EXIT_OK, say
+
+
+def add_commands(commands: argparse._SubParsersAction) -> None:
+    serve = commands.add_parser("serve", help="run the HTTP API (waitress) / 启动 HTTP 服务")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8080)
+    serve.add_argument("--threads", type=int, default=16, help="request threads")
+    serve.set_defaults(run=run_serve)
+    worker = commands.add_parser("worker", help="solve jobs from the Redis queue / 队列求解进程")
+    worker.add_argument("--burst", action="store_true", help="stop when the queue is empty")
+    worker.add_argument("--queue", default="dispatch", help="the RQ queue's name / 队列名")
+    worker.set_defaults(run=run_worker)
+    keys = commands.add_parser("keys", help="API keys / API 密钥")
+    key_commands = keys.add_subparsers(dest="keys_command", required=True)
+    create = key_commands.add_parser("create", help="create a key and print its token once")
+    create.add_argument("--role", choices=("viewer", "planner", "admin"), required=True)
+    create.add_argument("--name", default="")
+    scope = create.add_mutually_exclusive_group(required=True)
+    scope.add_argument("--canteen", help="the one canteen the key sees / 密钥所属饭堂")
+    scope.add_argument(
+        "--scope", choices=("street",), help="street: every canteen of the store / 街道级"
+    )
+    revoke = key_commands.add_parser("revoke", help="revoke a key by its id")
+    revoke.add_argument("key_id")
+    keys.set_defaults(run=run_keys)
+
+
+def _database_url() -> str:
+    """``DISPATCH_DATABASE_URL``, else the server's default SQLite in its instance folder."""
+    from api import instance_database_url
+
+    return os.environ.get("DISPATCH_DATABASE_URL") or instance_database_url()
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    import waitress
+
+    from api import create_app
+
+    app = create_app()
+    print(f"dispatch serve: http://{args.host}:{args.port}/v1/health", file=sys.stderr)
+    waitress.serve(app, host=args.host, port=args.port, threads=args.threads, ident="dispatch")
+    return EXIT_OK
+
+
+def run_worker(args: argparse.Namespace) -> int:
+    from dispatch.service.jobs import run_worker
+
+    queue_url = os.environ.get("DISPATCH_QUEUE_URL")
+    database_url = os.environ.get("DISPATCH_DATABASE_URL")
+    if not queue_url or not database_url:
+        print(
+            "错误 error: 需要设置 DISPATCH_QUEUE_URL 和 DISPATCH_DATABASE_URL / "
+            "DISPATCH_QUEUE_URL and DISPATCH_DATABASE_URL must be set",
+            file=sys.stderr,
+        )
+        return EXIT_BAD_INPUT
+    run_worker(queue_url, database_url, name=args.queue, burst=args.burst)
+    return EXIT_OK
+
+
+def run_keys(args: argparse.Namespace) -> int:
+    from dispatch.service.keys import create_key, revoke_key
+    from dispatch.service.store import Store
+
+    store = Store(_database_url())
+    store.migrate()
+    if args.keys_command == "revoke":
+        revoked = revoke_key(store, args.key_id) is not None
+        print(f"{'revoked' if revoked else 'no such active key'}: {args.key_id}", file=sys.stderr)
+        return EXIT_OK if revoked else EXIT_BAD_INPUT
+    key = create_key(store, args.role, args.name, canteen=args.canteen)
+    scope = f"canteen {args.canteen}" if args.canteen else "street"
+    print(
+        f"key {key.info.id} ({key.info.role}, {scope}); the token is shown once:",
+        file=sys.stderr,
+    )
+    say(key.token)
+    return EXIT_OK
