@@ -7,8 +7,9 @@ A plan that breaks a rule makes ``verify`` exit 1. When stdout is a pipe closed 
 (``dispatch plan … | head``) the files are already complete and the command exits 141,
 the status of a process ended by SIGPIPE, without a message.
 
-Each command lives in its own module (``day``: plan and verify; ``compare``; ``server``:
-serve, worker and keys), which adds its parser and names its ``run`` function.
+Each command lives in its own module (``day``: plan and verify; ``compare``; ``imports``:
+clients from a spreadsheet; ``server``: serve, worker and keys), which adds its parser
+and names its ``run`` function.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from dispatch.cli import compare, day, server
+from dispatch.cli import compare, day, imports, server
 from dispatch.cli.common import EXIT_BAD_INPUT, EXIT_BROKEN_PIPE, MAX_CLIENTS
 from dispatch.errors import DispatchError
 from dispatch.messages import text
@@ -34,6 +35,7 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     day.add_commands(commands)
     compare.add_command(commands)
+    imports.add_command(commands)
     server.add_commands(commands)
     return parser
 

@@ -13,7 +13,7 @@ from typing import Any, cast
 import jsonschema
 
 from dispatch.errors import ScenarioError
-from dispatch.messages import text
+from dispatch.messages import Text, text
 from dispatch.scenario.fields import got as shown
 
 _CLOCK = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
@@ -52,6 +52,22 @@ def _validator() -> jsonschema.protocols.Validator:
     return cast(jsonschema.protocols.Validator, cls(scenario_schema(), format_checker=checker))
 
 
+@cache
+def _client_validator() -> jsonschema.protocols.Validator:
+    """The validator of one client mapping (the schema's ``clients`` item, its ``$defs``)."""
+    schema = scenario_schema()
+    client = {"$defs": schema["$defs"], **schema["properties"]["clients"]["items"]}
+    cls = type(_validator())
+    return cast(
+        jsonschema.protocols.Validator, cls(client, format_checker=_validator().format_checker)
+    )
+
+
+def client_errors(client: Mapping[str, Any]) -> list[tuple[str, Text]]:
+    """Every schema error of one client mapping: (path inside the client, reason)."""
+    return [_translate(error) for error in _client_validator().iter_errors(client)]
+
+
 def _is_date(value: str) -> bool:
     """``YYYY-MM-DD`` and a day that exists; every other ISO 8601 form is refused."""
     if not _DATE.match(value):
@@ -74,7 +90,7 @@ def check_schema(data: Mapping[str, Any]) -> None:
         raise ScenarioError(field, reason)
 
 
-def _translate(error: jsonschema.ValidationError) -> tuple[str, Any]:
+def _translate(error: jsonschema.ValidationError) -> tuple[str, Text]:
     """A jsonschema error → (field path, bilingual reason)."""
     path = list(error.absolute_path)
     got = shown(error.instance, field_path(path))
