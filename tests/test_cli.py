@@ -81,7 +81,7 @@ def test_english_sheets_on_request(scenario_file, tmp_path):
 def test_kitchen_counts_variants_per_route_in_loading_order(scenario_file, tmp_path):
     out = tmp_path / "out"
     main(["plan", str(scenario_file), "--out", str(out), "--time-limit", "1"])
-    rows = list(csv.DictReader((out / "kitchen.csv").open(encoding="utf-8")))
+    rows = list(csv.DictReader((out / "kitchen.csv").open(encoding="utf-8-sig")))
     grand = rows[-1]
     assert (grand["route"], grand["low_salt"], grand["regular"], grand["soft"]) == (
         "ALL",

@@ -15,7 +15,7 @@ import os
 import secrets
 import shutil
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path, PurePosixPath
 
 from dispatch.errors import DispatchError, InputError
@@ -24,13 +24,20 @@ from dispatch.report.context import PlanContext
 from dispatch.report.geojson import routes_geojson
 from dispatch.report.plan_json import plan_to_dict
 from dispatch.report.sheets import index_html, kitchen_csv, relay_schedule_html, route_sheet_html
+from dispatch.report.workbooks import kitchen_xlsx, plan_xlsx
+
+Content = str | bytes | Callable[[], bytes]
+"""A file's text, its bytes, or what makes them when the file is written (a workbook, which
+openpyxl builds through temporary files: a full disk then fails as the folder's write)."""
 
 
-def render_files(part: PlanContext, lang: str = "zh") -> dict[str, str | bytes]:
-    """Every output file as ``relative path → text``."""
-    files: dict[str, str | bytes] = {
+def render_files(part: PlanContext, lang: str = "zh") -> dict[str, Content]:
+    """Every output file as ``relative path → content``."""
+    files: dict[str, Content] = {
         "plan.json": json.dumps(plan_to_dict(part), ensure_ascii=False, indent=2) + "\n",
         "kitchen.csv": kitchen_csv(part),
+        "kitchen.xlsx": lambda: kitchen_xlsx(part),
+        "plan.xlsx": lambda: plan_xlsx(part),
         "routes.geojson": json.dumps(routes_geojson(part), ensure_ascii=False) + "\n",
     }
     sheets = []
@@ -49,7 +56,7 @@ MARKER = ".nuanliu-dispatch"
 holding this marker and nothing but the files it lists is ever replaced."""
 
 
-def write_folder(files: Mapping[str, str | bytes], out_dir: Path) -> None:
+def write_folder(files: Mapping[str, Content], out_dir: Path) -> None:
     """Replace ``out_dir`` with exactly ``files`` (and the marker), all or nothing.
 
     ``out_dir`` may be missing, an empty folder, or a folder this function wrote before
@@ -71,7 +78,7 @@ def write_folder(files: Mapping[str, str | bytes], out_dir: Path) -> None:
             shown = target / name
             path = staging / name
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+            path.write_bytes(_bytes(content))
         shown = target
         _swap(staging, target)
     except OSError as err:
@@ -118,6 +125,12 @@ def _new_folder(target: Path) -> Path:
             continue
 
 
+def _bytes(content: Content) -> bytes:
+    if callable(content):
+        return content()
+    return content.encode("utf-8") if isinstance(content, str) else content
+
+
 def _swap(staging: Path, target: Path) -> None:
     """Put ``staging`` in ``target``'s place; on failure the old target is put back."""
     if not target.exists():
@@ -137,7 +150,7 @@ def _swap(staging: Path, target: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def _check_names(files: Mapping[str, str | bytes], given: Path) -> None:
+def _check_names(files: Mapping[str, Content], given: Path) -> None:
     """Every file stays inside the folder: relative, no ``..``, not the marker."""
     for name in files:
         parts = PurePosixPath(name).parts
