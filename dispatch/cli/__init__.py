@@ -24,6 +24,7 @@ from dispatch.cli import compare, day, imports, server
 from dispatch.cli.common import EXIT_BAD_INPUT, EXIT_BROKEN_PIPE, MAX_CLIENTS
 from dispatch.errors import DispatchError
 from dispatch.messages import text
+from dispatch.version import __version__
 
 __all__ = ["MAX_CLIENTS", "main"]
 
@@ -32,6 +33,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="dispatch", description="暖流 nuanliu-dispatch: community meal delivery routes"
     )
+    parser.add_argument("--version", action="version", version=f"dispatch {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
     day.add_commands(commands)
     compare.add_command(commands)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import json
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from dispatch.cli.common import (
     EXIT_OK,
@@ -14,11 +15,12 @@ from dispatch.cli.common import (
     max_clients_option,
     say,
 )
+from dispatch.cli.summary import plan_summary, written
 from dispatch.errors import DispatchError, PlanFormatError
-from dispatch.model import clock
+from dispatch.messages import text
+from dispatch.model import Scenario
 from dispatch.planning.day import plan_day
 from dispatch.report.context import PlanContext
-from dispatch.report.kpi import carried_clients, door_to_door_s, route_distance_m, summary
 from dispatch.report.output import check_replaceable, render_files, write_folder
 from dispatch.report.plan_json import plan_from_dict
 from dispatch.report.sheets import LANGUAGES
@@ -42,34 +44,6 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     check.set_defaults(run=run_verify)
 
 
-def _table(part: PlanContext) -> str:
-    scenario, plan = part.scenario, part.plan
-    figures = summary(part)
-    lines = [
-        f"{scenario.name} {scenario.date.isoformat()} · {scenario.canteen.name}",
-        f"{'courier':<10}{'stops':>6}{'meals':>6}{'leave':>7}{'done':>7}{'km':>7}{'d2d min':>9}",
-    ]
-    for route in plan.routes:
-        stops = len(route.deliveries) + len(route.handovers)
-        meals = sum(c.meal_count for c in carried_clients(part.clients, plan, route))
-        leave, done = route.steps[0].departure_s or 0, route.steps[-1].arrival_s or 0
-        km = route_distance_m(route) / 1000
-        lines.append(
-            f"{route.courier:<10}{stops:>6}{meals:>6}{clock(leave):>7}"
-            f"{clock(done):>7}{km:>7.1f}{door_to_door_s(plan, route) / 60:>9.0f}"
-        )
-    lines.append(
-        f"served {figures['served']}/{figures['clients']} clients · "
-        f"{figures['couriers_used']} couriers · meals {figures['meals']} · "
-        f"violations {figures['violations']}"
-    )
-    for u in plan.unassigned:
-        lines.append(f"  unassigned {u.client}: {u.reason_zh} / {u.reason_en}")
-    for n in plan.not_used:
-        lines.append(f"  not used {n.courier}: {n.reason_zh} / {n.reason_en}")
-    return "\n".join(lines)
-
-
 def run_plan(args: argparse.Namespace) -> int:
     check_replaceable(args.out)
     scenario = load_scenario(args.scenario)
@@ -80,22 +54,49 @@ def run_plan(args: argparse.Namespace) -> int:
     part = PlanContext.of(scenario, plan)
     files = render_files(part, args.lang)
     write_folder(files, args.out)
-    say(_table(part))
-    say(f"written: {args.out}/plan.json, kitchen.csv, index.html, sheets/ ({len(plan.routes)})")
+    say(plan_summary(part))
+    say(written(str(args.out), files))
     return EXIT_OK if not plan.violations else EXIT_VIOLATIONS
 
 
 def run_verify(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.scenario)
+    document = read_document(args.plan)
+    _check_same_day(document, scenario, str(args.plan))
     try:
-        plan = plan_from_dict(read_document(args.plan))
+        plan = plan_from_dict(document)
     except DispatchError as err:
         if isinstance(err, PlanFormatError) and not err.field.startswith(str(args.plan)):
             raise PlanFormatError(f"{args.plan}:{err.field}", err.reason) from err
         raise
     violations = verify(scenario, plan)
     for v in violations:
+        rule = text(f"rule_{v.rule}")
         who = " ".join(x for x in (v.courier, v.client) if x)
-        say(f"{v.rule}: {who}: {v.message}")
-    say(json.dumps({"violations": len(violations)}))
+        say(f"{rule.zh} {rule.en}: {who}: {v.message}")
+    count = text("verify_count", n=len(violations))
+    say(f"{count.zh} / {count.en}")
     return EXIT_VIOLATIONS if violations else EXIT_OK
+
+
+def _check_same_day(document: Any, scenario: Scenario, where: str) -> None:
+    """A plan names its scenario, date and canteen: another day's plan is one line, exit 2."""
+    if not isinstance(document, Mapping):
+        return
+    expected = {
+        "scenario": scenario.name,
+        "date": scenario.date.isoformat(),
+        "canteen": scenario.canteen.id,
+    }
+    for field, value in expected.items():
+        given = document.get(field)
+        if isinstance(given, str) and given != value:
+            label = text(f"field_{field}")
+            reason = text(
+                "plan_other_scenario",
+                field=label.en,
+                field_zh=label.zh,
+                plan=given,
+                scenario=value,
+            )
+            raise PlanFormatError(f"{where}:{field}", reason)
