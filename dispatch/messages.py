@@ -363,6 +363,7 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "field_scenario": ("scenario", "场景名称"),
     "field_date": ("date", "日期"),
     "field_canteen": ("canteen", "饭堂"),
+    "progress_planned": ("planned", "已规划"),
     "column_id": ("client id", "编号"),
     "column_name": ("name", "姓名"),
     "column_phone": ("phone", "电话"),

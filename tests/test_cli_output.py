@@ -7,7 +7,7 @@ import re
 
 import pytest
 import yaml
-from conftest import REPO
+from conftest import REPO, TINY, write_whatif
 from planning.test_relay import relay_document
 
 from dispatch.cli import main
@@ -76,3 +76,11 @@ def test_every_rule_the_verifier_names_has_a_label():
     assert len(rules) > 20
     for rule in rules:
         assert text(f"rule_{rule}").zh
+
+
+def test_compare_prints_a_plain_progress_line_per_plan_when_not_on_a_terminal(tmp_path, capsys):
+    whatif = write_whatif(tmp_path, {"base": str(TINY), "changes": [{"courier_off": "rider-b"}]})
+    assert main(["compare", str(TINY), str(whatif), "--iterations", "100"]) == 0
+    err = capsys.readouterr().err.splitlines()
+    assert [line.split(":")[0] for line in err] == ["已规划 planned 1/2", "已规划 planned 2/2"]
+    assert sorted(line.split(": ")[1] for line in err) == sorted(["base", whatif.stem])

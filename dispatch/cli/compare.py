@@ -13,6 +13,7 @@ from dispatch.cli.common import (
     max_clients_option,
     say,
 )
+from dispatch.cli.progress import plan_progress
 from dispatch.planning.batch import plan_columns
 from dispatch.report.compare import comparison, comparison_files, comparison_table, read_keep
 from dispatch.report.output import check_replaceable, write_folder
@@ -48,9 +49,15 @@ def run_compare(args: argparse.Namespace) -> int:
         for document in column.parts:
             field = f"{column.source or column.name}:clients"
             check_client_cap(len(document["clients"]), args.max_clients, field)
-    planned = plan_columns(
-        columns, time_limit_s=args.time_limit, seed=args.seed, keep=keep, iterations=args.iterations
-    )
+    with plan_progress() as progress:
+        planned = plan_columns(
+            columns,
+            time_limit_s=args.time_limit,
+            seed=args.seed,
+            keep=keep,
+            iterations=args.iterations,
+            progress=progress,
+        )
     data = comparison(columns, planned, costs)
     if args.out:
         write_folder(comparison_files(columns, planned, data), args.out)
