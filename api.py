@@ -83,6 +83,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app: configure, migrate the store, fail orphaned jobs, start the runner,
     register the blueprints and the JSON error handlers."""
     app = Flask(__name__, instance_relative_config=True)
+    # Chinese as UTF-8 on the wire, not \u escapes, and the charset said in the header.
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.json.mimetype = "application/json; charset=utf-8"  # type: ignore[attr-defined]
     app.config.from_mapping(DEFAULTS)
     app.config.from_mapping(_environment())
     if config:

@@ -81,7 +81,6 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "bad_length": ("must have exactly {n} items (got {got})", "必须恰好有 {n} 项（实际为 {got}）"),
     "too_few": ("must have at least {n} item(s)", "至少需要 {n} 项"),
     "not_finite": ("must be a finite number (got {got})", "必须是有限的数字（实际为 {got}）"),
-    "invalid_value": ("invalid value: {detail}", "取值无效：{detail}"),
     "window_order": (
         "must end after it starts (got {start}–{end})",
         "结束时间必须晚于开始时间（实际为 {start}–{end}）",
@@ -364,6 +363,17 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "field_date": ("date", "日期"),
     "field_canteen": ("canteen", "饭堂"),
     "progress_planned": ("planned", "已规划"),
+    "must_exceed": ("must be more than {limit} (got {got})", "必须大于 {limit}（实际为 {got}）"),
+    "must_be_below": ("must be less than {limit} (got {got})", "必须小于 {limit}（实际为 {got}）"),
+    "too_many": ("must have at most {n} item(s)", "最多 {n} 项"),
+    "schema_rule": (
+        "breaks the scenario format's '{keyword}' rule (docs/scenario.md)",
+        "不符合场景格式的“{keyword}”规则（见 docs/scenario.md）",
+    ),
+    "not_nonnegative": (
+        "must be a number of at least 0 (got {got})",
+        "应为不小于 0 的数字（实际为 {got}）",
+    ),
     "column_id": ("client id", "编号"),
     "column_name": ("name", "姓名"),
     "column_phone": ("phone", "电话"),

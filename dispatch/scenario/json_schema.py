@@ -109,19 +109,45 @@ def _translate(error: jsonschema.ValidationError) -> tuple[str, Text]:
         return field_path(path), reason
     if kind == "enum":
         return field_path(path), text("not_one_of", allowed=", ".join(limit), got=got)
-    if kind in ("minimum", "exclusiveMinimum", "minLength"):
+    if kind in ("minimum", "minLength"):
         return field_path(path), text("too_small", limit=limit, got=got)
-    if kind in ("maximum", "exclusiveMaximum", "maxLength"):
+    if kind in ("maximum", "maxLength"):
         return field_path(path), text("too_large", limit=limit, got=got)
+    if kind == "exclusiveMinimum":
+        return field_path(path), text("must_exceed", limit=limit, got=got)
+    if kind == "exclusiveMaximum":
+        return field_path(path), text("must_be_below", limit=limit, got=got)
     if kind == "format":
         code = "bad_time" if limit == "clock" else "bad_date"
         return field_path(path), text(code, got=got)
     if kind in ("minItems", "maxItems"):
         if error.schema.get("minItems") == error.schema.get("maxItems"):
             return field_path(path), text("bad_length", n=limit, got=len(error.instance))
-        return field_path(path), text("too_few", n=limit)
+        return field_path(path), text("too_few" if kind == "minItems" else "too_many", n=limit)
     if kind == "minProperties":
         return field_path(path), text("no_meals")
     if kind == "pattern":
         return field_path(path), text("bad_pattern", pattern=limit, got=got)
-    return field_path(path), text("invalid_value", detail=kind)
+    return field_path(path), text("schema_rule", keyword=kind)
+
+
+TRANSLATED = frozenset(
+    {
+        "required",
+        "additionalProperties",
+        "type",
+        "enum",
+        "minimum",
+        "maximum",
+        "exclusiveMinimum",
+        "exclusiveMaximum",
+        "minLength",
+        "maxLength",
+        "format",
+        "minItems",
+        "maxItems",
+        "minProperties",
+        "pattern",
+    }
+)
+"""The validator keywords with a sentence of their own; any other gets ``schema_rule``."""

@@ -133,7 +133,7 @@ def number_arg(name: str, default: float) -> float:
         value = math.nan
     if not math.isfinite(value) or value < 0:
         got = json.dumps(raw)
-        raise InputError(name, message("invalid_value", detail=f"not a number >= 0: {got}"))
+        raise InputError(name, message("not_nonnegative", got=got))
     return value
 
 
