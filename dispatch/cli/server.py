@@ -7,6 +7,7 @@ import os
 import sys
 
 from dispatch.cli.common import EXIT_BAD_INPUT, EXIT_OK, say
+from dispatch.messages import text
 
 
 def add_commands(commands: argparse._SubParsersAction) -> None:
@@ -58,11 +59,8 @@ def run_worker(args: argparse.Namespace) -> int:
     queue_url = os.environ.get("DISPATCH_QUEUE_URL")
     database_url = os.environ.get("DISPATCH_DATABASE_URL")
     if not queue_url or not database_url:
-        print(
-            "错误 error: 需要设置 DISPATCH_QUEUE_URL 和 DISPATCH_DATABASE_URL / "
-            "DISPATCH_QUEUE_URL and DISPATCH_DATABASE_URL must be set",
-            file=sys.stderr,
-        )
+        missing = text("worker_needs_urls")
+        print(f"错误 error: {missing.zh} / {missing.en}", file=sys.stderr)
         return EXIT_BAD_INPUT
     run_worker(queue_url, database_url, name=args.queue, burst=args.burst)
     return EXIT_OK
@@ -76,13 +74,16 @@ def run_keys(args: argparse.Namespace) -> int:
     store.migrate()
     if args.keys_command == "revoke":
         revoked = revoke_key(store, args.key_id) is not None
-        print(f"{'revoked' if revoked else 'no such active key'}: {args.key_id}", file=sys.stderr)
+        said = text("key_revoked" if revoked else "key_not_active", key_id=args.key_id)
+        print(f"{said.zh} / {said.en}", file=sys.stderr)
         return EXIT_OK if revoked else EXIT_BAD_INPUT
     key = create_key(store, args.role, args.name, canteen=args.canteen)
-    scope = f"canteen {args.canteen}" if args.canteen else "street"
-    print(
-        f"key {key.info.id} ({key.info.role}, {scope}); the token is shown once:",
-        file=sys.stderr,
+    scope = (
+        text("key_scope_canteen", canteen=args.canteen)
+        if args.canteen
+        else text("key_scope_street")
     )
+    made = text("key_created", key_id=key.info.id, role=key.info.role, scope=scope)
+    print(f"{made.zh} / {made.en}", file=sys.stderr)
     say(key.token)
     return EXIT_OK
