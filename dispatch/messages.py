@@ -375,6 +375,12 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
         "应为不小于 0 的数字（实际为 {got}）",
     ),
     # Sentences that stood in the service, the errors and the readers, moved here (sheets-cli).
+    "needs_server_extra": (
+        "needs the server extra (module {module} is missing): pip install "
+        "'nuanliu-dispatch[server]' (in a clone: pip install -e '.[server]')",
+        "需要安装 server 附加组件（缺少模块 {module}）：pip install "
+        "'nuanliu-dispatch[server]'（源码目录中：pip install -e '.[server]'）",
+    ),
     "worker_needs_urls": (
         "DISPATCH_QUEUE_URL and DISPATCH_DATABASE_URL must be set",
         "需要设置 DISPATCH_QUEUE_URL 和 DISPATCH_DATABASE_URL",

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 
 import pytest
 import yaml
@@ -84,3 +86,37 @@ def test_compare_prints_a_plain_progress_line_per_plan_when_not_on_a_terminal(tm
     err = capsys.readouterr().err.splitlines()
     assert [line.split(":")[0] for line in err] == ["已规划 planned 1/2", "已规划 planned 2/2"]
     assert sorted(line.split(": ")[1] for line in err) == sorted(["base", whatif.stem])
+
+
+@pytest.mark.parametrize(
+    ("command", "module"),
+    [(["serve"], "waitress"), (["worker"], "rq"), (["keys", "revoke", "k1"], "sqlalchemy")],
+)
+def test_a_server_command_without_the_server_extra_is_one_line(
+    monkeypatch, capsys, command, module
+):
+    for name in [m for m in sys.modules if m == module or m.startswith(f"{module}.")]:
+        monkeypatch.delitem(sys.modules, name)
+    for name in [m for m in sys.modules if m.startswith("dispatch.service") or m == "api"]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setitem(sys.modules, module, None)  # as if not installed
+    monkeypatch.setenv("DISPATCH_QUEUE_URL", "redis://127.0.0.1:1/0")
+    monkeypatch.setenv("DISPATCH_DATABASE_URL", "sqlite://")
+    assert main(command) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "[server]" in err and module in err
+
+
+SERVER_ONLY = ("flask", "sqlalchemy", "alembic", "psycopg", "waitress", "rq", "redis", "limits")
+
+
+def test_plan_import_and_verify_run_without_the_server_extra(tmp_path):
+    blocked = "; ".join(f"sys.modules[{m!r}] = None" for m in (*SERVER_ONLY, "cryptography"))
+    out = tmp_path / "out"
+    script = (
+        f"import sys; {blocked}; from dispatch.cli import main; "
+        f"assert main(['plan', {str(TINY)!r}, '--out', {str(out)!r}, '--iterations', '50']) == 0; "
+        f"assert main(['verify', {str(TINY)!r}, {str(out / 'plan.json')!r}]) == 0"
+    )
+    done = subprocess.run([sys.executable, "-c", script], cwd=REPO, capture_output=True)
+    assert done.returncode == 0, done.stderr.decode()[-500:]

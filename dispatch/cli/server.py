@@ -5,8 +5,11 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from dispatch.cli.common import EXIT_BAD_INPUT, EXIT_OK, say
+from dispatch.errors import DispatchError
 from dispatch.messages import text
 
 
@@ -35,6 +38,16 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     keys.set_defaults(run=run_keys)
 
 
+@contextmanager
+def _server_extra(command: str) -> Iterator[None]:
+    """A server command's imports; without the ``server`` extra, one line and exit 2."""
+    try:
+        yield
+    except ModuleNotFoundError as err:
+        reason = text("needs_server_extra", module=err.name or "?")
+        raise DispatchError(command, reason) from err
+
+
 def _database_url() -> str:
     """``DISPATCH_DATABASE_URL``, else the server's default SQLite in its instance folder."""
     from api import instance_database_url
@@ -43,9 +56,10 @@ def _database_url() -> str:
 
 
 def run_serve(args: argparse.Namespace) -> int:
-    import waitress
+    with _server_extra("serve"):
+        import waitress
 
-    from api import create_app
+        from api import create_app
 
     app = create_app()
     print(f"dispatch serve: http://{args.host}:{args.port}/v1/health", file=sys.stderr)
@@ -54,21 +68,23 @@ def run_serve(args: argparse.Namespace) -> int:
 
 
 def run_worker(args: argparse.Namespace) -> int:
-    from dispatch.service.jobs import run_worker
-
     queue_url = os.environ.get("DISPATCH_QUEUE_URL")
     database_url = os.environ.get("DISPATCH_DATABASE_URL")
     if not queue_url or not database_url:
         missing = text("worker_needs_urls")
         print(f"错误 error: {missing.zh} / {missing.en}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    run_worker(queue_url, database_url, name=args.queue, burst=args.burst)
+    with _server_extra("worker"):  # rq is imported as the worker starts
+        from dispatch.service.jobs import run_worker
+
+        run_worker(queue_url, database_url, name=args.queue, burst=args.burst)
     return EXIT_OK
 
 
 def run_keys(args: argparse.Namespace) -> int:
-    from dispatch.service.keys import create_key, revoke_key
-    from dispatch.service.store import Store
+    with _server_extra("keys"):
+        from dispatch.service.keys import create_key, revoke_key
+        from dispatch.service.store import Store
 
     store = Store(_database_url())
     store.migrate()
