@@ -11,9 +11,10 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import itertools
 import warnings
 import zipfile
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -192,19 +193,29 @@ def _csv_table(raw: str) -> Iterator[tuple[int, list[str]]]:
 
 
 def _xlsx_table(data: bytes) -> tuple[str, Iterator[tuple[int, list[str]]]]:
-    """The first worksheet's name and its ``(row number, cells as text)``."""
+    """The first worksheet's name and its ``(row number, cells as text)``, at most
+    ``MAX_ROWS + 1`` rows read (the one past the cap makes the error)."""
     try:
         with warnings.catch_warnings():  # "data validation extension is not supported"
             warnings.simplefilter("ignore")
             book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as err:
+            sheet = book.worksheets[0]
+            values = itertools.islice(sheet.iter_rows(values_only=True), MAX_ROWS + 1)
+            rows = [(n, [_cell_text(v) for v in row]) for n, row in enumerate(values, start=1)]
+            title = str(sheet.title)
+            book.close()
+    except (
+        InvalidFileException,
+        zipfile.BadZipFile,
+        KeyError,
+        ValueError,
+        TypeError,
+        IndexError,
+        SyntaxError,
+        OSError,
+    ) as err:  # SyntaxError: XML that does not parse
         raise _FileError(text("xlsx_format", detail=type(err).__name__)) from err
-    sheet = book.worksheets[0]
-    rows = (
-        (n, [_cell_text(v) for v in values])
-        for n, values in enumerate(sheet.iter_rows(values_only=True), start=1)
-    )
-    return str(sheet.title), rows
+    return title, iter(rows)
 
 
 def _cell_text(value: Any) -> str:
@@ -271,7 +282,11 @@ def _read_table(filename: str, sheet: str, table: Iterator[tuple[int, list[str]]
     return ClientRows(filename, sheet, tuple(clients), tuple(lines), columns, tuple(errors))
 
 
-def _header(cells: Sequence[str], number: int, error: Any) -> list[str | None]:
+Report = Callable[[int, str, Text], None]
+"""Told ``(row, column, reason)`` of each error found while reading a table."""
+
+
+def _header(cells: Sequence[str], number: int, error: Report) -> list[str | None]:
     """The columns of a header row; an unknown or missing column is an error."""
     columns = [header_column(c) if c.strip() else None for c in cells]
     for cell, column in zip(cells, columns, strict=True):
@@ -284,7 +299,7 @@ def _header(cells: Sequence[str], number: int, error: Any) -> list[str | None]:
 
 
 def _row(
-    header: Sequence[str | None], cells: Sequence[str], place: str, number: int, error: Any
+    header: Sequence[str | None], cells: Sequence[str], place: str, number: int, error: Report
 ) -> dict[str, Any] | None:
     """One row's client, or ``None`` (blank, or its errors reported)."""
     if len(cells) > len(header) and any(c.strip() for c in cells[len(header) :]):

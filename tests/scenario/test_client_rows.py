@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import zipfile
 
 import openpyxl
 import pytest
@@ -138,3 +139,26 @@ def test_merge_adds_new_ids_and_updates_only_the_sheets_columns():
     assert (k1["phone"], k1["floor"], k1["meals"]) == ("13800000000", 3, {"regular": 1, "soft": 1})
     assert k2["id"] == "k2" and "window" not in k2
     assert [c.id for c in parse_scenario(merged).clients] == ["k1", "k2"]
+
+
+def test_an_xlsx_with_a_broken_sheet_is_one_error_not_a_traceback():
+    source = zipfile.ZipFile(io.BytesIO(xlsx(ROWS)))
+    broken = io.BytesIO()
+    with zipfile.ZipFile(broken, "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename.startswith("xl/worksheets/"):
+                data = data[: len(data) // 2]  # cut off mid-XML
+            target.writestr(item, data)
+    rows = read_client_rows(broken.getvalue(), "cut.xlsx")
+    (error,) = rows.errors
+    assert error.where() == "cut.xlsx" and "xlsx" in error.reason.en
+
+
+def test_more_rows_than_the_cap_is_an_error_at_the_first_row_past_it(monkeypatch):
+    from dispatch.scenario import client_rows
+
+    monkeypatch.setattr(client_rows, "MAX_ROWS", 3)
+    rows = read_client_rows(xlsx([[f"k{n}", *ROWS[0][1:]] for n in range(6)]), "c.xlsx")
+    assert [(e.row, e.column) for e in rows.errors] == [(4, "")]
+    assert [c["id"] for c in rows.clients] == ["k0", "k1"]
