@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable, Mapping
 from typing import Literal
 
-from rich.console import Console
 from rich.table import Table
 
 from dispatch.messages import Text, text
 from dispatch.model import Route, clock
 from dispatch.report.context import PlanContext
 from dispatch.report.kpi import carried_clients, door_to_door_s, route_distance_m, summary
-
-WIDTH = 100  # characters; a table wider than the terminal is not folded
+from dispatch.report.terminal import render
 
 
 def plan_summary(part: PlanContext) -> str:
@@ -32,7 +29,7 @@ def plan_summary(part: PlanContext) -> str:
     for route in plan.routes:
         table.add_row(*_row(part, route))
     totals = _totals(figures)
-    lines = [_render(table), totals.zh, totals.en]
+    lines = [render(table), totals.zh, totals.en]
     lines += [
         _left_out("summary_unassigned", u.client, u.reason_zh, u.reason_en) for u in plan.unassigned
     ]
@@ -84,9 +81,3 @@ def _totals(figures: Mapping[str, object]) -> Text:
         variants=", ".join(f"{v} {n}" for v, n in sorted(variants.items())),
         violations=figures["violations"],
     )
-
-
-def _render(table: Table) -> str:
-    buffer = io.StringIO()
-    Console(file=buffer, width=WIDTH, color_system=None, highlight=False).print(table)
-    return "\n".join(line.rstrip() for line in buffer.getvalue().rstrip("\n").splitlines())
