@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -52,6 +52,18 @@ def _keep_for(document: dict[str, Any], keep: Mapping[str, str] | None) -> dict[
     return {**document, "keep": {c: w for c, w in keep.items() if c in clients and w in workers}}
 
 
+Progress = Callable[[int, int, str], None]
+"""Told ``(plans done, plans in all, the one just done)`` as a comparison goes on."""
+
+
+def _job_name(columns: Sequence[WhatIf], column: int, document: Mapping[str, Any]) -> str:
+    """A column's name, with the canteen's id when the column plans several canteens."""
+    name = columns[column].name
+    if len(columns[column].parts) > 1:
+        return f"{name}+{document['canteen']['id']}"
+    return name
+
+
 def plan_columns(
     columns: Sequence[WhatIf],
     *,
@@ -61,12 +73,15 @@ def plan_columns(
     iterations: int | None = None,
     workers: int | None = None,
     start_method: str | None = None,
+    progress: Progress | None = None,
 ) -> list[list[tuple[Scenario, Plan]]]:
     """Plan every part of every column in a process pool (one process per core).
 
     ``keep`` (client → courier, from an earlier plan) becomes every document's ``keep``
     (what it still knows of it); ``start_method`` names the multiprocessing start method
     (``forkserver`` inside a threaded server; ``spawn`` where it does not exist).
+    ``progress(done, total, name)`` is called as each plan is finished, in the order they
+    finish.
     """
     jobs = [(c, _keep_for(doc, keep)) for c, column in enumerate(columns) for doc in column.parts]
     size = max(1, min(workers or os.cpu_count() or 1, len(jobs)))
@@ -74,10 +89,19 @@ def plan_columns(
         start_method = "spawn"
     context = multiprocessing.get_context(start_method) if start_method else None
     with ProcessPoolExecutor(max_workers=size, mp_context=context) as pool:
-        futures = [pool.submit(_solve, doc, time_limit_s, seed, iterations) for _, doc in jobs]
-        outcomes = [f.result() for f in futures]
+        futures = {
+            pool.submit(_solve, doc, time_limit_s, seed, iterations): k
+            for k, (_, doc) in enumerate(jobs)
+        }
+        outcomes: list[Plan | _Failure | None] = [None] * len(jobs)
+        for done, future in enumerate(as_completed(futures), start=1):
+            k = futures[future]
+            outcomes[k] = future.result()
+            if progress is not None:
+                progress(done, len(jobs), _job_name(columns, *jobs[k]))
     planned: list[list[tuple[Scenario, Plan]]] = [[] for _ in columns]
     for (c, doc), outcome in zip(jobs, outcomes, strict=True):
+        assert outcome is not None  # every future has finished
         if isinstance(outcome, _Failure):
             raise outcome.kind(outcome.where, outcome.reason)
         planned[c].append((parse_scenario(doc), outcome))

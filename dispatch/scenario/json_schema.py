@@ -13,7 +13,7 @@ from typing import Any, cast
 import jsonschema
 
 from dispatch.errors import ScenarioError
-from dispatch.messages import text
+from dispatch.messages import Text, text
 from dispatch.scenario.fields import got as shown
 
 _CLOCK = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
@@ -52,6 +52,22 @@ def _validator() -> jsonschema.protocols.Validator:
     return cast(jsonschema.protocols.Validator, cls(scenario_schema(), format_checker=checker))
 
 
+@cache
+def _client_validator() -> jsonschema.protocols.Validator:
+    """The validator of one client mapping (the schema's ``clients`` item, its ``$defs``)."""
+    schema = scenario_schema()
+    client = {"$defs": schema["$defs"], **schema["properties"]["clients"]["items"]}
+    cls = type(_validator())
+    return cast(
+        jsonschema.protocols.Validator, cls(client, format_checker=_validator().format_checker)
+    )
+
+
+def client_errors(client: Mapping[str, Any]) -> list[tuple[str, Text]]:
+    """Every schema error of one client mapping: (path inside the client, reason)."""
+    return [_translate(error) for error in _client_validator().iter_errors(client)]
+
+
 def is_date(value: str) -> bool:
     """``YYYY-MM-DD`` and a day that exists; every other ISO 8601 form is refused."""
     if not _DATE.match(value):
@@ -74,7 +90,7 @@ def check_schema(data: Mapping[str, Any]) -> None:
         raise ScenarioError(field, reason)
 
 
-def _translate(error: jsonschema.ValidationError) -> tuple[str, Any]:
+def _translate(error: jsonschema.ValidationError) -> tuple[str, Text]:
     """A jsonschema error → (field path, bilingual reason)."""
     path = list(error.absolute_path)
     got = shown(error.instance, field_path(path))
@@ -93,21 +109,48 @@ def _translate(error: jsonschema.ValidationError) -> tuple[str, Any]:
         return field_path(path), reason
     if kind == "enum":
         return field_path(path), text("not_one_of", allowed=", ".join(limit), got=got)
-    if kind in ("minimum", "exclusiveMinimum", "minLength"):
+    if kind in ("minimum", "minLength"):
         return field_path(path), text("too_small", limit=limit, got=got)
-    if kind in ("maximum", "exclusiveMaximum", "maxLength"):
+    if kind in ("maximum", "maxLength"):
         return field_path(path), text("too_large", limit=limit, got=got)
+    if kind == "exclusiveMinimum":
+        return field_path(path), text("must_exceed", limit=limit, got=got)
+    if kind == "exclusiveMaximum":
+        return field_path(path), text("must_be_below", limit=limit, got=got)
     if kind == "format":
         code = "bad_time" if limit == "clock" else "bad_date"
         return field_path(path), text(code, got=got)
     if kind in ("minItems", "maxItems"):
         if error.schema.get("minItems") == error.schema.get("maxItems"):
             return field_path(path), text("bad_length", n=limit, got=len(error.instance))
-        return field_path(path), text("too_few", n=limit)
+        return field_path(path), text("too_few" if kind == "minItems" else "too_many", n=limit)
     if kind == "minProperties":
         return field_path(path), text("no_meals")
     if kind == "uniqueItems":
         return field_path(path), text("repeated_item")
     if kind == "pattern":
         return field_path(path), text("bad_pattern", pattern=limit, got=got)
-    return field_path(path), text("invalid_value", detail=kind)
+    return field_path(path), text("schema_rule", keyword=kind)
+
+
+TRANSLATED = frozenset(
+    {
+        "required",
+        "additionalProperties",
+        "type",
+        "enum",
+        "minimum",
+        "maximum",
+        "exclusiveMinimum",
+        "exclusiveMaximum",
+        "minLength",
+        "maxLength",
+        "format",
+        "minItems",
+        "maxItems",
+        "minProperties",
+        "pattern",
+        "uniqueItems",
+    }
+)
+"""The validator keywords with a sentence of their own; any other gets ``schema_rule``."""

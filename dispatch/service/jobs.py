@@ -30,7 +30,7 @@ from dispatch.errors import (
     QueueUnavailableError,
     StoreUnavailableError,
 )
-from dispatch.messages import Text
+from dispatch.messages import Text, text
 from dispatch.planning.day import plan_day
 from dispatch.report.compare import comparison
 from dispatch.report.context import PlanContext
@@ -91,15 +91,10 @@ def _solver_error(reason: Text) -> dict[str, Any]:
 
 
 def _internal_error(detail: str) -> dict[str, Any]:
-    return _solver_error(
-        Text(f"the solver failed unexpectedly ({detail})", f"求解器意外失败（{detail}）")
-    )
+    return _solver_error(text("solver_failed", detail=detail))
 
 
-_TOO_LONG = Text(
-    f"the solve ran past its time limit plus {GRACE_S} s and was stopped",
-    f"求解超过时限加 {GRACE_S} 秒，已被停止",
-)
+_TOO_LONG = text("solve_too_long", grace_s=GRACE_S)
 
 
 def _outcome(

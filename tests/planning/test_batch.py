@@ -16,8 +16,13 @@ def test_plan_columns_plans_every_part_of_every_column_in_order():
     columns = columns_from_body(
         read_document(TINY), [{"name": "sick", "changes": [{"courier_off": "rider-b"}]}]
     )
-    planned = plan_columns(columns, time_limit_s=0.5, workers=1)
+    told = []
+    planned = plan_columns(
+        columns, iterations=100, workers=1, progress=lambda *done: told.append(done)
+    )
     assert [len(parts) for parts in planned] == [1, 1]
+    assert sorted(told) == [(1, 2, told[0][2]), (2, 2, told[1][2])]
+    assert {name for _, _, name in told} == {"base", "sick"}
     (_, base_plan), (_, sick_plan) = planned[0][0], planned[1][0]
     assert {r.courier for r in sick_plan.routes} <= {"rider-a"}
     assert base_plan.violations == () and sick_plan.violations == ()
