@@ -61,8 +61,15 @@ def _with_client(**fields: Any) -> dict[str, Any]:
         {**base_document(), "date": "2026-02-30"},
         {**base_document(), "date": "2026-W48-2"},
     ],
-    ids=["clock-24", "floor-float", "floor-bool", "variant", "no-meals",
-         "feb-30", "week-date"],  # fmt: skip
+    ids=[
+        "clock-24",
+        "floor-float",
+        "floor-bool",
+        "variant",
+        "no-meals",
+        "feb-30",
+        "week-date",
+    ],
 )
 def test_the_gate_refuses_what_the_reference_refuses(document: dict[str, Any]):
     assert _refused_by_reference(document)
