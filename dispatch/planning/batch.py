@@ -1,10 +1,10 @@
-"""Planning the columns of a comparison in a process pool, one plan per part."""
+"""Planning many scenarios in a process pool: a district's canteens, a comparison's columns."""
 
 from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -29,7 +29,7 @@ class _Failure:
 
 
 def _solve(
-    document: dict[str, Any],
+    document: Mapping[str, Any],
     time_limit_s: float | None,
     seed: int | None,
     keep: dict[str, str] | None,
@@ -54,6 +54,47 @@ def _keep_for(document: Mapping[str, Any], keep: Mapping[str, str] | None) -> di
     return {c: w for c, w in keep.items() if c in clients and w in workers}
 
 
+def plan_documents(
+    documents: Sequence[Mapping[str, Any]],
+    *,
+    time_limit_s: float | None = None,
+    seed: int | None = None,
+    keep: Mapping[str, str] | None = None,
+    iterations: int | None = None,
+    workers: int | None = None,
+    start_method: str | None = None,
+) -> Iterator[Plan]:
+    """Plan every document in a process pool (one process per core), each as ``plan_day``
+    would alone, for a district's canteens on one date or a comparison's columns.
+
+    Plans come back in the documents' order, each as soon as it is done, so the caller can
+    write one while the pool solves the next; each plan's engines stay in its pool process
+    (``portfolio``), so the cores are shared out once. ``keep`` (client → courier, from an
+    earlier plan) goes to ``plan_day`` for the clients and couriers each document knows;
+    ``start_method`` names the multiprocessing start method (``forkserver`` inside a
+    threaded server; ``spawn`` where it does not exist). A document that fails raises its
+    ``DispatchError`` when its turn comes.
+    """
+    size = max(1, min(workers or os.cpu_count() or 1, len(documents)))
+    if start_method not in (None, *multiprocessing.get_all_start_methods()):
+        start_method = "spawn"
+    context = multiprocessing.get_context(start_method) if start_method else None
+    with ProcessPoolExecutor(max_workers=size, mp_context=context) as pool:
+        futures = [
+            pool.submit(_solve, doc, time_limit_s, seed, _keep_for(doc, keep), iterations)
+            for doc in documents
+        ]
+        try:
+            for future in futures:
+                outcome = future.result()
+                if isinstance(outcome, _Failure):
+                    raise outcome.kind(outcome.where, outcome.reason)
+                yield outcome
+        finally:
+            for future in futures:
+                future.cancel()
+
+
 def plan_columns(
     columns: Sequence[WhatIf],
     *,
@@ -64,26 +105,18 @@ def plan_columns(
     workers: int | None = None,
     start_method: str | None = None,
 ) -> list[list[tuple[Scenario, Plan]]]:
-    """Plan every part of every column in a process pool (one process per core).
-
-    ``keep`` (client → courier, from an earlier plan) is passed to ``plan_day`` for every
-    plan; ``start_method`` names the multiprocessing start method (``forkserver`` inside
-    a threaded server; ``spawn`` where it does not exist).
-    """
+    """Plan every part of every column of a comparison with ``plan_documents``."""
     jobs = [(c, doc) for c, column in enumerate(columns) for doc in column.parts]
-    size = max(1, min(workers or os.cpu_count() or 1, len(jobs)))
-    if start_method not in (None, *multiprocessing.get_all_start_methods()):
-        start_method = "spawn"
-    context = multiprocessing.get_context(start_method) if start_method else None
-    with ProcessPoolExecutor(max_workers=size, mp_context=context) as pool:
-        futures = [
-            pool.submit(_solve, doc, time_limit_s, seed, _keep_for(doc, keep), iterations)
-            for _, doc in jobs
-        ]
-        outcomes = [f.result() for f in futures]
+    plans = plan_documents(
+        [doc for _, doc in jobs],
+        time_limit_s=time_limit_s,
+        seed=seed,
+        keep=keep,
+        iterations=iterations,
+        workers=workers,
+        start_method=start_method,
+    )
     planned: list[list[tuple[Scenario, Plan]]] = [[] for _ in columns]
-    for (c, doc), outcome in zip(jobs, outcomes, strict=True):
-        if isinstance(outcome, _Failure):
-            raise outcome.kind(outcome.where, outcome.reason)
-        planned[c].append((parse_scenario(doc), outcome))
+    for (c, doc), plan in zip(jobs, list(plans), strict=True):
+        planned[c].append((parse_scenario(doc), plan))
     return planned
