@@ -13,10 +13,14 @@ from dispatch.errors import DispatchError
 from dispatch.messages import Text
 from dispatch.model import Plan, Scenario
 from dispatch.planning.day import plan_day
+from dispatch.routing.portfolio import load_engines
 from dispatch.scenario import parse_scenario
 
 if TYPE_CHECKING:
     from dispatch.scenario.whatif import WhatIf
+
+
+__all__ = ["load_engines", "plan_columns", "plan_documents"]  # load_engines: for forking servers
 
 
 @dataclass(frozen=True)

@@ -62,6 +62,12 @@ def _workers(params: SolveParams) -> int:
     return min(2, len(os.sched_getaffinity(0)))
 
 
+def load_engines() -> None:
+    """Import both engines now: a process that forks one child per job (``dispatch worker``)
+    then hands them down instead of each child importing PyVRP again."""
+    from dispatch.routing import pyvrp_engine  # noqa: F401
+
+
 def _pyvrp(problem: Problem, params: SolveParams) -> Solution:
     """PyVRP's answer. Its engine (PyVRP takes about 0.1 s to import) is loaded where it
     runs: with two workers in the child, while OR-Tools already searches in this process."""
