@@ -20,7 +20,9 @@ if TYPE_CHECKING:
     from dispatch.scenario.whatif import WhatIf
 
 
-__all__ = ["load_engines", "plan_columns", "plan_documents"]  # load_engines: for forking servers
+# ``load_engines`` is handed on to the service: a worker that forks one process per job
+# imports both engines once, before forking.
+__all__ = ["load_engines", "plan_columns", "plan_documents"]
 
 
 @dataclass(frozen=True)
