@@ -31,6 +31,7 @@ from dispatch.errors import (
     StoreUnavailableError,
 )
 from dispatch.messages import Text, text
+from dispatch.planning.batch import load_engines
 from dispatch.planning.day import plan_day
 from dispatch.report.compare import comparison
 from dispatch.report.context import PlanContext
@@ -359,6 +360,7 @@ def run_worker(
             beat(_worker_store, job.id)
 
     global _worker_store
+    load_engines()  # every work-horse is forked from here, with both engines loaded
     _worker_store = Store(database_url)
     _worker_store.migrate()
     _worker_store.fail_orphans()
