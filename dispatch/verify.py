@@ -6,8 +6,10 @@ service-time rule, and reports every broken rule: unknown or doubly used workers
 clients served twice, missing or unknown, stops mixing buildings, capacity, climbing,
 meals-ready and shift times, client windows, food safety (door-to-door across both legs
 of a relay, and cooked-to-door), relay hand-overs (rider and walker meet at an open
-relay point, the walker leaves after the hand-over, the rider waits a bounded time, the
-point's capacity holds) and claimed times that do not match the recomputed ones.
+relay point, the walker leaves after the hand-over and takes each later trip's meals after
+it, every walker handed meals takes some, no relay stop feeds nobody, the rider waits a
+bounded time, the point's capacity holds) and claimed times that do not match the
+recomputed ones.
 """
 
 from __future__ import annotations

@@ -24,7 +24,7 @@ cooked-to-door limit (default 120 min) holds for every meal.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from dispatch.messages import text
 from dispatch.model import (
@@ -181,9 +181,11 @@ def _last_leg(
     with the hand-over time of the meals each point actually gets, until every batch's
     window opens before it closes and after the fastest rider can be there."""
     handed = {p.id: 0 for p in day.relay_points}
+    # A round of the last leg is a small problem: a quarter of the clock is plenty.
+    walk_params = replace(params, time_limit_s=params.time_limit_s / 4)
     for _ in range(_ATTEMPTS):
         starts = _starts(day, arrive, handed)
-        chains, left = plan_trips(board, starts, far, capacity, params)
+        chains, left = plan_trips(board, starts, far, capacity, walk_params)
         batches = _batches(day, board, chains, capacity)
         late = [b for b in batches if b.latest_s < max(b.present_s, arrive[b.point.id])]
         if not late or all(handed[b.point.id] >= b.meals for b in late):

@@ -116,13 +116,19 @@ def test_hand_over_time_is_charged_for_the_meals_handed_over():
     assert door_to_door_s <= 35 * 60 < door_to_door_s + 10 * (30 - 1)
 
 
-def test_a_grid_worker_walks_back_to_the_point_for_a_second_trip():
-    # Item 3. g1 carries 2 meals; four clients 100–400 m past the point: two trips.
+def second_trip_document() -> dict:
+    """g1 carries 2 meals; four clients 100–400 m past the point."""
     doc = far_point_document(limit_min=90)
     doc["walkers"][0]["capacity"] = 2
     doc["clients"] = [
         client(f"f{k}", 2_300 + 100 * k, building=f"b{k}", floor=1) for k in range(1, 5)
     ]
+    return doc
+
+
+def test_a_grid_worker_walks_back_to_the_point_for_a_second_trip():
+    # Item 3: four meals, a worker who carries two: two trips.
+    doc = second_trip_document()
     scenario = parse_scenario(doc)
     plan = plan_day(scenario)
     assert plan.unassigned == () and plan.violations == ()
@@ -136,11 +142,21 @@ def test_a_grid_worker_walks_back_to_the_point_for_a_second_trip():
     assert pick_up.service_s == 60 + 10 * 2 and pick_up.arrival_s > walker.steps[0].departure_s
 
 
-def test_the_solver_chooses_points_and_workers_jointly():
-    # Item 3. Two points, one worker each. "mid" (1.95 km) is nearest to rpA (1.5 km), and
-    # rpA's worker could walk there in time, but not after a1 and a2 (150 m either side of
-    # rpA), whom only rpA reaches inside the 45 min box. Stop by stop, nearest point first
-    # (the old greedy) gave all three to rpA; the joint plan gives "mid" to rpB's worker.
+def test_verifier_counts_a_walkers_capacity_per_trip():
+    scenario = parse_scenario(second_trip_document())
+    data = copy.deepcopy(plan_to_dict(PlanContext.of(scenario, plan_day(scenario))))
+    assert rules_broken(scenario, data) == []
+    walker = next(r for r in data["routes"] if r["courier"] == "g1")
+    first, *rest = walker["steps"]
+    # Without walking back for the second two meals, g1 would carry four at once.
+    walker["steps"] = [first, *(s for s in rest if s["type"] != "handover")]
+    for step in walker["steps"][1:]:
+        step.pop("arrival_s", None)
+    assert rules_broken(scenario, data) == ["capacity"]
+
+
+def joint_points_document() -> dict:
+    """Two points, one worker each: the case of the joint choice (below)."""
     doc = far_point_document(limit_min=45, rider_capacity=3)
     doc["relay_points"] = [
         {"id": "rpA", "location": north_m(1_500), "open": ["10:30", "13:00"], "capacity": 30},
@@ -155,6 +171,15 @@ def test_the_solver_chooses_points_and_workers_jointly():
         client("a2", 1_650, building="ba2"),
         client("mid", 1_950, building="bm"),
     ]
+    return doc
+
+
+def test_the_solver_chooses_points_and_workers_jointly():
+    # Item 3. Two points, one worker each. "mid" (1.95 km) is nearest to rpA (1.5 km), and
+    # rpA's worker could walk there in time, but not after a1 and a2 (150 m either side of
+    # rpA), whom only rpA reaches inside the 45 min box. Stop by stop, nearest point first
+    # (the old greedy) gave all three to rpA; the joint plan gives "mid" to rpB's worker.
+    doc = joint_points_document()
     scenario = parse_scenario(doc)
     plan = plan_day(scenario)
     assert plan.unassigned == () and plan.violations == ()
@@ -182,9 +207,9 @@ def test_plan_json_counts_relayed_meals_on_the_rider():
     assert walker["load"] == 5
 
 
-def test_a_planted_relay_day_serves_everyone():
-    # Two community offices 2 km north and 2 km south, two grid workers each (capacity 3),
-    # twelve clients around them, riders of 10 and 8 meals, and two near clients.
+def two_offices_document() -> dict:
+    """Two community offices 2 km north and 2 km south, two grid workers each (capacity
+    3), twelve clients around them, riders of 10 and 8 meals, and two near clients."""
     doc = far_point_document(limit_min=90)
     doc["couriers"].append(
         {"id": "r2", "mode": "ebike", "capacity": 8, "shift": ["10:30", "13:00"]}
@@ -215,6 +240,11 @@ def test_a_planted_relay_day_serves_everyone():
             for k in range(1, 7)
         ),
     ]
+    return doc
+
+
+def test_a_planted_relay_day_serves_everyone():
+    doc = two_offices_document()
     scenario = parse_scenario(doc)
     plan = plan_day(scenario)
     assert plan.unassigned == () and plan.violations == ()
