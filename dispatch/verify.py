@@ -57,7 +57,7 @@ class _Context:
     travel: TravelModel
     clients: dict[str, Client]
     workers: dict[str, Courier]
-    riders: dict[str, tuple[int, dict[str, _Timed]]]  # rider → departure, relay → hand-over
+    riders: dict[str, tuple[int, list[_Timed]]]  # rider → departure, hand-overs
 
 
 def verify(scenario: Scenario, plan: Plan) -> list[Violation]:
@@ -245,10 +245,7 @@ def _check_rider(ctx: _Context, route: Route) -> list[Violation]:
         message = f"leaves at {clock(departure)}, before the shift"
         found.append(Violation("shift", message, worker.id))
     timed = _timeline(ctx, visits, departure)
-    ctx.riders[worker.id] = (
-        departure,
-        {t.visit.step.relay_point or "": t for t in timed if t.visit.step.type == "handover"},
-    )
+    ctx.riders[worker.id] = (departure, [t for t in timed if t.visit.step.type == "handover"])
     limit = scenario.settings.max_door_to_door_s
     found += _check_timeline(ctx, worker, timed, [departure] * len(timed), limit)
     for item in (t for t in timed if t.visit.step.type == "handover"):
@@ -260,8 +257,7 @@ def _check_relay_meeting(ctx: _Context, rider: Courier, item: _Timed) -> list[Vi
     found: list[Violation] = []
     step = item.visit.step
     if step.relay_point not in {p.id for p in ctx.scenario.relay_points}:
-        found.append(Violation("unknown_relay", f"no relay point '{step.relay_point}'", rider.id))
-        return found
+        return [Violation("unknown_relay", f"no relay point '{step.relay_point}'", rider.id)]
     closes = _relay_window(ctx, item.visit)[1]
     wait = item.start_s - item.reached_s
     if wait > ctx.scenario.settings.relay_max_wait_s:
@@ -320,9 +316,10 @@ def _check_walker(ctx: _Context, route: Route) -> list[Violation]:
     handed: list[tuple[int, _Timed]] = []  # per pick-up: the rider's departure, hand-over
     for step in route.handovers:
         rider_id = step.partners[0] if step.partners else ""
-        rider = ctx.riders.get(rider_id)
-        handover = rider[1].get(step.relay_point or "") if rider else None
-        if rider is None or handover is None or walker.id not in handover.visit.step.partners:
+        rider = ctx.riders.get(rider_id, (0, []))
+        meets = [t for t in rider[1] if t.visit.step.relay_point == step.relay_point]
+        handover = next((t for t in meets if walker.id in t.visit.step.partners), None)
+        if handover is None:
             message = f"no hand-over from rider '{rider_id}' at {step.relay_point} lists it"
             return [Violation("handover_mismatch", message, walker.id)]
         handed.append((rider[0], handover))
@@ -376,22 +373,25 @@ def _check_relay_loads(ctx: _Context, plan: Plan) -> list[Violation]:
     walker handed meals takes some, and no rider stops at a point where nobody takes any."""
     found: list[Violation] = []
     per_point: dict[str, int] = {}
+    handed: dict[tuple[str, str], int] = {}
     carried_off = _carried_off(ctx, plan)
     walkers = {w.id for w in ctx.scenario.walkers}
     for route in (r for r in plan.routes if r.courier not in walkers):
         for step in route.handovers:
-            relay_id = step.relay_point or ""
-            per_point[relay_id] = per_point.get(relay_id, 0) + step.meals
-            taken = carried_off.get((route.courier, relay_id), {})
-            if (off := sum(taken.values())) > step.meals:
-                message = f"walkers carry {off} meals off, {step.meals} handed over at {relay_id}"
-                found.append(Violation("handover_meals", message, route.courier))
-            if not any(taken.values()):
-                message = f"stops at relay point {relay_id}, where no walker takes any meal"
+            key = (route.courier, step.relay_point or "")
+            per_point[key[1]] = per_point.get(key[1], 0) + step.meals
+            handed[key] = handed.get(key, 0) + step.meals
+            taken = carried_off.get(key, {})
+            if not any(taken.get(w) for w in step.partners):
+                message = f"stops at relay point {key[1]}, where no walker takes any meal"
                 found.append(Violation("relay_unused", message, route.courier))
             for partner in (w for w in step.partners if not taken.get(w)):
-                message = f"hands meals to walker '{partner}' at {relay_id}, who takes none"
+                message = f"hands meals to walker '{partner}' at {key[1]}, who takes none"
                 found.append(Violation("handover_no_route", message, route.courier))
+    for (rider, relay_id), meals in handed.items():
+        if (off := sum(carried_off.get((rider, relay_id), {}).values())) > meals:
+            message = f"walkers carry {off} meals off, {meals} handed over at {relay_id}"
+            found.append(Violation("handover_meals", message, rider))
     for point in ctx.scenario.relay_points:
         if per_point.get(point.id, 0) > point.capacity:
             message = f"{per_point[point.id]} meals at {point.id}, capacity {point.capacity}"

@@ -104,7 +104,7 @@ class Served:
     routes: list[tuple[Crew, Route]]
     unassigned: list[Unassigned]
     missed_handovers: list[int]
-    made_handovers: list[list[int]] = field(default_factory=list)
+    made_handovers: list[list[int]]
 
 
 class Leg:

@@ -38,7 +38,7 @@ from dispatch.model import (
     Unassigned,
     clock,
 )
-from dispatch.planning.leg import Crew, DayRules, Handover, Leg, serve
+from dispatch.planning.leg import Crew, DayRules, Handover, Leg, Served, serve
 from dispatch.planning.reasons import screen_clients, unassigned
 from dispatch.planning.stops import Stop, build_stops
 from dispatch.planning.walkers import (
@@ -131,42 +131,102 @@ def plan_relay(
     near = [s for s, close in zip(stops, is_near, strict=True) if close]
     far = [s for s, close in zip(stops, is_near, strict=True) if not close]
     ready = day.canteen.meals_ready_s
-    crews = [Crew(r, max(r.shift.start_s, ready), r.shift.end_s) for r in riders]
-    trunk = Leg(day.rules, canteen, crews, [p.location for p in day.relay_points])
+    routes, lost = _plan_from(day, riders, near, far, ready, params)
+    # The relay box clock runs from the riders' earliest departure; if that leaves outlying
+    # clients out (late windows, late shifts), try the latest departure that still lets
+    # every relayed meal reach the door inside the cooked-to-door limit.
+    late = day.rules.cooked_by_s - day.rules.settings.relay_max_door_to_door_s
+    if late > ready and any(r.shift.end_s > late for r in riders) and _relay_lost(lost):
+        routes_late, lost_late = _plan_from(day, riders, near, far, late, params)
+        if len(lost_late) < len(lost):
+            routes, lost = routes_late, lost_late
+    return routes, out + lost
+
+
+def _relay_lost(lost: Sequence[Unassigned]) -> bool:
+    return any(u.code in ("no_relay", "relay_busy", "no_rider_for_relay") for u in lost)
+
+
+def _plan_from(
+    day: Day,
+    riders: Sequence[Courier],
+    near: Sequence[Stop],
+    far: Sequence[Stop],
+    leave_from_s: int,
+    params: SolveParams,
+) -> tuple[list[Route], list[Unassigned]]:
+    """The relay day with riders leaving no earlier than ``leave_from_s``: the relay box
+    limit then holds from ``leave_from_s`` on, so from any rider's actual departure too."""
+    crews = [Crew(r, max(r.shift.start_s, leave_from_s), r.shift.end_s) for r in riders]
+    crews = [c for c in crews if c.earliest_start_s <= c.latest_end_s]
+    trunk = Leg(day.rules, day.canteen.location, crews, [p.location for p in day.relay_points])
     arrive = {
         p.id: min(c.earliest_start_s + trunk.reach_s(i, k) for i, c in enumerate(crews))
         for k, p in enumerate(day.relay_points)
     }
     leave_by = min(c.earliest_start_s for c in crews)
-    board = Board(
-        day.rules,
-        day.relay_points,
-        day.walkers,
-        far,
-        leave_by + day.rules.settings.relay_max_door_to_door_s,
-    )
-    capacity = max(r.capacity for r in riders)
-    chains, batches, lost = _last_leg(day, board, far, arrive, capacity, params)
-    out += lost
+    limit = day.rules.settings.relay_max_door_to_door_s
+    board = Board(day.rules, day.relay_points, day.walkers, far, leave_by + limit)
+    capacity = max(c.worker.capacity for c in crews)
+    chains, batches, out = _last_leg(day, board, far, arrive, capacity, params)
     usable = [b for b in batches if b.latest_s >= b.present_s]
     for batch in (b for b in batches if b.latest_s < b.present_s):
         out += _no_rider(batch)
-    served = serve(
-        day.rules,
-        canteen,
-        crews,
-        near,
-        params,
-        not_before_s=ready,
-        span_s=day.rules.settings.max_door_to_door_s,
-        handovers=[b.handover() for b in usable],
-    )
+    served, usable = _riders(day, crews, near, usable, chains, board, params)
     out += served.unassigned
     for batch in (usable[k] for k in served.missed_handovers):
         out += _no_rider(batch)
     rider_routes = [route for _, route in served.routes]
     pick_ups = _pick_ups(rider_routes, served.made_handovers, usable)
     return [*rider_routes, *_walker_routes(board, chains, pick_ups)], out
+
+
+def _riders(
+    day: Day,
+    crews: Sequence[Crew],
+    near: Sequence[Stop],
+    batches: Sequence[_Batch],
+    chains: Mapping[str, Sequence[Trip]],
+    board: Board,
+    params: SolveParams,
+) -> tuple[Served, list[_Batch]]:
+    """Riders over the direct stops and the batches. Batches no rider takes are offered
+    again as one hand-over per worker (smaller loads fit more riders); the better plan
+    (fewer clients left) is kept, with the batches it was given."""
+    served = _ride(day, crews, near, batches, params)
+    missed = [batches[k] for k in served.missed_handovers if len(batches[k].walkers) > 1]
+    if not missed:
+        return served, list(batches)
+    split = [b for b in batches if b not in missed]
+    split += [_batch(day, board, b.point, [chains[w]]) for b in missed for w in b.walkers]
+    again = _ride(day, crews, near, split, params)
+    if _left_out(again, split) < _left_out(served, batches):
+        return again, split
+    return served, list(batches)
+
+
+def _ride(
+    day: Day,
+    crews: Sequence[Crew],
+    near: Sequence[Stop],
+    batches: Sequence[_Batch],
+    params: SolveParams,
+) -> Served:
+    return serve(
+        day.rules,
+        day.canteen.location,
+        crews,
+        near,
+        params,
+        not_before_s=day.canteen.meals_ready_s,
+        span_s=day.rules.settings.max_door_to_door_s,
+        handovers=[b.handover() for b in batches],
+    )
+
+
+def _left_out(served: Served, batches: Sequence[_Batch]) -> int:
+    """Clients a rider plan leaves out: its own, and those of the batches it misses."""
+    return len(served.unassigned) + sum(len(batches[k].clients) for k in served.missed_handovers)
 
 
 def _last_leg(
