@@ -7,7 +7,7 @@ serve each stop. Stops a round leaves out go to the next round, in which the wor
 walk back to their point for more meals (another trip from the relay box), up to
 ``MAX_TRIPS`` rounds. A worker's trips form a chain: ``latest_in_hand`` gives, for each
 trip, the latest moment its meals may be in the worker's hands with every later door
-still in time, and ``timed_route`` times the chain from the actual hand-overs.
+still in time, and ``timed_route`` times the chain from the actual hand-over.
 """
 
 from __future__ import annotations
@@ -102,7 +102,7 @@ class Board:
 
 @dataclass
 class _Free:
-    """A grid worker between trips: where, and from when the next trip may leave."""
+    """A grid worker between trips: their point, and from when the next trip may leave."""
 
     walker: Courier
     point: RelayPoint

@@ -258,3 +258,35 @@ def test_a_planted_relay_day_serves_everyone():
 def test_relay_plans_are_reproducible_with_an_iteration_budget():
     scenario = parse_scenario(far_point_document(limit_min=40))
     assert plan_day(scenario, iterations=100) == plan_day(scenario, iterations=100)
+
+
+def test_late_lunch_windows_start_the_relay_box_clock_later():
+    # The 40 min box from the meals (10:40) ends at 11:20, before far's window opens at
+    # 11:50; riders leaving at 12:00 (10:40 + 120 min cooked-to-door − 40 min) make it.
+    doc = far_point_document(limit_min=40)
+    doc["clients"] = [client("far", 2_600, floor=3, window=["11:50", "12:40"])]
+    scenario = parse_scenario(doc)
+    plan = plan_day(scenario)
+    assert plan.unassigned == () and plan.violations == ()
+    rider, (door,) = route_of(plan, "r1"), route_of(plan, "g1").deliveries
+    assert rider.steps[0].departure_s >= 12 * 3600
+    assert door.departure_s - rider.steps[0].departure_s <= 40 * 60
+
+
+def test_a_load_no_rider_can_carry_is_handed_over_one_worker_at_a_time():
+    # Two workers of 3 at rp1 and six clients past it: one hand-over of 6 fits no rider of
+    # 4, one of 3 to each worker does.
+    doc = far_point_document(limit_min=90, rider_capacity=4)
+    doc["couriers"].append({**doc["couriers"][0], "id": "r2"})
+    doc["walkers"] = [
+        {"id": f"g{k}", "relay_point": "rp1", "capacity": 3, "shift": ["10:30", "13:00"]}
+        for k in (1, 2)
+    ]
+    doc["clients"] = [client(f"f{k}", 2_300 + 80 * k, building=f"b{k}") for k in range(1, 7)]
+    scenario = parse_scenario(doc)
+    plan = plan_day(scenario)
+    assert plan.unassigned == () and plan.violations == ()
+    handed = sorted(
+        (s.partners, s.meals) for r in plan.routes if r.courier[0] == "r" for s in r.handovers
+    )
+    assert handed == [(("g1",), 3), (("g2",), 3)]
