@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
+from itertools import takewhile
 from typing import Any
 
 import jinja2
@@ -179,10 +180,17 @@ def _variant(lang: str) -> Callable[[str], str]:
     return lambda key: names.get(key, key)
 
 
+def _trip_clients(part: PlanContext, route: Route, pick_up: Step) -> list[Client]:
+    """The clients of the trip a grid worker's ``pick_up`` at the relay point starts."""
+    after = route.steps[route.steps.index(pick_up) + 1 :]
+    trip = takewhile(lambda s: s.type != "handover", after)
+    return [part.clients[i] for s in trip for i in s.clients if i in part.clients]
+
+
 def _handover_line(part: PlanContext, route: Route, order: int, step: Step) -> SheetLine:
     point = part.relay_points.get(step.relay_point or "")
     if is_relayed(route):
-        meals = meals_by_variant(route_clients(part.clients, route))
+        meals = meals_by_variant(_trip_clients(part, route, step))
     else:
         legs = relayed_from(part.plan, route, step.relay_point)
         meals = meals_by_variant(c for leg in legs for c in route_clients(part.clients, leg))

@@ -4,12 +4,14 @@ check by hand, and every plan passes the independent verifier."""
 from __future__ import annotations
 
 import copy
+import re
 
 from conftest import base_document, client, north_m
 
 from dispatch.planning.day import plan_day
 from dispatch.report.context import PlanContext
 from dispatch.report.plan_json import plan_from_dict, plan_to_dict
+from dispatch.report.sheets import route_sheet_html
 from dispatch.scenario import parse_scenario
 from dispatch.verify import verify
 
@@ -290,3 +292,12 @@ def test_a_load_no_rider_can_carry_is_handed_over_one_worker_at_a_time():
         (s.partners, s.meals) for r in plan.routes if r.courier[0] == "r" for s in r.handovers
     )
     assert handed == [(("g1",), 3), (("g2",), 3)]
+
+
+def test_a_walkers_route_sheet_lists_each_pick_up_with_its_own_meals():
+    scenario = parse_scenario(second_trip_document())
+    plan = plan_day(scenario)
+    sheet = route_sheet_html(PlanContext.of(scenario, plan), route_of(plan, "g1"), lang="en")
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", sheet))
+    pick_ups = re.findall(r"rp1 .*?(\w+ × \d+)", text)
+    assert pick_ups[:2] == ["regular × 2", "regular × 2"]
