@@ -6,14 +6,17 @@ service-time rule, and reports every broken rule: unknown or doubly used workers
 clients served twice, missing or unknown, stops mixing buildings, capacity, climbing,
 meals-ready and shift times, client windows, food safety (door-to-door across both legs
 of a relay, and cooked-to-door), relay hand-overs (rider and walker meet at an open
-relay point, the walker leaves after the hand-over, the rider waits a bounded time, the
-point's capacity holds) and claimed times that do not match the recomputed ones.
+relay point, the walker leaves after the hand-over and takes each later trip's meals after
+it, every walker handed meals takes some, no relay stop feeds nobody, the rider waits a
+bounded time, the point's capacity holds) and claimed times that do not match the
+recomputed ones.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import accumulate
 
 from dispatch.model import Client, Courier, Location, Plan, Route, Scenario, Step, Violation, clock
 from dispatch.rules import building_sites, relay_handover_s, service_s, stairs_floors
@@ -54,7 +57,7 @@ class _Context:
     travel: TravelModel
     clients: dict[str, Client]
     workers: dict[str, Courier]
-    riders: dict[str, tuple[int, dict[str, _Timed]]]  # rider → departure, relay → hand-over
+    riders: dict[str, tuple[int, list[_Timed]]]  # rider → departure, hand-overs
 
 
 def verify(scenario: Scenario, plan: Plan) -> list[Violation]:
@@ -143,7 +146,7 @@ def _check_assignment(ctx: _Context, plan: Plan) -> list[Violation]:
 def _check_stops(ctx: _Context, route: Route) -> list[Violation]:
     worker = ctx.workers[route.courier]
     found: list[Violation] = []
-    carried = sum(ctx.clients[i].meal_count for s in route.deliveries for i in s.clients)
+    carried = max(_trip_loads(ctx, route))
     if worker.relay_point is None:
         carried += sum(s.meals for s in route.handovers)
     if carried > worker.capacity:
@@ -221,12 +224,15 @@ def _latest_useful_departure(earliest_s: int, visits: Sequence[_Visit]) -> int:
     return earliest_s + max(0, waited if delay is None else min(waited, delay))
 
 
-def _timeline(ctx: _Context, visits: Sequence[_Visit], departure_s: int) -> list[_Timed]:
+def _timeline(
+    ctx: _Context, visits: Sequence[_Visit], departure_s: int, handed_s: Sequence[int] = ()
+) -> list[_Timed]:
+    """Service starts; a walker's pick-up waits for the rider's hand-over (``handed_s``)."""
     timed: list[_Timed] = []
     t = departure_s
-    for visit in visits:
+    for k, visit in enumerate(visits):
         reached = t + visit.arrive_s
-        start = max(reached, visit.window_start_s)
+        start = max(reached, visit.window_start_s, handed_s[k] if handed_s else 0)
         if visit.step.type == "handover":
             start = max(start, _relay_window(ctx, visit)[0])
         timed.append(_Timed(visit, reached, start, start + visit.service_s))
@@ -252,11 +258,9 @@ def _check_rider(ctx: _Context, route: Route) -> list[Violation]:
         message = f"leaves at {clock(departure)}, before the shift"
         found.append(Violation("shift", message, worker.id))
     timed = _timeline(ctx, visits, departure)
-    ctx.riders[worker.id] = (
-        departure,
-        {t.visit.step.relay_point or "": t for t in timed if t.visit.step.type == "handover"},
-    )
-    found += _check_timeline(ctx, worker, timed, departure, scenario.settings.max_door_to_door_s)
+    ctx.riders[worker.id] = (departure, [t for t in timed if t.visit.step.type == "handover"])
+    limit = scenario.settings.max_door_to_door_s
+    found += _check_timeline(ctx, worker, timed, [departure] * len(timed), limit)
     for item in (t for t in timed if t.visit.step.type == "handover"):
         found += _check_relay_meeting(ctx, worker, item)
     return found
@@ -266,8 +270,7 @@ def _check_relay_meeting(ctx: _Context, rider: Courier, item: _Timed) -> list[Vi
     found: list[Violation] = []
     step = item.visit.step
     if step.relay_point not in {p.id for p in ctx.scenario.relay_points}:
-        found.append(Violation("unknown_relay", f"no relay point '{step.relay_point}'", rider.id))
-        return found
+        return [Violation("unknown_relay", f"no relay point '{step.relay_point}'", rider.id)]
     closes = _relay_window(ctx, item.visit)[1]
     wait = item.start_s - item.reached_s
     if wait > ctx.scenario.settings.relay_max_wait_s:
@@ -283,14 +286,14 @@ def _check_timeline(
     ctx: _Context,
     worker: Courier,
     timed: Sequence[_Timed],
-    canteen_departure_s: int,
+    canteen_departures_s: Sequence[int],
     limit_s: int,
 ) -> list[Violation]:
-    """Windows, food safety from the canteen departure, claimed times, end of shift."""
+    """Windows, food safety from each meal's canteen departure, claimed times, end of shift."""
     settings = ctx.scenario.settings
     cooked_limit = ctx.scenario.canteen.meals_ready_s + settings.max_cooked_to_door_s
     found: list[Violation] = []
-    for item in timed:
+    for item, canteen_departure_s in zip(timed, canteen_departures_s, strict=True):
         step, clients = item.visit.step, item.visit.clients
         if step.arrival_s is not None and abs(step.arrival_s - item.start_s) > TIME_TOLERANCE_S:
             message = f"plan says arrival {step.arrival_s} s, recomputed {item.start_s} s"
@@ -316,61 +319,92 @@ def _check_timeline(
 
 
 def _check_walker(ctx: _Context, route: Route) -> list[Violation]:
-    """A grid worker's route: it opens with taking meals over from a rider at their relay point."""
+    """A grid worker's route: it opens with taking meals over from a rider at their relay
+    point; each later trip starts with a pick-up there, after that rider's hand-over."""
     walker = ctx.workers[route.courier]
     first = route.steps[0] if route.steps else None
     if first is None or first.type != "handover" or first.relay_point != walker.relay_point:
         message = f"must start with a hand-over at relay point {walker.relay_point}"
         return [Violation("walker_start", message, walker.id)]
-    rider_id = first.partners[0] if first.partners else ""
-    rider = ctx.riders.get(rider_id)
-    handover = rider[1].get(walker.relay_point or "") if rider else None
-    if rider is None or handover is None or walker.id not in handover.visit.step.partners:
-        message = f"no hand-over from rider '{rider_id}' at {walker.relay_point} lists this walker"
-        return [Violation("handover_mismatch", message, walker.id)]
+    handed: list[tuple[int, _Timed]] = []  # per pick-up: the rider's departure, hand-over
+    for step in route.handovers:
+        rider_id = step.partners[0] if step.partners else ""
+        rider = ctx.riders.get(rider_id, (0, []))
+        meets = [t for t in rider[1] if t.visit.step.relay_point == step.relay_point]
+        handover = next((t for t in meets if walker.id in t.visit.step.partners), None)
+        if handover is None:
+            message = f"no hand-over from rider '{rider_id}' at {step.relay_point} lists it"
+            return [Violation("handover_mismatch", message, walker.id)]
+        handed.append((rider[0], handover))
     stated = first.departure_s
-    departure = stated if stated is not None else max(handover.done_s, walker.shift.start_s)
+    done = handed[0][1].done_s
+    departure = stated if stated is not None else max(done, walker.shift.start_s)
     found: list[Violation] = []
-    if departure < handover.done_s:
-        message = f"leaves {clock(departure)}, before the hand-over ends {clock(handover.done_s)}"
+    if departure < done:
+        message = f"leaves {clock(departure)}, before the hand-over ends {clock(done)}"
         found.append(Violation("handover_order", message, walker.id))
     if departure < walker.shift.start_s:
-        found.append(
-            Violation("shift", f"leaves at {clock(departure)}, before the shift", walker.id)
-        )
+        message = f"leaves at {clock(departure)}, before the shift"
+        found.append(Violation("shift", message, walker.id))
     origin = next(p.location for p in ctx.scenario.relay_points if p.id == first.relay_point)
-    timed = _timeline(ctx, _visits(ctx, route, origin), departure)
+    visits = _visits(ctx, route, origin)
+    trip = list(accumulate(int(v.step.type == "handover") for v in visits))
+    pick_ups = [v.step.type == "handover" for v in visits]
+    not_before = [handed[n][1].done_s if p else 0 for n, p in zip(trip, pick_ups, strict=True)]
+    timed = _timeline(ctx, visits, departure, not_before)
     limit = ctx.scenario.settings.relay_max_door_to_door_s
-    return found + _check_timeline(ctx, walker, timed, rider[0], limit)
+    return found + _check_timeline(ctx, walker, timed, [handed[n][0] for n in trip], limit)
+
+
+def _trip_loads(ctx: _Context, route: Route) -> list[int]:
+    """Meals delivered on each trip: a walker's trip starts at each pick-up."""
+    loads = [0]
+    for step in route.steps[1:]:
+        if step.type == "handover":
+            loads.append(0)
+        loads[-1] += sum(ctx.clients[i].meal_count for i in step.clients if i in ctx.clients)
+    return loads
+
+
+def _carried_off(ctx: _Context, plan: Plan) -> dict[tuple[str, str], dict[str, int]]:
+    """(rider, relay point) → walker → meals that walker takes from that rider's hand-over."""
+    taken: dict[tuple[str, str], dict[str, int]] = {}
+    for route in plan.routes:
+        walker = ctx.workers.get(route.courier)
+        if walker is None or not walker.relay_point or not route.steps:
+            continue
+        pick_ups = [s for s in route.steps if s.type == "handover"]
+        for step, load in zip(pick_ups, _trip_loads(ctx, route), strict=False):
+            key = (step.partners[0] if step.partners else "", step.relay_point or "")
+            per_walker = taken.setdefault(key, {})
+            per_walker[walker.id] = per_walker.get(walker.id, 0) + load
+    return taken
 
 
 def _check_relay_loads(ctx: _Context, plan: Plan) -> list[Violation]:
-    """Meals handed over fit the relay point, and cover what the walkers carry off."""
+    """Meals handed over fit the relay point and cover what the walkers carry off; every
+    walker handed meals takes some, and no rider stops at a point where nobody takes any."""
     found: list[Violation] = []
     per_point: dict[str, int] = {}
-    carried_off: dict[tuple[str, str], int] = {}
-    for route in plan.routes:
-        walker = ctx.workers.get(route.courier)
-        if walker is not None and walker.relay_point and route.steps:
-            first = route.steps[0]
-            key = (first.partners[0] if first.partners else "", first.relay_point or "")
-            load = sum(
-                ctx.clients[i].meal_count
-                for s in route.deliveries
-                for i in s.clients
-                if i in ctx.clients
-            )
-            carried_off[key] = carried_off.get(key, 0) + load
-    for route in plan.routes:
+    handed: dict[tuple[str, str], int] = {}
+    carried_off = _carried_off(ctx, plan)
+    walkers = {w.id for w in ctx.scenario.walkers}
+    for route in (r for r in plan.routes if r.courier not in walkers):
         for step in route.handovers:
-            if route.courier in {w.id for w in ctx.scenario.walkers}:
-                continue
-            relay_id = step.relay_point or ""
-            per_point[relay_id] = per_point.get(relay_id, 0) + step.meals
-            taken = carried_off.get((route.courier, relay_id), 0)
-            if taken > step.meals:
-                message = f"walkers carry {taken} meals off, {step.meals} handed over at {relay_id}"
-                found.append(Violation("handover_meals", message, route.courier))
+            key = (route.courier, step.relay_point or "")
+            per_point[key[1]] = per_point.get(key[1], 0) + step.meals
+            handed[key] = handed.get(key, 0) + step.meals
+            taken = carried_off.get(key, {})
+            if not any(taken.get(w) for w in step.partners):
+                message = f"stops at relay point {key[1]}, where no walker takes any meal"
+                found.append(Violation("relay_unused", message, route.courier))
+            for partner in (w for w in step.partners if not taken.get(w)):
+                message = f"hands meals to walker '{partner}' at {key[1]}, who takes none"
+                found.append(Violation("handover_no_route", message, route.courier))
+    for (rider, relay_id), meals in handed.items():
+        if (off := sum(carried_off.get((rider, relay_id), {}).values())) > meals:
+            message = f"walkers carry {off} meals off, {meals} handed over at {relay_id}"
+            found.append(Violation("handover_meals", message, rider))
     for point in ctx.scenario.relay_points:
         if per_point.get(point.id, 0) > point.capacity:
             message = f"{per_point[point.id]} meals at {point.id}, capacity {point.capacity}"

@@ -146,9 +146,11 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
         "no rider can bring the meals to relay point {relay} in time",
         "没有骑手能及时把餐送到接力点 {relay}",
     ),
-    "relay_late": (
-        "the grid worker cannot reach this door in time after the hand-over at {relay}",
-        "在接力点 {relay} 交接后，网格员无法及时送达",
+    # Relay days (branch relay): a door reachable on foot, but every trip is full.
+    "relay_busy": (
+        "the grid workers who can walk there in time are busy with other clients' meals "
+        "on every trip they can make",
+        "能及时步行送达的网格员每一趟都已在为其他老人送餐",
     ),
     "network_outside": (
         "every point lies outside the road network for {mode}",

@@ -99,11 +99,12 @@ class _Target:
 @dataclass
 class Served:
     """A leg's outcome: routes (with the crew that drives each), who is left out and why,
-    and the positions of the hand-overs no rider could make."""
+    the positions of the hand-overs no rider could make, and of those each route makes."""
 
     routes: list[tuple[Crew, Route]]
     unassigned: list[Unassigned]
     missed_handovers: list[int]
+    made_handovers: list[list[int]]
 
 
 class Leg:
@@ -153,10 +154,10 @@ def serve(
     leg = Leg(rules, depot, crews, places)
     targets, lost = _stop_targets(leg, stops, not_before_s)
     targets += [_handover_target(leg, h, len(stops) + k, k) for k, h in enumerate(handovers)]
-    routes, dropped = _solve(leg, targets, params, span_s)
+    routes, dropped, made = _solve(leg, targets, params, span_s)
     lost += _dropped_reasons(targets, dropped, sum(c.worker.capacity for c in crews))
     missed = [t.relay_position for t in dropped if t.relay is not None]
-    return Served(routes, lost, missed)
+    return Served(routes, lost, missed, made)
 
 
 def _stop_targets(
@@ -268,10 +269,10 @@ def _dropped_reasons(
 
 def _solve(
     leg: Leg, targets: Sequence[_Target], params: SolveParams, span_s: int | None
-) -> tuple[list[tuple[Crew, Route]], list[_Target]]:
-    """Routes as ``(crew, route)`` and the targets left unvisited."""
+) -> tuple[list[tuple[Crew, Route]], list[_Target], list[list[int]]]:
+    """Routes as ``(crew, route)``, the targets left unvisited, each route's hand-overs."""
     if not targets or not leg.crews:
-        return [], list(targets)
+        return [], list(targets), []
     solution = portfolio.solve(_problem(leg, targets, span_s), params)
     routes = [
         (
@@ -280,7 +281,11 @@ def _solve(
         )
         for r in solution.routes
     ]
-    return routes, [targets[k] for k in solution.dropped]
+    made = [
+        [targets[v.node].relay_position for v in r.visits if targets[v.node].relay is not None]
+        for r in solution.routes
+    ]
+    return routes, [targets[k] for k in solution.dropped], made
 
 
 def _problem(leg: Leg, targets: Sequence[_Target], span_s: int | None) -> Problem:
