@@ -117,16 +117,28 @@ def _clients(rng: random.Random, k: int, lat: float, lon: float) -> list[dict[st
     return clients
 
 
-def plan_one(document: dict[str, Any], out_root: str) -> tuple[str, int, int, int, int, float]:
-    """Plan, verify and write one canteen's day; returns its figures."""
+def plan_one(
+    document: dict[str, Any], out_root: str
+) -> tuple[str, int, int, int, int, float, float]:
+    """Plan, verify and write one canteen's day; returns its figures (and the verify time)."""
     began = time.perf_counter()
     scenario = parse_scenario(document)
     plan = plan_day(scenario)
+    checking = time.perf_counter()
     violations = verify(scenario, plan)
+    verify_s = time.perf_counter() - checking
     write_folder(render_files(PlanContext.of(scenario, plan)), Path(out_root) / scenario.name)
     served = sum(len(s.clients) for r in plan.routes for s in r.deliveries)
     wall = time.perf_counter() - began
-    return scenario.name, len(plan.routes), served, len(plan.unassigned), len(violations), wall
+    return (
+        scenario.name,
+        len(plan.routes),
+        served,
+        len(plan.unassigned),
+        len(violations),
+        wall,
+        verify_s,
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -144,18 +156,19 @@ def main(argv: list[str] | None = None) -> int:
     wall = time.perf_counter() - began
     print(
         f"{'scenario':10} {'couriers':>8} {'served':>6} {'unassigned':>10} "
-        f"{'violations':>10} {'wall_s':>7}"
+        f"{'violations':>10} {'wall_s':>7} {'verify_s':>8}"
     )
-    for name, couriers, served, unassigned, violations, seconds in rows:
+    for name, couriers, served, unassigned, violations, seconds, verify_s in rows:
         print(
-            f"{name:10} {couriers:>8} {served:>6} {unassigned:>10} {violations:>10} {seconds:>7.2f}"
+            f"{name:10} {couriers:>8} {served:>6} {unassigned:>10} {violations:>10} "
+            f"{seconds:>7.2f} {verify_s:>8.3f}"
         )
     total = [sum(r[i] for r in rows) for i in (1, 2, 3, 4)]
     print(
         f"city clients={len(documents) * CLIENTS_PER_CANTEEN} canteens={len(rows)} "
         f"couriers_used={total[0]} "
         f"served={total[1]} unassigned={total[2]} violations={total[3]} "
-        f"written={written} time={wall:.1f}"
+        f"written={written} time={wall:.1f} verify={sum(r[6] for r in rows):.2f}"
     )
     return 0 if total[3] == 0 else 1
 

@@ -119,14 +119,33 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
         "orders {meals} meals, more than the largest courier carries ({capacity})",
         "订餐 {meals} 份，超过配送员最大载量（{capacity} 份）",
     ),
+    # Reasons name the rule that binds (issue 14 item 6): earliest times are rounded up to the
+    # minute and deadlines down, so "earliest after the deadline" always reads true.
     "too_far": (
-        "canteen to door takes at least {minutes} min, over the {limit} min food-safety limit",
-        "从饭堂到家门至少需 {minutes} 分钟，超过 {limit} 分钟的食品安全时限",
+        "even a direct trip from {origin} to the door takes at least {minutes} min, "
+        "over the {limit} min door-to-door limit",
+        "即使从{origin}直送，到家门也至少需 {minutes} 分钟，超过 {limit} 分钟的送达时限",
     ),
     "window_unreachable": (
-        "the earliest hand-over is {earliest}, after the window ends at {end}",
-        "最早送达时间 {earliest} 晚于时间窗结束 {end}",
+        "the earliest anyone can be at the door is {earliest}, after the window ends at {end}",
+        "最早 {earliest} 才能到达，晚于时间窗结束 {end}",
     ),
+    "cooked_limit": (
+        "the earliest hand-over ends at {done}, after the cooked-to-door limit: meals ready "
+        "{ready} + {limit} min = {deadline}",
+        "最早 {done} 才能送完，超过出餐后送达时限：出餐 {ready} + {limit} 分钟 = {deadline}",
+    ),
+    "shift_over": (
+        "no shift lasts long enough: the soonest anyone could finish here is {done}, "
+        "after their shift ends at {end}",
+        "没有人的班次够长：最早 {done} 才能送完，而其班次 {end} 结束",
+    ),
+    "on_foot_only": (
+        "nobody rides at {weather}, only people on foot carry meals: {reason}",
+        "{weather} 天气下不骑行，只能步行送餐：{reason}",
+    ),
+    "from_canteen": ("the canteen", "饭堂"),
+    "from_relay": ("relay point {relay}", "接力点 {relay}"),
     "no_capacity": (
         "all couriers are full: {demand} meals ordered, {capacity} can be carried",
         "配送员已满载：共订 {demand} 份，最多可运 {capacity} 份",
@@ -153,13 +172,119 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
         "所有地点都在{mode}路网范围之外",
     ),
     "no_time": (
-        "no courier has time to reach this door inside its window and the food-safety limit",
-        "没有配送员能在时间窗和食品安全时限内送达",
+        "no courier's route has room in time for this door: fitting it in breaks its window, "
+        "the door-to-door or cooked-to-door limit or a shift",
+        "没有配送员的路线能及时加入此户：加入会违反时间窗、送达时限或班次",
     ),
     "no_courier_on_shift": (
         "no courier is on shift after the meals are ready at {ready}",
         "出餐时间 {ready} 之后没有在班的配送员",
     ),
+    # Verifier findings (dispatch/verify): one code per broken rule, Chinese and English.
+    "v_unknown_courier": ("no courier or grid worker '{who}'", "没有配送员或网格员“{who}”"),
+    "v_courier_twice": ("the courier has two routes", "同一配送员有两条路线"),
+    "v_empty_stop": ("a delivery step without clients", "送餐站点没有客户"),
+    "v_mixed_stop": ("one stop serves several buildings", "一个站点服务了多栋楼"),
+    "v_unknown_client": ("no such client", "没有该客户"),
+    "v_served_twice": ("client served twice", "客户被送了两次"),
+    "v_inactive": ("client not active today", "客户今天不在服务期内"),
+    "v_missing": ("neither served nor reported unassigned", "既未送达也未列为未送达"),
+    "v_served_and_unassigned": ("served and reported unassigned", "已送达却又列为未送达"),
+    "v_capacity": (
+        "carries {carried} meals, capacity {capacity}",
+        "载 {carried} 份，载量 {capacity} 份",
+    ),
+    "v_climbing": (
+        "floor {floor} without a lift, climbs to floor {limit}",
+        "{floor} 楼无电梯，只爬到 {limit} 楼",
+    ),
+    "v_meals_ready": (
+        "leaves at {departure}, meals ready {ready}",
+        "{departure} 出发，出餐时间 {ready}",
+    ),
+    "v_shift_start": (
+        "leaves at {departure}, before the shift starts at {start}",
+        "{departure} 出发，早于班次开始 {start}",
+    ),
+    "v_shift_end": (
+        "the last stop ends at {done}, after the shift ends at {end}",
+        "最后一站 {done} 结束，晚于班次结束 {end}",
+    ),
+    "v_time_mismatch": (
+        "the plan says arrival {claimed} s, recomputed {recomputed} s",
+        "计划到达 {claimed} 秒，重算为 {recomputed} 秒",
+    ),
+    "v_window": ("arrives {arrival}, window {start}–{end}", "{arrival} 到达，时间窗 {start}–{end}"),
+    "v_food_safety": (
+        "{minutes} min from {origin} to the door, limit {limit} min",
+        "从{origin}到家门 {minutes} 分钟，时限 {limit} 分钟",
+    ),
+    "v_cooked_to_door": (
+        "handed over at {done}, after the cooked-to-door limit {deadline}",
+        "{done} 送达，晚于出餐后送达时限 {deadline}",
+    ),
+    "v_unknown_relay": ("no relay point '{relay}'", "没有接力点“{relay}”"),
+    "v_relay_wait": (
+        "waits {minutes} min at {relay} for the grid workers, at most {limit} min",
+        "在 {relay} 等网格员 {minutes} 分钟，最多 {limit} 分钟",
+    ),
+    "v_relay_closed": (
+        "hand-over at {start}, {relay} closes at {closes}",
+        "{start} 交接，{relay} 已于 {closes} 关闭",
+    ),
+    "v_walker_start": (
+        "must start with a hand-over at relay point {relay}",
+        "必须从接力点 {relay} 的交接开始",
+    ),
+    "v_handover_mismatch": (
+        "no hand-over from rider '{rider}' at {relay} lists this grid worker",
+        "骑手“{rider}”在 {relay} 的交接中没有这名网格员",
+    ),
+    "v_handover_order": (
+        "leaves at {departure}, before the hand-over ends at {done}",
+        "{departure} 出发，早于交接结束 {done}",
+    ),
+    "v_handover_meals": (
+        "grid workers carry {taken} meals off, {meals} handed over at {relay}",
+        "网格员带走 {taken} 份，在 {relay} 只交接了 {meals} 份",
+    ),
+    "v_relay_capacity": (
+        "{meals} meals at {relay}, capacity {capacity}",
+        "{relay} 共 {meals} 份，容量 {capacity} 份",
+    ),
+    "v_servable_unassigned": (
+        "reported '{code}' but servable: {how}",
+        "列为“{code}”，但可以送达：{how}",
+    ),
+    "v_insert_route": (
+        "{who} can take it as stop {position} of their route",
+        "{who} 可在路线第 {position} 站送达",
+    ),
+    "v_insert_stop": (
+        "{who} can take it at their stop {position} in the same building",
+        "{who} 可在同楼的第 {position} 站一并送达",
+    ),
+    "v_insert_idle": ("{who}, who has no route, can take it", "没有路线的 {who} 可以送达"),
+    "v_reason_false": ("reported '{code}' but {fact}", "列为“{code}”，但{fact}"),
+    "v_fact_climbs": ("{who} climbs to floor {floor}", "{who} 能爬到 {floor} 楼"),
+    "v_fact_carries": ("{who} carries {capacity} meals", "{who} 可载 {capacity} 份"),
+    "v_fact_direct": (
+        "a direct trip by {who} takes {minutes} min, within the {limit} min limit",
+        "{who} 直送只需 {minutes} 分钟，在 {limit} 分钟时限内",
+    ),
+    "v_fact_window": (
+        "{who} can be at the door at {arrival}, inside the window ending {end}",
+        "{who} 可在 {arrival} 到达，在时间窗结束 {end} 之前",
+    ),
+    "v_fact_cooked": (
+        "{who} can finish the hand-over at {done}, by the limit {deadline}",
+        "{who} 可在 {done} 送完，不晚于时限 {deadline}",
+    ),
+    "v_fact_shift": (
+        "{who} can finish at {done}, before their shift ends at {end}",
+        "{who} 可在 {done} 送完，早于其班次结束 {end}",
+    ),
+    "v_fact_on_shift": ("{who} is on shift until {end}", "{who} 在班至 {end}"),
     # Couriers not used today.
     "shift_before_meals": (
         "the shift ends at {end}: it is over when the meals are ready at {ready}",

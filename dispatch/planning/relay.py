@@ -211,8 +211,9 @@ def _first_pass(
     crews = day.walker_crews(point, ready_at)
     span = settings.relay_max_door_to_door_s - (ready_at - day.canteen.meals_ready_s)
     served = serve(
-        day.rules, point.location, crews, stops, params, not_before_s=ready_at, span_s=max(span, 0)
-    )
+        day.rules, point.location, crews, stops, params,
+        not_before_s=ready_at, span_s=max(span, 0), origin=text("from_relay", relay=point.id),
+    )  # fmt: skip
     by_client = {c.id: s for s in stops for c in s.clients}
     legs = sorted(served.routes, key=lambda r: r[1].steps[0].departure_s or 0)
     batches: list[_Batch] = []
@@ -295,7 +296,7 @@ def _last_leg(
             ]
             served = serve(
                 day.rules, batch.point.location, crews, batch.stops, params,
-                not_before_s=handed, span_s=None,
+                not_before_s=handed, span_s=None, origin=text("from_relay", relay=batch.point.id),
             )  # fmt: skip
             by_id = {c.id: c for s in batch.stops for c in s.clients}
             reason = text("relay_late", relay=batch.point.id)
