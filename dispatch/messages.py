@@ -253,8 +253,8 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
         "{relay} 共 {meals} 份，容量 {capacity} 份",
     ),
     "v_servable_unassigned": (
-        "reported '{code}' but servable: {how}",
-        "列为“{code}”，但可以送达：{how}",
+        "reported '{reported}' but servable: {how}",
+        "列为“{reported}”，但可以送达：{how}",
     ),
     "v_insert_route": (
         "{who} can take it as stop {position} of their route",
@@ -265,7 +265,7 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
         "{who} 可在同楼的第 {position} 站一并送达",
     ),
     "v_insert_idle": ("{who}, who has no route, can take it", "没有路线的 {who} 可以送达"),
-    "v_reason_false": ("reported '{code}' but {fact}", "列为“{code}”，但{fact}"),
+    "v_reason_false": ("reported '{reported}' but {fact}", "列为“{reported}”，但{fact}"),
     "v_fact_climbs": ("{who} climbs to floor {floor}", "{who} 能爬到 {floor} 楼"),
     "v_fact_carries": ("{who} carries {capacity} meals", "{who} 可载 {capacity} 份"),
     "v_fact_direct": (
@@ -284,6 +284,7 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
         "{who} can finish at {done}, before their shift ends at {end}",
         "{who} 可在 {done} 送完，早于其班次结束 {end}",
     ),
+    "v_fact_no_window": ("the client has no time window", "该客户没有时间窗"),
     "v_fact_on_shift": ("{who} is on shift until {end}", "{who} 在班至 {end}"),
     # Couriers not used today.
     "shift_before_meals": (

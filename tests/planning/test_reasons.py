@@ -1,0 +1,79 @@
+"""Each reason names the rule that binds, with numbers that make it true.
+
+Rides here: 1 m north costs 1.3 m × 0.24 s/m = 0.312 s at 15 km/h; a ground-floor stop
+takes 180 s (setup 60 + hand-over 120). Meals are ready at 10:40.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+from conftest import client
+
+from dispatch.planning.day import plan_day
+
+WALKER = {"id": "w1", "mode": "walk", "capacity": 5, "shift": ["10:30", "13:00"]}
+
+
+def only_reason(scenario):
+    plan = plan_day(scenario)
+    assert plan.violations == ()
+    (missing,) = plan.unassigned
+    return missing
+
+
+def times(reason: str) -> list[str]:
+    return re.findall(r"\d\d:\d\d", reason)
+
+
+def test_a_window_that_ends_before_anyone_arrives_names_the_window_end(make_scenario):
+    # At 300 m the earliest arrival is 10:40 + 94 s = 10:41:34, shown rounded up as 10:42.
+    missing = only_reason(make_scenario([client("a", 300, window=["10:00", "10:30"])]))
+    assert missing.code == "window_unreachable"
+    assert times(missing.reason_en) == ["10:42", "10:30"]
+    assert "window ends at 10:30" in missing.reason_en and "时间窗结束 10:30" in missing.reason_zh
+
+
+def test_an_earliest_arrival_in_the_last_minute_of_the_window_never_reads_as_equal(make_scenario):
+    # Arrival 10:41:34, window ends 10:41:00: cut to the minute both would read 10:41.
+    missing = only_reason(make_scenario([client("a", 300, window=["10:00", "10:41"])]))
+    assert missing.code == "window_unreachable"
+    earliest, end = times(missing.reason_en)
+    assert (earliest, end) == ("10:42", "10:41")
+
+
+def test_the_cooked_to_door_limit_is_named_for_a_client_without_a_window(make_scenario):
+    # 5 km is 1,560 s of riding: leaving at 10:40 the hand-over ends 11:09, past 10:40 + 20 min.
+    scenario = make_scenario([client("far", 5_000)], max_cooked_to_door_min=20)
+    missing = only_reason(scenario)
+    assert missing.code == "cooked_limit"
+    assert "window" not in missing.reason_en and "时间窗" not in missing.reason_zh
+    assert times(missing.reason_en) == ["11:09", "10:40", "11:00"]
+    assert "20 min" in missing.reason_en and "20 分钟" in missing.reason_zh
+
+
+def test_the_window_end_is_named_when_it_binds_before_the_cooked_limit(make_scenario):
+    # Arrival 10:40 + 1,560 s = 11:06 misses a window ending 11:00; the cooked limit (12:40)
+    # would hold.
+    missing = only_reason(make_scenario([client("a", 5_000, window=["10:00", "11:00"])]))
+    assert missing.code == "window_unreachable"
+    assert times(missing.reason_en) == ["11:06", "11:00"]
+
+
+def test_too_far_names_the_door_to_door_limit_and_the_direct_trip(make_scenario):
+    # 12 km is 3,744 s of riding + 180 s of service: 65.4 min, rounded up to 66.
+    missing = only_reason(make_scenario([client("far", 12_000)]))
+    assert missing.code == "too_far"
+    assert "direct trip from the canteen" in missing.reason_en
+    assert "at least 66 min" in missing.reason_en and "60 min" in missing.reason_en
+    assert "饭堂" in missing.reason_zh and "66 分钟" in missing.reason_zh
+
+
+def test_at_red_the_reason_says_only_people_on_foot_carry_meals(make_scenario):
+    # On foot at 4.3 km/h × 0.7 (red), 3 km takes 3,900 m / 0.836 m/s = 78 min.
+    scenario = make_scenario([client("near", 300), client("far", 3_000)], couriers=[WALKER])
+    missing = only_reason(dataclasses.replace(scenario, weather="typhoon_red"))
+    assert (missing.client, missing.code) == ("far", "too_far")
+    assert "only people on foot" in missing.reason_en and "只能步行" in missing.reason_zh
+    assert "typhoon_red" in missing.reason_en
