@@ -265,10 +265,10 @@ def _servable(
     options += [_option(ctx, Route(w.id, ()), buildings) for w in pool if w.id not in used]
     found: list[Violation] = []
     for client in pending:
-        how = next((h for o in options if (h := o.fits(ctx, client)) is not None), None)
-        if how is not None:
-            message = text("v_servable_unassigned", reported=codes[client.id], how=how)
-            found.append(finding("servable_unassigned", message, client=client.id))
+        fit = next(((o, h) for o in options if (h := o.fits(ctx, client)) is not None), None)
+        if fit is not None:
+            message = text("v_servable_unassigned", reported=codes[client.id], how=fit[1])
+            found.append(finding("servable_unassigned", message, fit[0].worker.id, client.id))
     return found
 
 
