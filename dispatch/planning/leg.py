@@ -31,7 +31,7 @@ from dispatch.model import (
 from dispatch.planning.reasons import Limits, Reach, no_climber, unassigned, unreachable
 from dispatch.planning.stops import Stop
 from dispatch.routing import portfolio
-from dispatch.routing.problem import Node, Problem, SolveParams, Vehicle
+from dispatch.routing.problem import Node, Problem, SolveParams, Vehicle, repair
 from dispatch.rules import may_serve, relay_handover_s, service_s
 
 if TYPE_CHECKING:  # values handed in; this module only calls their methods
@@ -284,7 +284,9 @@ def _solve(
     """Routes as ``(crew, route)`` and the targets left unvisited."""
     if not targets or not leg.crews:
         return [], list(targets)
-    solution = portfolio.solve(_problem(leg, targets, span_s), params)
+    problem = _problem(leg, targets, span_s)
+    # A budget-stopped search may leave out a stop that still fits: put it in.
+    solution = repair(problem, portfolio.solve(problem, params))
     routes = [
         (
             leg.crews[r.vehicle],
