@@ -11,8 +11,9 @@ one fits without breaking a rule, that is ``servable_unassigned``.
 
 The facts use the workers who carry meals from the canteen today (``Context.from_canteen``);
 on a relay day only for clients within ``relay_direct_radius_m`` (the riders' own), while
-the relay codes and outlying clients are the relay checks' concern. Clients of one
-building left out with the same code are checked together, as one stop.
+the relay codes and outlying clients are the relay checks' concern. A building is one
+stop (README, planning rules): its clients left out with the same fact are checked together,
+and its clients left out for capacity or time are inserted together.
 """
 
 from __future__ import annotations
@@ -180,18 +181,20 @@ class _Option:
     departure_s: int | None  # fixed when the route meets grid workers
     load: int
 
-    def fits(self, ctx: Context, client: Client) -> Text | None:
-        """How ``client`` fits into this route without breaking a rule, if it does."""
+    def fits(self, ctx: Context, clients: tuple[Client, ...]) -> Text | None:
+        """How ``clients`` (one building) fit into this route without breaking a rule."""
         worker = self.worker
-        if self.load + client.meal_count > worker.capacity or not may_serve(worker, [client]):
+        meals = sum(c.meal_count for c in clients)
+        if self.load + meals > worker.capacity or not may_serve(worker, clients):
             return None
-        new = _item(ctx, worker, self.columns[client.building], (client,))
+        building = clients[0].building
         for k in range(self.first, len(self.items)):
             old = self.items[k]
-            if old.clients and old.clients[0].building == client.building:
-                joined = _item(ctx, worker, old.column, (*old.clients, client))
+            if old.clients and old.clients[0].building == building:
+                joined = _item(ctx, worker, old.column, (*old.clients, *clients))
                 if self._keeps(ctx, (*self.items[:k], joined, *self.items[k + 1 :])):
                     return text("v_insert_stop", who=worker.id, position=k + 1)
+        new = _item(ctx, worker, self.columns[building], clients)
         for k in range(self.first, len(self.items) + 1):
             if self._keeps(ctx, (*self.items[:k], new, *self.items[k:])):
                 if not self.items:
@@ -263,10 +266,15 @@ def _servable(
     buildings = list(dict.fromkeys(c.building for c in pending))
     options = [_option(ctx, r, buildings) for r in routes if r.courier in mine]
     options += [_option(ctx, Route(w.id, ()), buildings) for w in pool if w.id not in used]
-    found: list[Violation] = []
+    groups: dict[str, list[Client]] = {}
     for client in pending:
-        fit = next(((o, h) for o in options if (h := o.fits(ctx, client)) is not None), None)
-        if fit is not None:
+        groups.setdefault(client.building, []).append(client)
+    found: list[Violation] = []
+    for group in (tuple(g) for g in groups.values()):
+        fit = next(((o, h) for o in options if (h := o.fits(ctx, group)) is not None), None)
+        if fit is None:
+            continue
+        for client in group:
             message = text("v_servable_unassigned", reported=codes[client.id], how=fit[1])
             found.append(finding("servable_unassigned", message, fit[0].worker.id, client.id))
     return found
