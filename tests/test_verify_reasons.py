@@ -193,3 +193,21 @@ def test_a_hand_made_plan_without_times_leaves_when_the_fewest_rules_break(make_
         ]
     )
     assert found(scenario, plan_of({"r1": [["b"], ["a"], ["c"]]}, {})) == [("window", "b")]
+
+
+def test_a_buildings_clients_left_out_for_time_are_tried_together_as_one_stop(make_scenario):
+    # r1 works 10:30–10:50; "solo" alone fits, but with "late" (window from 11:30) the stop
+    # does not: the building is one stop, so leaving both out holds.
+    early = courier("r1", shift=["10:30", "10:50"])
+    scenario = make_scenario(
+        [
+            client("solo", 300, building="b1"),
+            client("late", 300, building="b1", window=["11:30", "12:00"]),
+        ],
+        couriers=[early],
+    )
+    assert found(scenario, plan_of({}, {"solo": "no_time", "late": "no_time"})) == []
+    # With "late" left out for its own fact (its window opens after r1's shift), "solo" is
+    # tried alone, and fits.
+    (violation,) = verify(scenario, plan_of({}, {"solo": "no_time", "late": "shift_over"}))
+    assert (violation.rule, violation.client) == ("servable_unassigned", "solo")
