@@ -200,7 +200,7 @@ def _verify(args: argparse.Namespace) -> int:
     violations = verify(scenario, plan)
     for v in violations:
         who = " ".join(x for x in (v.courier, v.client) if x)
-        _say(f"{v.rule}: {who}: {v.message}")
+        _say(f"{v.rule}: {who}: {v.message_zh} / {v.message}")
     _say(json.dumps({"violations": len(violations)}))
     return EXIT_VIOLATIONS if violations else EXIT_OK
 

@@ -93,13 +93,12 @@ def _pool(ctx: Context, clients: Sequence[Client]) -> list[Courier]:
 
 def _fact(ctx: Context, code: str, clients: Sequence[Client]) -> Text | None:
     """What makes the reason ``code`` false for ``clients`` (one building), if anything."""
-    pool = _pool(ctx, clients)
-    if code in ("no_worker", "no_courier_on_shift"):
+    if code in ("no_worker", "no_courier_on_shift"):  # meals leave the canteen with these
+        first = next(iter(ctx.from_canteen()), None)
         return (
-            text("v_fact_on_shift", who=pool[0].id, end=clock(pool[0].shift.end_s))
-            if pool
-            else None
+            text("v_fact_on_shift", who=first.id, end=clock(first.shift.end_s)) if first else None
         )
+    pool = _pool(ctx, clients)
     if code == "no_climber":
         floor = max(c.floor for c in clients)
         climber = next((w for w in pool if may_serve(w, clients)), None)

@@ -10,8 +10,10 @@ import dataclasses
 import re
 
 from conftest import client
+from test_relay import relay_document
 
 from dispatch.planning.day import plan_day
+from dispatch.scenario import parse_scenario
 
 WALKER = {"id": "w1", "mode": "walk", "capacity": 5, "shift": ["10:30", "13:00"]}
 
@@ -77,3 +79,16 @@ def test_at_red_the_reason_says_only_people_on_foot_carry_meals(make_scenario):
     assert (missing.client, missing.code) == ("far", "too_far")
     assert "only people on foot" in missing.reason_en and "只能步行" in missing.reason_zh
     assert "typhoon_red" in missing.reason_en
+
+
+def test_on_a_relay_day_without_riders_on_shift_grid_workers_on_shift_change_nothing():
+    # Meals leave the canteen with riders only: with r1 gone at 10:30, nobody takes them out,
+    # although grid worker g1 is on shift; the verifier agrees.
+    doc = relay_document()
+    doc["couriers"][0]["shift"] = ["08:00", "10:30"]
+    plan = plan_day(parse_scenario(doc))
+    assert {(u.client, u.code) for u in plan.unassigned} == {
+        ("near", "no_courier_on_shift"),
+        ("far", "no_courier_on_shift"),
+    }
+    assert plan.violations == ()
