@@ -82,12 +82,19 @@ def _false_reasons(ctx: Context, facts: Sequence[Unassigned]) -> list[Violation]
 
 
 def _pool(ctx: Context, clients: Sequence[Client]) -> list[Courier]:
-    """Who could serve ``clients`` from the canteen today, for the facts to hold against."""
+    """Who could serve ``clients`` today, for the facts to hold against: those who carry
+    meals from the canteen, and for an outlying client on a relay day also the grid workers
+    on shift while their relay point is open."""
     pool = ctx.from_canteen()
     if ctx.relaying and not _near(ctx, clients[0]):
-        pool += [
-            w for w in ctx.scenario.walkers if w.shift.end_s > ctx.scenario.canteen.meals_ready_s
-        ]
+        ready = ctx.scenario.canteen.meals_ready_s
+        for walker in ctx.scenario.walkers:
+            point = ctx.relays[walker.relay_point or ""]
+            meets = max(walker.shift.start_s, point.open.start_s) <= min(
+                walker.shift.end_s, point.open.end_s
+            )
+            if walker.shift.end_s > ready and meets:
+                pool.append(walker)
     return pool
 
 

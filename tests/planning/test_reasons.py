@@ -92,3 +92,16 @@ def test_on_a_relay_day_without_riders_on_shift_grid_workers_on_shift_change_not
         ("far", "no_courier_on_shift"),
     }
     assert plan.violations == ()
+
+
+def test_a_grid_worker_whose_relay_point_is_closed_all_shift_climbs_for_nobody():
+    # g1 climbs without a limit but works 10:45–11:00 while rp1 opens at 11:30: the far
+    # client on floor 9 has nobody who climbs there (r1 climbs to 5), and the verifier agrees.
+    doc = relay_document()
+    doc["couriers"][0]["max_floor_no_lift"] = 5
+    doc["walkers"][0]["shift"] = ["10:45", "11:00"]
+    doc["relay_points"][0]["open"] = ["11:30", "13:00"]
+    doc["clients"] = [client("near", 300), client("far", 1_800, floor=9)]
+    plan = plan_day(parse_scenario(doc))
+    assert [(u.client, u.code) for u in plan.unassigned] == [("far", "no_climber")]
+    assert plan.violations == ()
