@@ -72,9 +72,11 @@ def _false_reasons(ctx: Context, facts: Sequence[Unassigned]) -> list[Violation]
     for u in facts:
         client = ctx.clients[u.client]
         groups.setdefault((client.building, u.code), []).append(client)
+    buildings = list(dict.fromkeys(b for b, code in groups if code in TIME_CODES))
+    rides = _Rides.of(ctx, buildings)
     found: list[Violation] = []
     for (_, code), clients in groups.items():
-        fact = _fact(ctx, code, clients)
+        fact = _fact(ctx, code, clients, rides)
         if fact is not None:
             message = text("v_reason_false", reported=code, fact=fact)
             found += [finding("reason_false", message, client=c.id) for c in clients]
@@ -98,7 +100,28 @@ def _pool(ctx: Context, clients: Sequence[Client]) -> list[Courier]:
     return pool
 
 
-def _fact(ctx: Context, code: str, clients: Sequence[Client]) -> Text | None:
+@dataclass(frozen=True)
+class _Rides:
+    """Ride times from the canteen to some buildings, one matrix per travel profile."""
+
+    time_s: dict[tuple[str, float], list[list[int]]]
+    columns: dict[str, int]
+
+    @classmethod
+    def of(cls, ctx: Context, buildings: Sequence[str]) -> _Rides:
+        if not buildings:
+            return cls({}, {})
+        profiles = list(dict.fromkeys(ctx.conditions.profile(w) for w in ctx.workers.values()))
+        places = [ctx.scenario.canteen.location, *(ctx.sites[b] for b in buildings)]
+        matrices = ctx.travel.matrices(places, profiles)
+        time_s = {p: matrices[p].time_s.tolist() for p in profiles}
+        return cls(time_s, {b: k + 1 for k, b in enumerate(buildings)})
+
+    def ride_s(self, ctx: Context, worker: Courier, building: str) -> int:
+        return int(self.time_s[ctx.conditions.profile(worker)][0][self.columns[building]])
+
+
+def _fact(ctx: Context, code: str, clients: Sequence[Client], rides: _Rides) -> Text | None:
     """What makes the reason ``code`` false for ``clients`` (one building), if anything."""
     if code in ("no_worker", "no_courier_on_shift"):  # meals leave the canteen with these
         first = next(iter(ctx.from_canteen()), None)
@@ -118,11 +141,15 @@ def _fact(ctx: Context, code: str, clients: Sequence[Client]) -> Text | None:
         )
     if ctx.relaying and not _near(ctx, clients[0]):
         return None  # an outlying client's time rules are the relay legs'
-    return _time_fact(ctx, code, clients, [w for w in pool if may_serve(w, clients)])
+    return _time_fact(ctx, code, clients, [w for w in pool if may_serve(w, clients)], rides)
 
 
 def _time_fact(
-    ctx: Context, code: str, clients: Sequence[Client], climbers: Sequence[Courier]
+    ctx: Context,
+    code: str,
+    clients: Sequence[Client],
+    climbers: Sequence[Courier],
+    rides: _Rides,
 ) -> Text | None:
     """A direct trip that keeps the rule ``code`` says every direct trip breaks."""
     settings = ctx.scenario.settings
@@ -135,12 +162,10 @@ def _time_fact(
     opens = max((w.start_s for w in windows), default=0)
     closes = min((w.end_s for w in windows), default=None)
     service = service_s(clients, settings)
-    site = ctx.sites[clients[0].building]
     floors = stairs_floors(clients)
     for worker in climbers:
-        profile = ctx.conditions.profile(worker)
-        matrix = ctx.travel.matrices([ctx.scenario.canteen.location, site], [profile])[profile]
-        reach = int(matrix.time_s[0, 1]) + ctx.conditions.arrival_extra_s(worker.mode, floors)
+        reach = rides.ride_s(ctx, worker, clients[0].building)
+        reach += ctx.conditions.arrival_extra_s(worker.mode, floors)
         if reach + service > limit:
             continue
         start = max(max(ready, worker.shift.start_s) + reach, opens)
