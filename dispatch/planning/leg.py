@@ -28,7 +28,7 @@ from dispatch.model import (
     Step,
     Unassigned,
 )
-from dispatch.planning.reasons import Limits, Reach, no_climber, unassigned, unreachable
+from dispatch.planning.reasons import Limits, Reach, no_climber, on_foot, unassigned, unreachable
 from dispatch.planning.stops import Stop
 from dispatch.routing import portfolio
 from dispatch.routing.problem import Node, Problem, SolveParams, Vehicle, repair
@@ -54,6 +54,12 @@ class DayRules:
     def cooked_by_s(self) -> int:
         """The latest moment a meal may be handed over (cooked-to-door limit)."""
         return self.meals_ready_s + self.settings.max_cooked_to_door_s
+
+    @property
+    def walk_only(self) -> str | None:
+        """The weather level when only people on foot carry meals (else ``None``)."""
+        conditions = self.conditions
+        return conditions.level if conditions.operation == "walk_only" else None
 
 
 @dataclass(frozen=True)
@@ -155,7 +161,8 @@ def serve(
     targets, lost = _stop_targets(leg, stops, not_before_s, origin)
     targets += [_handover_target(leg, h, len(stops) + k, k) for k, h in enumerate(handovers)]
     routes, dropped = _solve(leg, targets, params, span_s)
-    lost += _dropped_reasons(targets, dropped, sum(c.worker.capacity for c in crews))
+    capacity = sum(c.worker.capacity for c in crews)
+    lost += _dropped_reasons(targets, dropped, capacity, rules.walk_only)
     missed = [t.relay_position for t in dropped if t.relay is not None]
     return Served(routes, lost, missed)
 
@@ -233,13 +240,12 @@ def _unreachable(
         )
         for i in climbers
     ]
-    conditions = leg.rules.conditions
     limits = Limits(
         door_to_door_s=leg.rules.settings.max_door_to_door_s,
         meals_ready_s=leg.rules.meals_ready_s,
         cooked_to_door_s=leg.rules.settings.max_cooked_to_door_s,
         origin=origin,
-        walk_only=conditions.level if conditions.operation == "walk_only" else None,
+        walk_only=leg.rules.walk_only,
     )
     window_end = stop.window.end_s if stop.window else None
     code, reason = unreachable(reaches, service, start_s, window_end, limits)
@@ -263,19 +269,15 @@ def _handover_target(leg: Leg, handover: Handover, place: int, position: int) ->
 
 
 def _dropped_reasons(
-    targets: Sequence[_Target], dropped: Sequence[_Target], capacity: int
+    targets: Sequence[_Target], dropped: Sequence[_Target], capacity: int, walk_only: str | None
 ) -> list[Unassigned]:
     """Stops the solver left out: short of capacity overall, or short of time."""
     demand = sum(t.meals for t in targets)
-    out: list[Unassigned] = []
-    for target in (t for t in dropped if t.stop is not None):
-        assert target.stop is not None
-        if demand > capacity:
-            reason = text("no_capacity", demand=demand, capacity=capacity)
-            out += unassigned(target.stop.clients, "no_capacity", reason)
-        else:
-            out += unassigned(target.stop.clients, "no_time", text("no_time"))
-    return out
+    code = "no_capacity" if demand > capacity else "no_time"
+    reason = on_foot(text(code, demand=demand, capacity=capacity), walk_only)
+    return [
+        u for t in dropped if t.stop is not None for u in unassigned(t.stop.clients, code, reason)
+    ]
 
 
 def _solve(

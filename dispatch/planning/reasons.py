@@ -81,9 +81,14 @@ def unreachable(
     """The rule that keeps every worker in ``reaches`` (at least one) from serving a stop in
     time, checked in this order: door-to-door, window end, cooked-to-door, shift end."""
     code, reason = _binding(reaches, service_s, window_start_s, window_end_s, limits)
-    if limits.walk_only is not None:
-        reason = text("on_foot_only", weather=limits.walk_only, reason=reason)
-    return code, reason
+    return code, on_foot(reason, limits.walk_only)
+
+
+def on_foot(reason: Text, walk_only: str | None) -> Text:
+    """``reason``, saying first that only people on foot carry meals at ``walk_only``."""
+    if walk_only is None:
+        return reason
+    return text("on_foot_only", weather=walk_only, reason=reason)
 
 
 def _binding(

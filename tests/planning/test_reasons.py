@@ -94,6 +94,16 @@ def test_on_a_relay_day_without_riders_on_shift_grid_workers_on_shift_change_not
     assert plan.violations == ()
 
 
+def test_at_red_a_client_left_out_for_time_also_hears_that_only_people_on_foot_carry(
+    make_scenario,
+):
+    # 300 m and 2 km on foot each fit the 60 min alone (2 km: 56 min), not one after the other.
+    scenario = make_scenario([client("near", 300), client("far", 2_000)], couriers=[WALKER])
+    missing = only_reason(dataclasses.replace(scenario, weather="typhoon_red"))
+    assert missing.code == "no_time"
+    assert missing.reason_en.startswith("nobody rides at typhoon_red, only people on foot")
+
+
 def test_a_grid_worker_whose_relay_point_is_closed_all_shift_climbs_for_nobody():
     # g1 climbs without a limit but works 10:45–11:00 while rp1 opens at 11:30: the far
     # client on floor 9 has nobody who climbs there (r1 climbs to 5), and the verifier agrees.
