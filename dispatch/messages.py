@@ -284,6 +284,11 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
         "{who} can finish at {done}, before their shift ends at {end}",
         "{who} 可在 {done} 送完，早于其班次结束 {end}",
     ),
+    "v_fact_relay": (
+        "{rider} can bring the meals to {relay} and {walker} hand them over at {done}, "
+        "inside every rule",
+        "{rider} 可把餐送到 {relay}，由 {walker} 在 {done} 送达，符合所有规则",
+    ),
     "v_fact_no_window": ("the client has no time window", "该客户没有时间窗"),
     "v_fact_on_shift": ("{who} is on shift until {end}", "{who} 在班至 {end}"),
     # Couriers not used today.

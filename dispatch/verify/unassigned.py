@@ -4,16 +4,18 @@ A reason that states a fact of the day is checked against the day: nobody climbs
 high (``no_climber``), more meals than anyone carries (``over_capacity``), even a direct
 trip breaks the door-to-door limit (``too_far``), misses the window (``window_unreachable``),
 the cooked-to-door limit (``cooked_limit``) or every shift (``shift_over``), nobody on shift
-(``no_courier_on_shift``, ``no_worker``). A false one is ``reason_false``. A client left out
-for capacity or time (``no_time``, ``no_capacity`` and any other code but the relay ones) is
-tried at every position of every route from the canteen and with every idle worker; if
-one fits without breaking a rule, that is ``servable_unassigned``.
+(``no_courier_on_shift``, ``no_worker``), no grid worker can walk there in time
+(``no_relay``, ``dispatch.verify.relay_reasons``). A false one is ``reason_false``. A
+client left out for capacity or time (``no_time``, ``no_capacity`` and any other code but
+``no_rider_for_relay`` and ``relay_late``) is tried at every position of every route from
+the canteen and with every idle worker; if one fits without breaking a rule, that is
+``servable_unassigned``.
 
 The facts use the workers who carry meals from the canteen today (``Context.from_canteen``);
-on a relay day only for clients within ``relay_direct_radius_m`` (the riders' own), while
-the relay codes and outlying clients are the relay checks' concern. A building is one
-stop (README, planning rules): its clients left out with the same fact are checked together,
-and its clients left out for capacity or time are inserted together.
+on a relay day the direct-trip facts only for clients within ``relay_direct_radius_m`` (the
+riders' own). A building is one stop (README, planning rules): its clients left out with
+the same fact are checked together, and its clients left out for capacity or time are
+inserted together.
 """
 
 from __future__ import annotations
@@ -36,11 +38,18 @@ from dispatch.model import (
 from dispatch.rules import may_serve, relay_handover_s, service_s, stairs_floors
 from dispatch.travel.geo import distance_m
 from dispatch.verify.context import Context, finding
+from dispatch.verify.relay_reasons import relay_fact
 from dispatch.verify.timing import place_of
 
 TIME_CODES = frozenset({"too_far", "window_unreachable", "cooked_limit", "shift_over"})
-FACT_CODES = TIME_CODES | {"no_climber", "over_capacity", "no_courier_on_shift", "no_worker"}
-RELAY_CODES = frozenset({"no_relay", "no_rider_for_relay", "relay_late"})
+FACT_CODES = TIME_CODES | {
+    "no_climber",
+    "over_capacity",
+    "no_courier_on_shift",
+    "no_worker",
+    "no_relay",
+}
+RELAY_CODES = frozenset({"no_rider_for_relay", "relay_late"})
 
 
 def check_unassigned(ctx: Context, plan: Plan, routes: Sequence[Route]) -> list[Violation]:
@@ -139,6 +148,8 @@ def _fact(ctx: Context, code: str, clients: Sequence[Client], rides: _Rides) -> 
         return (
             text("v_fact_carries", who=carrier.id, capacity=carrier.capacity) if carrier else None
         )
+    if code == "no_relay":
+        return relay_fact(ctx, clients, ctx.from_canteen()) if ctx.relaying else None
     if ctx.relaying and not _near(ctx, clients[0]):
         return None  # an outlying client's time rules are the relay legs'
     return _time_fact(ctx, code, clients, [w for w in pool if may_serve(w, clients)], rides)

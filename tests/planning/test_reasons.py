@@ -13,7 +13,9 @@ from conftest import client
 from test_relay import relay_document
 
 from dispatch.planning.day import plan_day
+from dispatch.report.plan_json import plan_from_dict
 from dispatch.scenario import parse_scenario
+from dispatch.verify import verify
 
 WALKER = {"id": "w1", "mode": "walk", "capacity": 5, "shift": ["10:30", "13:00"]}
 
@@ -115,3 +117,29 @@ def test_a_grid_worker_whose_relay_point_is_closed_all_shift_climbs_for_nobody()
     plan = plan_day(parse_scenario(doc))
     assert [(u.client, u.code) for u in plan.unassigned] == [("far", "no_climber")]
     assert plan.violations == ()
+
+
+def far_left_out_as_no_relay():
+    """r1 serves the near client; the far one is reported "no grid worker can walk there"."""
+    start, near = {"type": "start"}, {"type": "delivery", "clients": ["near"]}
+    return plan_from_dict(
+        {
+            "routes": [{"courier": "r1", "steps": [start, near, {"type": "end"}]}],
+            "unassigned": [{"client": "far", "code": "no_relay", "reason": "…", "reason_zh": "…"}],
+        }
+    )
+
+
+def test_no_grid_worker_in_time_is_false_when_a_rider_and_walker_chain_keeps_every_rule():
+    # Rainstorm orange: r1 rides 1.5 km to rp1 (870 s with the stop extra), hands over one
+    # meal (70 s), g1 walks 300 m to floor 3 (501 s) and serves (230 s): done 11:07:51,
+    # 27.9 min after leaving at 10:40. A 28 min relay limit keeps it, 27 min does not.
+    plan = far_left_out_as_no_relay()
+    found = {
+        minutes: verify(parse_scenario(relay_document(relay_max_door_to_door_min=minutes)), plan)
+        for minutes in (27, 28)
+    }
+    assert found[27] == []
+    (lie,) = found[28]
+    assert (lie.rule, lie.client) == ("reason_false", "far")
+    assert "r1 can bring the meals to rp1 and g1 hand them over at 11:07" in lie.message
