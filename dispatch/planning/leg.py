@@ -152,8 +152,8 @@ def serve(
     Stops are served no earlier than ``not_before_s`` and within ``span_s`` of leaving
     the depot (``None``: no such limit); a stop nobody can serve in time is reported with
     the reason why (naming the depot as ``origin``, by default the canteen), as is every
-    stop the solver leaves out. A crew with no time at all
-    (must be done before it may leave) takes no part.
+    stop the solver leaves out. A crew with no time at all (must be done before it may
+    leave) takes no part.
     """
     crews = [c for c in crews if c.earliest_start_s <= c.latest_end_s]
     places = [*(s.location for s in stops), *(h.point.location for h in handovers)]
