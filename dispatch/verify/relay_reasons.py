@@ -1,14 +1,15 @@
 """On a relay day, whether "no relay point has a grid worker who can walk there in time" holds.
 
-The claim (``no_relay``) is false when some rider could bring just this building's meals to a
-relay point and one of its grid workers could walk them to the door inside every rule: the
-rider waits at most ``relay_max_wait_s`` and hands over while the point is open and inside
-their shift, the meals fit the rider, the point and the grid worker, who climbs there, and
-the door is served inside its window, ``relay_max_door_to_door_s`` after the rider left the
-canteen, by the cooked-to-door limit and inside the grid worker's shift. The rider's
-departure is free from the earliest on: leaving later only delays, leaving earlier only
-makes the rider wait and the meal travel longer, so the earliest departure that keeps the
-wait and the door-to-door limit decides.
+The claim (``no_relay``) is false when a rider and a grid worker who both have no route in
+the plan could bring just this building's meals through a relay point with room left for
+them inside every rule (busy workers' boxes and times are the plan's; their being full is
+not this claim): the rider waits at most ``relay_max_wait_s`` and hands over while the
+point is open and inside their shift, the meals fit the rider, the point and the grid
+worker, who climbs there, and the door is served inside its window,
+``relay_max_door_to_door_s`` after the rider left the canteen, by the cooked-to-door limit
+and inside the grid worker's shift. The rider's departure is free from the earliest on:
+leaving later only delays, leaving earlier only makes the rider wait and the meal travel
+longer, so the earliest departure that keeps the wait and the door-to-door limit decides.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from dispatch.messages import Text, text
-from dispatch.model import Client, Courier, Location, RelayPoint, clock
+from dispatch.model import Client, Courier, Location, Plan, RelayPoint, clock
 from dispatch.rules import may_serve, relay_handover_s, service_s, stairs_floors
 from dispatch.verify.context import Context
 
@@ -66,20 +67,31 @@ class _Chain:
         return done if kept else None
 
 
-def relay_fact(ctx: Context, clients: Sequence[Client], riders: Sequence[Courier]) -> Text | None:
-    """A rider and grid worker who could bring ``clients`` (one building) their meals."""
+def relay_fact(ctx: Context, plan: Plan, clients: Sequence[Client]) -> Text | None:
+    """An idle rider and an idle grid worker of ``plan`` who could bring ``clients`` (one
+    building) their meals through a relay point that still has room for them."""
     meals = sum(c.meal_count for c in clients)
     site = ctx.sites[clients[0].building]
     floors = stairs_floors(clients)
     canteen = ctx.scenario.canteen.location
-    carriers = [r for r in riders if r.capacity >= meals]
-    for point in (p for p in ctx.scenario.relay_points if p.capacity >= meals):
+    busy = {r.courier for r in plan.routes}
+    grid_workers = {w.id for w in ctx.scenario.walkers}
+    handed: dict[str, int] = {}
+    for step in (s for r in plan.routes if r.courier not in grid_workers for s in r.handovers):
+        handed[step.relay_point or ""] = handed.get(step.relay_point or "", 0) + step.meals
+    riders = [r for r in ctx.from_canteen() if r.id not in busy and r.capacity >= meals]
+    for point in ctx.scenario.relay_points:
+        if handed.get(point.id, 0) + meals > point.capacity:
+            continue
         walkers = [
             w
             for w in ctx.scenario.walkers
-            if w.relay_point == point.id and w.capacity >= meals and may_serve(w, clients)
+            if w.relay_point == point.id
+            and w.id not in busy
+            and w.capacity >= meals
+            and may_serve(w, clients)
         ]
-        for rider in carriers:
+        for rider in riders if walkers else []:
             ride = _time_s(ctx, rider, canteen, point.location, 0)
             for walker in walkers:
                 walk = _time_s(ctx, walker, point.location, site, floors)

@@ -67,7 +67,7 @@ def check_unassigned(ctx: Context, plan: Plan, routes: Sequence[Route]) -> list[
     pending = [ctx.clients[u.client] for u in left if u.code not in FACT_CODES | RELAY_CODES]
     if ctx.relaying:
         pending = [c for c in pending if _near(ctx, c)]
-    return _false_reasons(ctx, facts) + _servable(ctx, plan, routes, pending, left)
+    return _false_reasons(ctx, plan, facts) + _servable(ctx, plan, routes, pending, left)
 
 
 def _near(ctx: Context, client: Client) -> bool:
@@ -76,7 +76,7 @@ def _near(ctx: Context, client: Client) -> bool:
     return distance_m(ctx.scenario.canteen.location, ctx.sites[client.building]) <= radius
 
 
-def _false_reasons(ctx: Context, facts: Sequence[Unassigned]) -> list[Violation]:
+def _false_reasons(ctx: Context, plan: Plan, facts: Sequence[Unassigned]) -> list[Violation]:
     groups: dict[tuple[str, str], list[Client]] = {}
     for u in facts:
         client = ctx.clients[u.client]
@@ -85,7 +85,10 @@ def _false_reasons(ctx: Context, facts: Sequence[Unassigned]) -> list[Violation]
     rides = _Rides.of(ctx, buildings)
     found: list[Violation] = []
     for (_, code), clients in groups.items():
-        fact = _fact(ctx, code, clients, rides)
+        if code == "no_relay":
+            fact = relay_fact(ctx, plan, clients) if ctx.relaying else None
+        else:
+            fact = _fact(ctx, code, clients, rides)
         if fact is not None:
             message = text("v_reason_false", reported=code, fact=fact)
             found += [finding("reason_false", message, client=c.id) for c in clients]
@@ -148,8 +151,6 @@ def _fact(ctx: Context, code: str, clients: Sequence[Client], rides: _Rides) -> 
         return (
             text("v_fact_carries", who=carrier.id, capacity=carrier.capacity) if carrier else None
         )
-    if code == "no_relay":
-        return relay_fact(ctx, clients, ctx.from_canteen()) if ctx.relaying else None
     if ctx.relaying and not _near(ctx, clients[0]):
         return None  # an outlying client's time rules are the relay legs'
     return _time_fact(ctx, code, clients, [w for w in pool if may_serve(w, clients)], rides)
