@@ -141,7 +141,7 @@ def plan_to_dict(part: PlanContext) -> dict[str, Any]:
 
 
 def _violation_dict(violation: Violation) -> dict[str, Any]:
-    out = {"rule": violation.rule, "message": violation.message}
+    out = {"rule": violation.rule, "message": violation.message, "message_zh": violation.message_zh}
     if violation.courier is not None:
         out["courier"] = violation.courier
     if violation.client is not None:
