@@ -149,6 +149,10 @@ def _table(part: PlanContext) -> str:
         f"{figures['couriers_used']} couriers · meals {figures['meals']} · "
         f"violations {figures['violations']}"
     )
+    lines.append(
+        f"cooked to door {figures['cooked_to_door_mean_s'] / 60:.0f} min mean, "
+        f"{figures['cooked_to_door_max_s'] / 60:.0f} min max"
+    )
     for u in plan.unassigned:
         lines.append(f"  unassigned {u.client}: {u.reason_zh} / {u.reason_en}")
     for n in plan.not_used:
