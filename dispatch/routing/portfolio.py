@@ -4,8 +4,9 @@ With two workers the engines run at the same time, PyVRP in a forked child proce
 each with the whole time budget. With one worker they share it: PyVRP first (it usually
 finds fewer vehicles), then OR-Tools for the rest. Every answer is checked with
 ``vrp.check`` against the problem; the valid one with the lowest ``vrp.cost`` (drops,
-vehicles, travel) wins. If neither is valid the OR-Tools answer is returned as it is,
-so the planner's verifier reports what is wrong.
+vehicles, travel and every soft cost) wins; a winning PyVRP plan is then polished by
+OR-Tools on the soft costs PyVRP does not see. If neither is valid the OR-Tools answer
+is returned as it is, so the planner's verifier reports what is wrong.
 """
 
 from __future__ import annotations
@@ -19,7 +20,14 @@ from multiprocessing.connection import Connection
 
 from dispatch.routing import ortools_engine as solver
 from dispatch.routing import pyvrp_engine as solver_pyvrp
-from dispatch.routing.problem import Problem, Solution, SolveParams, check, cost
+from dispatch.routing.problem import (
+    Problem,
+    Solution,
+    SolveParams,
+    check,
+    cost,
+    has_soft_costs,
+)
 
 Engine = Callable[[Problem, SolveParams], Solution]
 
@@ -28,6 +36,9 @@ Engine = Callable[[Problem, SolveParams], Solution]
 STALL_S = 0.5
 # One worker: PyVRP's share of the budget; OR-Tools gets the rest.
 PYVRP_SHARE = 0.9
+# PyVRP's winning plan is polished by OR-Tools on this share of the budget (or half the
+# iterations).
+POLISH_SHARE = 0.25
 # How long to wait for the child past the budget before giving up on it.
 GRACE_S = 2.0
 
@@ -43,7 +54,26 @@ def solve(problem: Problem, params: SolveParams) -> Solution:
         answers = _in_parallel(problem, params)
     else:
         answers = _in_turn(problem, params)
-    return best(problem, answers)
+    return _polished(problem, params, answers[0], best(problem, answers))
+
+
+def _polished(
+    problem: Problem, params: SolveParams, ortools: Solution, winner: Solution
+) -> Solution:
+    """PyVRP's plan, when it wins, improved by OR-Tools on the costs PyVRP does not see.
+
+    PyVRP often finds fewer vehicles but ignores the soft costs (climbing, keeping,
+    time); OR-Tools then searches from its routes on the full objective, on a share of
+    the budget, and the better of the two plans is kept.
+    """
+    if winner is ortools or not has_soft_costs(problem):
+        return winner
+    share = replace(
+        params,
+        time_limit_s=params.time_limit_s * POLISH_SHARE,
+        iterations=max(1, params.iterations // 2) if params.iterations else None,
+    )
+    return best(problem, [winner, solver.solve(problem, share, start=winner)])
 
 
 def best(problem: Problem, answers: list[Solution]) -> Solution:
