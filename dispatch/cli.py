@@ -25,7 +25,7 @@ from dispatch.planning.batch import plan_columns
 from dispatch.planning.day import plan_day
 from dispatch.report.compare import comparison, comparison_files, comparison_table, read_keep
 from dispatch.report.context import PlanContext
-from dispatch.report.kpi import carried_clients, door_to_door_s, route_distance_m, summary
+from dispatch.report.kpi import carried_clients, door_to_door_s, plan_figures, route_distance_m
 from dispatch.report.output import check_replaceable, render_files, write_folder
 from dispatch.report.plan_json import plan_from_dict
 from dispatch.report.sheets import LANGUAGES
@@ -130,7 +130,7 @@ def _server_commands(commands: argparse._SubParsersAction) -> None:
 
 def _table(part: PlanContext) -> str:
     scenario, plan = part.scenario, part.plan
-    figures = summary(part)
+    figures = plan_figures([part])
     lines = [
         f"{scenario.name} {scenario.date.isoformat()} · {scenario.canteen.name}",
         f"{'courier':<10}{'stops':>6}{'meals':>6}{'leave':>7}{'done':>7}{'km':>7}{'d2d min':>9}",

@@ -29,6 +29,7 @@ from dispatch.model import (
     Unassigned,
     clock,
 )
+from dispatch.planning import objective
 from dispatch.planning.reasons import no_climber, unassigned
 from dispatch.planning.stops import Stop
 from dispatch.routing import portfolio
@@ -255,14 +256,18 @@ def _dropped_reasons(
 ) -> list[Unassigned]:
     """Stops the solver left out: short of capacity overall, or short of time."""
     demand = sum(t.meals for t in targets)
+    left_out = {id(t) for t in dropped}
+    served = [c for t in targets if t.stop and id(t) not in left_out for c in t.stop.clients]
     out: list[Unassigned] = []
     for target in (t for t in dropped if t.stop is not None):
         assert target.stop is not None
+        clients, gave_way = objective.outranked(target.stop.clients, served)
+        out += gave_way
         if demand > capacity:
             reason = text("no_capacity", demand=demand, capacity=capacity)
-            out += unassigned(target.stop.clients, "no_capacity", reason)
+            out += unassigned(clients, "no_capacity", reason)
         else:
-            out += unassigned(target.stop.clients, "no_time", text("no_time"))
+            out += unassigned(clients, "no_time", text("no_time"))
     return out
 
 
@@ -305,6 +310,9 @@ def _problem(leg: Leg, targets: Sequence[_Target], span_s: int | None) -> Proble
     )
     crew_of = {c.worker.id: i for i, c in enumerate(leg.crews)}
     preferences = [_preference(leg.rules.keep, t, crew_of) for t in targets]
+    settings, ready_s = leg.rules.settings, leg.rules.meals_ready_s
+    weights = objective.drop_weights(c for t in targets if t.stop for c in t.stop.clients)
+    top = max(weights.values(), default=1)  # a relay hand-over weighs as its best client could
     nodes = tuple(
         Node(
             demand=t.meals,
@@ -312,14 +320,16 @@ def _problem(leg: Leg, targets: Sequence[_Target], span_s: int | None) -> Proble
             window_start_s=t.window_start_s,
             window_end_s=t.window_end_s,
             allowed_vehicles=t.allowed,
-            drop_penalty=t.drop_penalty,
+            drop_penalty=(
+                objective.drop_penalty(t.stop.clients, weights) if t.stop else t.drop_penalty * top
+            ),
             stairs_floors=t.stairs_floors,
             preferred_vehicle=preferred,
             keep_weight=weight,
+            time_costs=objective.time_costs(t.stop.clients, settings, ready_s) if t.stop else (),
         )
         for t, (preferred, weight) in zip(targets, preferences, strict=True)
     )
-    settings = leg.rules.settings
     return Problem(
         time_s=tuple(time_s),
         nodes=nodes,

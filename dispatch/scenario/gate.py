@@ -163,6 +163,7 @@ def _client(value: Mapping[str, Any], path: str, system: geo.CoordinateSystem) -
         reason = text("date_order", start=active["from"], end=active["to"])
         raise ScenarioError(f"{path}.active", reason)
     window = value.get("window")
+    preferred = value.get("preferred_time")
     return Client(
         id=value["id"],
         name=value.get("name", ""),
@@ -179,6 +180,9 @@ def _client(value: Mapping[str, Any], path: str, system: geo.CoordinateSystem) -
         active_from=active_from,
         active_to=active_to,
         notes=value.get("notes", ""),
+        priority=value.get("priority"),
+        preferred_s=_seconds(preferred) if preferred is not None else None,
+        age=value.get("age"),
     )
 
 

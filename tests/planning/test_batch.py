@@ -29,7 +29,7 @@ def test_keep_from_a_morning_plan_moves_few_clients(tmp_path):
     assert main(["plan", str(demo), "--out", str(tmp_path / "morning"), *budget]) == 0
     path = write_whatif(
         tmp_path,
-        {"base": str(demo), "name": "slower", "changes": [{"set": {"settings.handover_s": 150}}]},
+        {"base": str(demo), "name": "slower", "changes": [{"set": {"settings.handover_s": 130}}]},
     )
 
     def moved(*extra: str) -> int:
