@@ -67,7 +67,7 @@ class Settings:
     iterations: int | None = None  # a reproducible search budget instead of the clock
     climb_balance_s_per_floor: int = 20
     keep_courier_s: int = 600
-    cooked_to_door_s_per_min: int = 20  # per client and minute from meals_ready to the door
+    cooked_to_door_s_per_min: int = 2  # per client and minute from meals_ready to the door
     preferred_early_s_per_min: int = 120  # per client and minute before a preferred_time
     preferred_late_s_per_min: int = 120  # per client and minute after a preferred_time
     relay_direct_radius_m: int = 600
