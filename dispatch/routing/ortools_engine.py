@@ -23,6 +23,7 @@ from dispatch.routing.problem import (
     fixed_vehicle_cost,
     has_time_costs,
     schedule,
+    untimed,
 )
 
 # The search: parallel cheapest insertion for a first plan, then guided local search.
@@ -53,8 +54,7 @@ def solve(problem: Problem, params: SolveParams, start: Solution | None = None) 
         time_limit_s=params.time_limit_s / 2,
         iterations=max(1, params.iterations // 2) if params.iterations else None,
     )
-    untimed = replace(problem, nodes=tuple(replace(n, time_costs=()) for n in problem.nodes))
-    first = _search(untimed, half)
+    first = _search(untimed(problem), half)
     return _search(problem, half, first if first.found else None)
 
 

@@ -4,9 +4,10 @@ With two workers the engines run at the same time, PyVRP in a forked child proce
 each with the whole time budget. With one worker they share it: PyVRP first (it usually
 finds fewer vehicles), then OR-Tools for the rest. Every answer is checked with
 ``vrp.check`` against the problem; the valid one with the lowest ``vrp.cost`` (drops,
-vehicles, travel and every soft cost) wins; a winning PyVRP plan is then polished by
-OR-Tools on the soft costs PyVRP does not see. If neither is valid the OR-Tools answer
-is returned as it is, so the planner's verifier reports what is wrong.
+vehicles, travel and every soft cost) wins. The engines race without the time costs,
+and the winner is then polished by OR-Tools on the soft costs its search did not see.
+If neither is valid the OR-Tools answer is returned as it is, so the planner's verifier
+reports what is wrong.
 """
 
 from __future__ import annotations
@@ -27,6 +28,9 @@ from dispatch.routing.problem import (
     check,
     cost,
     has_soft_costs,
+    has_time_costs,
+    retimed,
+    untimed,
 )
 
 Engine = Callable[[Problem, SolveParams], Solution]
@@ -50,23 +54,28 @@ def solve(problem: Problem, params: SolveParams) -> Solution:
     """
     if params.stall_s is None:
         params = replace(params, stall_s=STALL_S)
+    # Both engines race without the time costs (soft time bounds slow OR-Tools' search for
+    # fewer vehicles); their routes are then timed and compared on the full problem.
+    race = untimed(problem)
     if _workers(params) >= 2 and "fork" in multiprocessing.get_all_start_methods():
-        answers = _in_parallel(problem, params)
+        answers = _in_parallel(race, params)
     else:
-        answers = _in_turn(problem, params)
+        answers = _in_turn(race, params)
+    answers = [retimed(problem, a) for a in answers]
     return _polished(problem, params, answers[0], best(problem, answers))
 
 
 def _polished(
     problem: Problem, params: SolveParams, ortools: Solution, winner: Solution
 ) -> Solution:
-    """PyVRP's plan, when it wins, improved by OR-Tools on the costs PyVRP does not see.
+    """The winning plan improved by OR-Tools on the soft costs its search did not see.
 
-    PyVRP often finds fewer vehicles but ignores the soft costs (climbing, keeping,
-    time); OR-Tools then searches from its routes on the full objective, on a share of
-    the budget, and the better of the two plans is kept.
+    PyVRP ignores every soft cost (climbing, keeping, time) and the race left the time
+    costs out for both engines; OR-Tools then searches from the winner's routes on the
+    full objective, on a share of the budget, and the better of the two plans is kept.
     """
-    if winner is ortools or not has_soft_costs(problem):
+    seen = winner is ortools and not has_time_costs(problem)
+    if seen or not has_soft_costs(problem):
         return winner
     share = replace(
         params,

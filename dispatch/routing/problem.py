@@ -7,7 +7,7 @@ Index 0 of every matrix is the depot; node ``k`` of ``Problem.nodes`` is matrix 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import pairwise
 
 import numpy as np
@@ -140,6 +140,23 @@ def has_soft_costs(problem: Problem) -> bool:
     climbs = problem.climb_balance_cost > 0 and any(n.stairs_floors for n in problem.nodes)
     keeps = problem.keep_cost > 0 and any(n.preferred_vehicle is not None for n in problem.nodes)
     return climbs or keeps or has_time_costs(problem)
+
+
+def untimed(problem: Problem) -> Problem:
+    """``problem`` without its time costs (the same problem when it has none)."""
+    if not has_time_costs(problem):
+        return problem
+    return replace(problem, nodes=tuple(replace(n, time_costs=()) for n in problem.nodes))
+
+
+def retimed(problem: Problem, solution: Solution) -> Solution:
+    """``solution``'s routes timed by ``schedule`` for ``problem``."""
+    if not solution.found:
+        return solution
+    routes = tuple(
+        schedule(problem, r.vehicle, [v.node for v in r.visits]) for r in solution.routes
+    )
+    return replace(solution, routes=routes)
 
 
 def _soft_bound(problem: Problem) -> int:

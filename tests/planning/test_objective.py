@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from conftest import client
+from conftest import REPO, client
 
 from dispatch.model import Client, Location
 from dispatch.planning.day import plan_day
 from dispatch.planning.objective import drop_weights, priority
 from dispatch.report.context import PlanContext
 from dispatch.report.kpi import summary
+from dispatch.scenario import parse_scenario
+from dispatch.scenario.whatif import read_whatif
 from dispatch.verify import verify
 
 NOON_S = 12 * 3600
@@ -122,3 +124,17 @@ def test_one_priority_one_client_outweighs_every_lower_one_together():
 def person(**fields) -> Client:
     base = {"id": "x", "name": "", "location": Location(0, 0), "address": "", "building": "b"}
     return Client(**base, floor=1, lift=False, meals={"regular": 1}, **fields)
+
+
+def test_thirty_more_clients_leave_no_severely_disabled_client_unserved():
+    # The +30-clients what-if: 101 meals for 81 seats. Before priorities 3 of the 17
+    # severely disabled clients were left out; now only lower priorities give way.
+    (document,) = read_whatif(REPO / "scenarios" / "whatif" / "growth.yaml").parts
+    document["settings"]["iterations"] = 100
+    scenario = parse_scenario(document)
+    plan = plan_day(scenario)
+    group = {c.id: c.group for c in scenario.clients}
+    assert plan.unassigned
+    assert all(group[u.client] != "severely_disabled" for u in plan.unassigned)
+    assert {u.code for u in plan.unassigned} == {"higher_priority"}
+    assert plan.violations == ()
