@@ -28,6 +28,9 @@ CSV_COLUMNS = (
     "active_from",
     "active_to",
     "notes",
+    "priority",
+    "preferred_time",
+    "age",
 )
 _CSV_REQUIRED = ("id", "lat", "lon", "meals")
 _TRUE, _FALSE = {"true", "yes", "y", "1", "是", "有"}, {"false", "no", "n", "0", "否", "无"}
@@ -106,8 +109,11 @@ def _client_from_row(row: Mapping[str, str | None], where: str) -> dict[str, Any
     out["location"] = {
         k: _cell(cells, k, where, float, "a number", "数字") for k in ("lat", "lon") if k in cells
     }
-    if "floor" in cells:
-        out["floor"] = _cell(cells, "floor", where, int, "an integer", "整数")
+    for column in ("floor", "priority", "age"):
+        if column in cells:
+            out[column] = _cell(cells, column, where, int, "an integer", "整数")
+    if "preferred_time" in cells:
+        out["preferred_time"] = cells["preferred_time"]
     if "lift" in cells:
         out["lift"] = _cell(
             cells, "lift", where, _boolean, "a boolean (true/false)", "布尔值（true/false）"

@@ -14,7 +14,7 @@ from dispatch.messages import Text, text
 Locate = Callable[[str], str | None]
 
 # Fields whose values are a person's own: an error names their type, never their value.
-PERSONAL_FIELDS = frozenset({"name", "phone", "address", "notes", "group"})
+PERSONAL_FIELDS = frozenset({"name", "phone", "address", "notes", "group", "age"})
 # A string is quoted back only when it looks like a code, a time or a date, not a phone.
 _QUOTABLE = re.compile(r"^[A-Za-z0-9_.:+-]{1,32}$")
 _PHONE_LIKE = re.compile(r"[0-9]{7}")
