@@ -68,7 +68,7 @@ class Problem:
     ``return_to_depot=False`` makes routes open: they end at the last visit and the
     vehicle's span runs from leaving the depot to finishing the last service.
     With ``minimise_vehicles`` the objective is fewest vehicles, then least travel time
-    plus two soft costs, in the same seconds: ``climb_balance_cost`` per stairs floor
+    plus soft costs, in the same seconds: ``climb_balance_cost`` per stairs floor
     climbed by the vehicle that climbs most (so one person does not climb everything),
     and ``keep_cost`` × ``keep_weight`` for a node served by another vehicle than its
     ``preferred_vehicle`` (so a re-plan does not reshuffle everyone); and each node's
@@ -168,7 +168,7 @@ def _soft_bound(problem: Problem) -> int:
         for n in problem.nodes
         for c in n.time_costs
     )
-    return problem.climb_balance_cost * floors + problem.keep_cost * moves + times
+    return problem.climb_balance_cost * floors + problem.keep_cost * moves + -(-times // 60)
 
 
 def fixed_vehicle_cost(problem: Problem) -> int:
