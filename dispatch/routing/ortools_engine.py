@@ -75,12 +75,14 @@ def _search(problem: Problem, params: SolveParams, start: Solution | None = None
         else _add_stall_limit(routing, params.stall_s)
     )
     search = _search_parameters(params)
-    if start is None:
-        assignment = routing.SolveWithParameters(search)
-    else:
-        routing.CloseModelWithParameters(search)
+    routing.CloseModelWithParameters(search)
+    initial = None
+    if start is not None:  # None too when the routes do not fit the model
         routes = [[v.node + 1 for v in r.visits] for r in _all_routes(problem, start)]
         initial = routing.ReadAssignmentFromRoutes(routes, True)
+    if initial is None:
+        assignment = routing.SolveWithParameters(search)
+    else:
         assignment = routing.SolveFromAssignmentWithParameters(initial, search) or initial
     del limit  # kept alive through the search
     if assignment is None:
