@@ -41,12 +41,12 @@ def render_files(part: PlanContext, lang: str = "zh") -> dict[str, Content]:
         "plan.xlsx": lambda: plan_xlsx(part),
         "routes.geojson": json.dumps(routes_geojson(part), ensure_ascii=False) + "\n",
     }
-    sheets = []
+    sheets, made = [], {}
     for route in part.plan.routes:
         name = f"sheets/{route.courier}.html"
-        files[name] = route_sheet_html(part, route, lang)
+        files[name] = made[route.courier] = route_sheet_html(part, route, lang)
         sheets.append((route.courier, name))
-    pdf = sheets_pdf_or_warn(part, lang)
+    pdf = sheets_pdf_or_warn(part, lang, made)
     if pdf is not None:
         files["sheets.pdf"] = pdf
     if any(r.handovers for r in part.plan.routes):
