@@ -143,9 +143,12 @@ def _stops(route: Route) -> list[Location]:
 
 
 def _numbered_stops(ax: Axes, route: Route, frame: _Frame, colour: str, size: float) -> None:
-    for order, point in enumerate(_stops(route), start=1):
-        x, y = frame.xy(point.lat, point.lon)
-        ax.scatter([x], [y], s=size, c="white", edgecolors=colour, linewidths=1.5, zorder=4)
+    places = [frame.xy(point.lat, point.lon) for point in _stops(route)]
+    if not places:
+        return
+    xs, ys = zip(*places, strict=True)
+    ax.scatter(xs, ys, s=size, c="white", edgecolors=colour, linewidths=1.5, zorder=4)
+    for order, (x, y) in enumerate(places, start=1):
         ax.text(x, y, str(order), fontsize=7, ha="center", va="center", zorder=5)
 
 
