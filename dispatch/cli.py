@@ -126,6 +126,23 @@ def _server_commands(commands: argparse._SubParsersAction) -> None:
     )
     revoke = key_commands.add_parser("revoke", help="revoke a key by its id")
     revoke.add_argument("key_id")
+    _web_commands(commands)
+
+
+def _web_commands(commands: argparse._SubParsersAction) -> None:
+    users = commands.add_parser("users", help="staff logins of the web pages / 网页登录账号")
+    user_commands = users.add_subparsers(dest="users_command", required=True)
+    create = user_commands.add_parser(
+        "create", help="create a login; the password is asked for (or read from stdin)"
+    )
+    create.add_argument("name")
+    create.add_argument("--role", choices=("viewer", "planner", "admin"), required=True)
+    scope = create.add_mutually_exclusive_group(required=True)
+    scope.add_argument("--canteen", help="the one canteen the login sees / 所属饭堂")
+    scope.add_argument("--scope", choices=("street",), help="street: every canteen / 街道级")
+    seed = commands.add_parser("seed-demo", help="load the demo register / 载入演示台账")
+    seed.add_argument("--scenario", type=Path, default=Path("scenarios/jiangnan-lunch.yaml"))
+    seed.add_argument("--canteen", default="jiangnan", help="the canteen's id in the register")
 
 
 def _table(part: PlanContext) -> str:
@@ -241,7 +258,7 @@ def _serve(args: argparse.Namespace) -> int:
     from api import create_app
 
     app = create_app()
-    print(f"dispatch serve: http://{args.host}:{args.port}/v1/health", file=sys.stderr)
+    print(f"dispatch serve: http://{args.host}:{args.port}/ (API: /v1)", file=sys.stderr)
     waitress.serve(app, host=args.host, port=args.port, threads=args.threads, ident="dispatch")
     return EXIT_OK
 
@@ -282,6 +299,41 @@ def _keys(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _read_password() -> str:
+    """The new password: asked twice on a terminal, else the first line of stdin."""
+    import getpass
+
+    if not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\r\n")
+    first = getpass.getpass("password / 密码: ")
+    if getpass.getpass("again / 再输一次: ") != first:
+        raise InputError("password", text("web_password_mismatch"))
+    return first
+
+
+def _users(args: argparse.Namespace) -> int:
+    from dispatch.service.store import Store
+    from dispatch.service.users import create_user
+
+    store = Store(_database_url())
+    store.migrate()
+    info = create_user(store, args.name, _read_password(), args.role, canteen=args.canteen)
+    where = f"canteen {info.canteen}" if info.canteen else "street"
+    print(f"login {info.name} ({info.role}, {where}) created", file=sys.stderr)
+    return EXIT_OK
+
+
+def _seed_demo(args: argparse.Namespace) -> int:
+    from dispatch.service.demo import seed
+    from dispatch.service.store import Store
+
+    store = Store(_database_url())
+    store.migrate()
+    counts = seed(store, args.scenario, args.canteen)
+    _say(" · ".join(f"{kind} {n}" for kind, n in counts.items()))
+    return EXIT_OK
+
+
 COMMANDS = {
     "plan": _plan,
     "verify": _verify,
@@ -289,6 +341,8 @@ COMMANDS = {
     "serve": _serve,
     "worker": _worker,
     "keys": _keys,
+    "users": _users,
+    "seed-demo": _seed_demo,
 }
 
 

@@ -6,7 +6,9 @@ languages, and rendered with ``text(code, **params)``.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from importlib import resources
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,6 +242,12 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
         "没有路网时行程按直线距离×绕行系数计算，没有可封的道路",
     ),
 }
+
+
+# The staff web pages' labels and messages (issue 16), kept as data beside this module so the
+# catalogue stays one place without this file outgrowing the 400-line limit.
+_WEB = resources.files("dispatch").joinpath("messages_web.json").read_text(encoding="utf-8")
+_CATALOGUE.update({code: (en, zh) for code, (en, zh) in json.loads(_WEB).items()})
 
 
 def text(code: str, **params: object) -> Text:

@@ -85,7 +85,7 @@ def data_key(url: str) -> str:
         return os.environ[ENV]
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
-        return _key_file(Path(f"{parsed.database}.key"))
+        return key_file(Path(f"{parsed.database}.key"))
     reason = Text(
         f"{ENV} must be set for a shared database; make a key with: {MAKE_ONE}",
         f"共享数据库须设置 {ENV}；生成密钥：{MAKE_ONE}",
@@ -93,7 +93,7 @@ def data_key(url: str) -> str:
     raise DataKeyError(ENV, reason)
 
 
-def _key_file(path: Path) -> str:
+def key_file(path: Path) -> str:
     """The key kept in ``path``, made (readable by this user only) if there is none yet."""
     try:
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

@@ -1,0 +1,35 @@
+"""The day the Today page plans: the ledger's canteen on a date, its weather, who is off.
+
+The document is the one ``POST /v1/plans`` builds from ``{date, canteen, settings}``
+(``Store.ledger_document``), with the day's ``weather`` and without the couriers who are
+off; the scenario gate checks it before it is queued.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from typing import TYPE_CHECKING, Any
+
+from dispatch.travel.conditions import DEFAULT_FACTORS
+
+if TYPE_CHECKING:
+    from dispatch.service.store import Store
+
+WEATHER_LEVELS: tuple[str, ...] = tuple(DEFAULT_FACTORS)
+
+
+def day_document(
+    store: Store,
+    canteen: str,
+    date: str,
+    *,
+    weather: str = "clear",
+    off: Collection[str] = (),
+    settings: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The scenario document of ``canteen`` on ``date`` from the active ledger records."""
+    document = store.ledger_document(date, canteen, settings=settings)
+    document["couriers"] = [c for c in document["couriers"] if c["id"] not in off]
+    if weather != "clear":
+        document["weather"] = weather
+    return document
