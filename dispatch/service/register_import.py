@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from dispatch.errors import DispatchError, NotFoundError
-from dispatch.messages import text
+from dispatch.messages import Text, text
 from dispatch.scenario.client_import import csv_locator, read_clients_csv
 from dispatch.scenario.records import validate_record
 
@@ -48,15 +48,23 @@ class Preview:
 
 
 def read_upload(data: bytes, filename: str) -> list[tuple[dict[str, Any], int]]:
-    """Client rows of an uploaded CSV; errors name the file by its bare name."""
+    """Client rows of an uploaded CSV in UTF-8 or GB18030 (GBK); errors name the file by
+    its bare name, never a path on the server."""
     name = Path(filename).name or "clients.csv"
+    try:
+        content = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        content = data.decode("gb18030", errors="replace")
     with tempfile.TemporaryDirectory(prefix="nl-import-") as folder:
         path = Path(folder) / "upload.csv"
-        path.write_bytes(data)
+        path.write_text(content, encoding="utf-8")
         try:
             rows, _ = read_clients_csv(path)
         except DispatchError as err:
             err.field = err.field.replace(str(path), name)
+            err.reason = Text(
+                err.reason.en.replace(str(path), name), err.reason.zh.replace(str(path), name)
+            )
             raise
     return rows
 
