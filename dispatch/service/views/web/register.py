@@ -144,7 +144,8 @@ def _form_page(kind: str, row: LedgerRow | None, values: Any, errors: dict[str, 
 
 def _history(views: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Each version with the fields it changed against the one before, newest first."""
-    out, before = [], {}
+    out: list[dict[str, Any]] = []
+    before: dict[str, Any] = {}
     for view in views:
         data = view["data"]
         changed = sorted(k for k in data.keys() | before.keys() if data.get(k) != before.get(k))

@@ -40,7 +40,8 @@ def run() -> Any:
 
 def _changes() -> list[dict[str, Any]]:
     """The changes picked on the form, in the what-if files' format (docs/whatif.md)."""
-    form, changes = request.form, []
+    form = request.form
+    changes: list[dict[str, Any]] = []
     if form.get("weather"):
         changes.append({"weather": form["weather"]})
     changes += [{"courier_off": c} for c in form.getlist("off")]

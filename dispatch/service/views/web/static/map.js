@@ -25,15 +25,17 @@
         if (f.geometry.type === "Point") { l.on("add", function () { var e = l.getElement(); if (e) { e.style.borderColor = colour[f.properties.courier]; } }); }
         l.bindPopup(f.properties.courier + (f.properties.order ? " #" + f.properties.order + " " + f.properties.arrival : ""));
       }
-    }).addTo(map);
-    var canteen = L.circleMarker([data.canteen.lat, data.canteen.lon], { radius: 10, color: "#000", fillColor: "#ffd700", fillOpacity: 1 })
+    });
+    var home = L.latLng(data.canteen.lat, data.canteen.lon);
+    var bounds = data.routes.features.length ? layer.getBounds().extend(home) : L.latLngBounds(home, home);
+    map.fitBounds(bounds.pad(0.1), { maxZoom: 17 });  // a view first: layers need one to draw
+    layer.addTo(map);
+    L.circleMarker(home, { radius: 10, color: "#000", fillColor: "#ffd700", fillOpacity: 1 })
       .bindTooltip(box.dataset.canteenLabel + ": " + data.canteen.name, { permanent: true, direction: "top" }).addTo(map);
     data.relay_points.forEach(function (p) {
       L.circleMarker([p.lat, p.lon], { radius: 8, color: "#000", fillColor: "#fff", fillOpacity: 1 })
         .bindTooltip(box.dataset.relayLabel + ": " + p.name).addTo(map);
     });
-    var bounds = layer.getBounds().extend(canteen.getLatLng());
-    map.fitBounds(bounds.pad(0.1));
     var credits = [];
     if (data.osm) { credits.push("© OpenStreetMap contributors"); } else { credits.push(box.dataset.straight); }
     map.attributionControl.setPrefix(false);
