@@ -101,7 +101,7 @@ def main() -> None:
          "JOB_WORKERS": 1}
     )  # fmt: skip
     store = app.extensions["dispatch"].store
-    seed(store, REPO / "scenarios" / "jiangnan-lunch.yaml")
+    seed(store, REPO / "scenarios" / "jiangnan-rainstorm.yaml")
     create_user(store, "bench", PASSWORD, "planner", canteen="jiangnan")
     http = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=http.serve_forever, daemon=True).start()

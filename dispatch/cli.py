@@ -141,7 +141,7 @@ def _web_commands(commands: argparse._SubParsersAction) -> None:
     scope.add_argument("--canteen", help="the one canteen the login sees / 所属饭堂")
     scope.add_argument("--scope", choices=("street",), help="street: every canteen / 街道级")
     seed = commands.add_parser("seed-demo", help="load the demo register / 载入演示台账")
-    seed.add_argument("--scenario", type=Path, default=Path("scenarios/jiangnan-lunch.yaml"))
+    seed.add_argument("--scenario", type=Path, default=Path("scenarios/jiangnan-rainstorm.yaml"))
     seed.add_argument("--canteen", default="jiangnan", help="the canteen's id in the register")
 
 

@@ -1,6 +1,7 @@
 """``dispatch seed-demo``: a scenario file's canteen, couriers and clients into the ledger.
 
-A newcomer loads the Jiangnan street (``scenarios/jiangnan-lunch.yaml``) and sees full
+A newcomer loads the Jiangnan street (``scenarios/jiangnan-rainstorm.yaml``: the lunch day's
+canteen, couriers and clients, with the street's relay points and grid workers) and sees full
 pages at once. Each record goes through the ledger's checks; a record already there gets a
 new version only when it differs, so seeding twice changes nothing.
 """
@@ -14,11 +15,13 @@ from typing import TYPE_CHECKING, Any
 from dispatch.errors import NotFoundError
 from dispatch.scenario.whatif import read_base
 
+from dispatch.scenario.records import Kind
+
 if TYPE_CHECKING:
-    from dispatch.scenario.records import Kind
     from dispatch.service.store import Store
 
-DEMO = Path("scenarios/jiangnan-lunch.yaml")
+DEMO = Path("scenarios/jiangnan-rainstorm.yaml")
+KINDS: tuple[Kind, ...] = ("couriers", "relay_points", "walkers", "clients")
 DEMO_CANTEEN = "jiangnan"  # the id the README's login names (--canteen jiangnan)
 
 
@@ -29,8 +32,8 @@ def seed(store: Store, path: Path = DEMO, canteen_id: str = DEMO_CANTEEN) -> dic
     system = document.get("coordinates")
     canteen = {**_located(document["canteen"], system), "id": canteen_id}
     counts = {"canteens": _put(store, "canteens", canteen)}
-    for kind in ("couriers", "clients"):
-        rows = [{**_located(r, system), "canteen": canteen["id"]} for r in document[kind]]
+    for kind in KINDS:
+        rows = [{**_located(r, system), "canteen": canteen["id"]} for r in document.get(kind, [])]
         counts[kind] = sum(_put(store, kind, row) for row in rows)
     return counts
 

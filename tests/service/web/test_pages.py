@@ -285,3 +285,29 @@ def test_the_session_secret_is_never_a_built_in_default(tmp_path, monkeypatch):
         session_secret("postgresql+psycopg://u@h/db")
     monkeypatch.setenv("DISPATCH_SECRET_KEY", "from-the-environment")
     assert session_secret("postgresql+psycopg://u@h/db") == "from-the-environment"
+
+
+def test_relay_points_and_grid_workers_from_the_register_walk_the_last_leg_in_a_storm(web):
+    client = web.test_client()
+    log_in(client, "pa")
+    token = csrf_of(client.get("/register/relay_points/new").text)
+    place = {"csrf_token": token, "id": "rp-1", "name": "居委会", "lat": "22.5745", "lon": "113.1",
+             "open_start": "10:30", "open_end": "13:00", "capacity": "10"}  # fmt: skip
+    assert client.post("/register/relay_points/new", data=place).status_code == 302
+    walker = {"csrf_token": token, "id": "g-1", "name": "何姐", "relay_point": "rp-1",
+              "capacity": "6", "shift_start": "10:45", "shift_end": "13:00",
+              "max_floor_no_lift": "9"}  # fmt: skip
+    assert client.post("/register/walkers/new", data=walker).status_code == 302
+    assert "g-1" in client.get("/register/walkers").text
+    answer = client.post("/today", data={"csrf_token": token, "date": "2026-11-24",
+                                         "weather": "rainstorm_orange"})  # fmt: skip
+    assert answer.status_code == 302, answer.text
+    plan_id = answer.location.rsplit("/", 1)[1]
+    for _ in range(600):
+        if client.get(f"/plans/{plan_id}/status").get_json()["status"] not in ("queued", "running"):
+            break
+        time.sleep(0.1)
+    geo = client.get(f"/plans/{plan_id}/map.json").get_json()
+    assert [p["name"] for p in geo["relay_points"]] == ["居委会"]
+    couriers = {f["properties"]["courier"] for f in geo["routes"]["features"]}
+    assert "g-1" in couriers  # the grid worker walks from the relay point at orange

@@ -20,7 +20,7 @@ from dispatch.service.views.web.common import needs_role, said, web_blueprint
 from dispatch.service.views.web.today import canteens
 
 bp = web_blueprint("web_register")
-KINDS = "<any(clients, couriers, canteens):kind>"
+KINDS = "<any(clients, couriers, canteens, relay_points, walkers):kind>"
 # The street's five special groups, then the canteen's own; stored by these codes.
 GROUPS = (
     "empty_nest", "children_in_difficulty", "pregnant", "severe_disability", "serious_illness",
@@ -43,13 +43,22 @@ FORMS: dict[str, tuple[tuple[str, str], ...]] = {
         ("id", "text"), ("name", "text"), ("lat", "number"), ("lon", "number"),
         ("coordinates", "system"), ("meals_ready", "time"),
     ),
+    "relay_points": (
+        ("id", "text"), ("name", "text"), ("lat", "number"), ("lon", "number"),
+        ("coordinates", "system"), ("open_start", "time"), ("open_end", "time"),
+        ("capacity", "int"),
+    ),
+    "walkers": (
+        ("id", "text"), ("name", "text"), ("relay_point", "relay"), ("capacity", "int"),
+        ("shift_start", "time"), ("shift_end", "time"), ("max_floor_no_lift", "int"),
+    ),
 }  # fmt: skip
 # Where an error in a record field shows on the form (first prefix that matches).
 _FIELD_OF = (
     ("location.lat", "lat"), ("location.lon", "lon"), ("location.coordinates", "coordinates"),
     ("location", "lat"), ("window[0]", "window_start"), ("window", "window_end"),
     ("shift[0]", "shift_start"), ("shift", "shift_end"), ("active.from", "active_from"),
-    ("active", "active_to"), ("meals", "meals"),
+    ("active", "active_to"), ("meals", "meals"), ("open[0]", "open_start"), ("open", "open_end"),
 )  # fmt: skip
 
 
@@ -137,9 +146,13 @@ def _form_page(kind: str, row: LedgerRow | None, values: Any, errors: dict[str, 
         history = _history([record_view(v) for v in versions])
     page = render_template(
         "record.html", kind=kind, row=row, values=values, errors=errors, fields=FORMS[kind],
-        groups=GROUPS, history=history, canteens=canteens(),
+        groups=GROUPS, history=history, canteens=canteens(), relay_points=_relay_points(),
     )  # fmt: skip
     return page, (422 if errors else 200)
+
+
+def _relay_points() -> list[str]:
+    return [r.record_id for r in services().store.list_records("relay_points", canteen=scope())]
 
 
 def _history(views: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -166,7 +179,8 @@ def record_cells(data: dict[str, Any]) -> dict[str, str]:
     form = {k: str(v) for k, v in data.items() if not isinstance(v, dict | list)}
     location = data.get("location", {})
     form |= {k: str(location[k]) for k in ("lat", "lon", "coordinates") if k in location}
-    for name, pair in (("window", data.get("window")), ("shift", data.get("shift"))):
+    for name in ("window", "shift", "open"):
+        pair = data.get(name)
         if pair:
             form[f"{name}_start"], form[f"{name}_end"] = pair
     active = data.get("active", {})
@@ -182,13 +196,16 @@ def _to_record(kind: str, form: Any, current: dict[str, Any]) -> dict[str, Any]:
     """The form as a ledger record over ``current`` (fields the form lacks are kept)."""
     cells = {name: form.get(name, "").strip() for name, _ in FORMS[kind]}
     record = {k: v for k, v in current.items() if k not in _FORM_FIELDS[kind]}
-    for name in ("id", "name", "phone", "address", "building", "group", "notes", "mode"):
+    for name in ("id", "name", "phone", "address", "building", "group", "notes", "mode",
+                 "relay_point"):  # fmt: skip
         if cells.get(name):
             record[name] = cells[name]
     if kind != "canteens":
         record["canteen"] = current.get("canteen") or scope() or form.get("canteen", "")
-    if kind == "couriers":
+    if kind in ("couriers", "walkers"):
         record["shift"] = [cells["shift_start"], cells["shift_end"]]
+    if kind == "relay_points":
+        record["open"] = [cells["open_start"], cells["open_end"]]
     for name in ("floor", "capacity", "max_floor_no_lift"):
         if cells.get(name):
             record[name] = _number(cells[name], int)
@@ -217,6 +234,8 @@ _FORM_FIELDS = {
                 "location", "meals", "window", "group", "active", "notes"},
     "couriers": {"id", "name", "mode", "capacity", "shift", "max_floor_no_lift"},
     "canteens": {"id", "name", "location", "meals_ready"},
+    "relay_points": {"id", "name", "location", "open", "capacity"},
+    "walkers": {"id", "name", "relay_point", "capacity", "shift", "max_floor_no_lift"},
 }  # fmt: skip
 
 

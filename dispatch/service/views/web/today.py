@@ -63,7 +63,10 @@ def plan_today() -> Any:
 def _page(error: str | None) -> Any:
     canteen = chosen_canteen()
     store = services().store
-    couriers = store.list_records("couriers", canteen=canteen) if canteen else []
+    couriers = [
+        row for kind in ("couriers", "walkers") if canteen
+        for row in store.list_records(kind, canteen=canteen)
+    ]  # fmt: skip
     recent = store.list_plans(canteen=canteen, limit=5) if canteen else []
     return render_template(
         "today.html",
