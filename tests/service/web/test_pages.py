@@ -311,3 +311,26 @@ def test_relay_points_and_grid_workers_from_the_register_walk_the_last_leg_in_a_
     assert [p["name"] for p in geo["relay_points"]] == ["居委会"]
     couriers = {f["properties"]["courier"] for f in geo["routes"]["features"]}
     assert "g-1" in couriers  # the grid worker walks from the relay point at orange
+
+
+def _planned(client, token: str, **form: str) -> str:
+    answer = client.post("/today", data={"csrf_token": token, "date": "2026-11-24", **form})
+    plan_id = answer.location.rsplit("/", 1)[1]
+    for _ in range(600):
+        if client.get(f"/plans/{plan_id}/status").get_json()["status"] not in ("queued", "running"):
+            return plan_id
+        time.sleep(0.1)
+    raise AssertionError("the plan did not finish")
+
+
+def test_any_two_plans_compare_side_by_side(web):
+    client = web.test_client()
+    log_in(client, "pa")
+    token = csrf_of(client.get("/today").text)
+    both, one = _planned(client, token), _planned(client, token, off="rider-a")
+    assert both in client.get("/plans").text
+    page = client.get(f"/plans/compare?a={both}&b={one}")
+    assert page.status_code == 200
+    cells = re.search(r"未安排</th><td>(\d+)</td><td>(\d+)</td>", page.text)
+    assert cells and cells.groups() == ("0", "2")  # without rider-a the b1 stop (2 clients) waits
+    assert client.get(f"/plans/compare?a={both}&b={both}").status_code == 422
