@@ -13,9 +13,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from dispatch.errors import NotFoundError
-from dispatch.scenario.whatif import read_base
-
 from dispatch.scenario.records import Kind
+from dispatch.scenario.whatif import read_base
 
 if TYPE_CHECKING:
     from dispatch.service.store import Store

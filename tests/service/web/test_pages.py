@@ -272,7 +272,8 @@ def test_today_plans_the_register_and_the_result_names_who_is_unassigned(web):
 
 def test_seeding_twice_changes_nothing_the_second_time(web):
     store = web.extensions["dispatch"].store
-    assert seed(store, TINY, "a") == {"canteens": 0, "couriers": 0, "clients": 0}
+    zero = dict.fromkeys(("canteens", "couriers", "relay_points", "walkers", "clients"), 0)
+    assert seed(store, TINY, "a") == zero
 
 
 def test_the_session_secret_is_never_a_built_in_default(tmp_path, monkeypatch):
@@ -334,3 +335,23 @@ def test_any_two_plans_compare_side_by_side(web):
     cells = re.search(r"未安排</th><td>(\d+)</td><td>(\d+)</td>", page.text)
     assert cells and cells.groups() == ("0", "2")  # without rider-a the b1 stop (2 clients) waits
     assert client.get(f"/plans/compare?a={both}&b={both}").status_code == 422
+
+
+def test_a_what_if_with_a_second_canteen_runs_beside_the_plan(web):
+    client = web.test_client()
+    log_in(client, "pa")
+    token = csrf_of(client.get("/today").text)
+    plan_id = _planned(client, token)
+    form = {"csrf_token": token, "plan": plan_id, "second_name": "东饭堂", "second_lat": "22.57",
+            "second_lon": "113.1078", "moved": "rider-b"}  # fmt: skip
+    answer = client.post("/whatif", data=form)
+    assert answer.status_code == 302, answer.text
+    job = answer.location.rsplit("/", 1)[1]
+    for _ in range(900):
+        if client.get(f"/whatif/{job}/status").get_json()["status"] not in ("queued", "running"):
+            break
+        time.sleep(0.1)
+    page = client.get(f"/whatif/{job}").text
+    assert re.search(r"已送 / 客户</th><td>5/5</td><td>5/5</td>", page)
+    bad = client.post("/whatif", data={**form, "second_lat": "north"})
+    assert bad.status_code == 422 and "add_canteen.canteen.location.lat" in bad.text

@@ -48,11 +48,39 @@ def _changes() -> list[dict[str, Any]]:
     minutes = form.get("shift_min", "").strip()
     if minutes:
         changes.append({"shift_windows": {"clients": f"{minutes}min"}})
+    moved = form.getlist("moved")
+    if form.get("second_lat") or form.get("second_lon") or moved:
+        changes.append({"add_canteen": _second_canteen(moved)})
     upload = request.files.get("clients")
     if upload is not None and upload.filename:
         rows = read_upload(upload.read(), upload.filename)
         changes.append({"add_clients": [client for client, _ in rows]})
     return changes
+
+
+def _second_canteen(moved: list[str]) -> dict[str, Any]:
+    """A second canteen where the form places it, its meals ready with the first's, and the
+    couriers moved there; the gate checks it as a what-if file's ``add_canteen``."""
+    form = request.form
+    base = services().store.get_plan(form.get("plan", ""), canteen=scope()).scenario
+    location = {k: _number(form.get(f"second_{k}", "")) for k in ("lat", "lon")}
+    if "coordinates" in base.get("canteen", {}).get("location", {}):
+        location["coordinates"] = base["canteen"]["location"]["coordinates"]
+    canteen = {
+        "id": "second-canteen",
+        "name": form.get("second_name", "").strip() or "second-canteen",
+        "location": location,
+        "meals_ready": base.get("canteen", {}).get("meals_ready", "10:40"),
+    }
+    return {"canteen": canteen, "couriers": moved}
+
+
+def _number(cell: str) -> Any:
+    """A coordinate, or the text as typed for the gate to name."""
+    try:
+        return float(cell)
+    except ValueError:
+        return cell
 
 
 def _form(error: str | None) -> Any:
