@@ -183,12 +183,16 @@ def test_a_second_canteens_login_sees_none_of_the_first(server, browser):
     page.close()
 
 
-def test_the_pages_switch_to_english(server, browser):
+def test_the_pages_switch_to_english_and_fit_a_tablet(server, browser):
     base, _ = server
     page = page_of(browser, base, "pa")
     page.get_by_role("link", name="English").click()
     assert page.get_by_role("heading", name="Plan today").count() == 1
     check(page, "today-en")
+    page.set_viewport_size({"width": 768, "height": 1024})  # a tablet, upright
+    page.goto("/register/clients")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 768 + 1
+    check(page, "register-tablet")
     page.close()
 
 

@@ -355,3 +355,27 @@ def test_a_what_if_with_a_second_canteen_runs_beside_the_plan(web):
     assert re.search(r"已送 / 客户</th><td>5/5</td><td>5/5</td>", page)
     bad = client.post("/whatif", data={**form, "second_lat": "north"})
     assert bad.status_code == 422 and "add_canteen.canteen.location.lat" in bad.text
+
+
+def test_users_create_reads_the_password_from_stdin_and_seed_demo_loads_the_street(
+    tmp_path, monkeypatch, capsys
+):
+    import io
+
+    from dispatch.cli import main
+    from dispatch.service.store import Store
+
+    url = f"sqlite:///{tmp_path / 'cli.sqlite'}"
+    monkeypatch.setenv("DISPATCH_DATABASE_URL", url)
+    demo = Path(__file__).parents[3] / "scenarios" / "jiangnan-rainstorm.yaml"
+    assert main(["seed-demo", "--scenario", str(demo)]) == 0
+    assert "clients 62" in capsys.readouterr().out
+    monkeypatch.setattr("sys.stdin", io.StringIO("demo-pass-1\n"))
+    assert main(["users", "create", "wang", "--role", "planner", "--canteen", "jiangnan"]) == 0
+    monkeypatch.setattr("sys.stdin", io.StringIO("short\n"))
+    assert main(["users", "create", "li", "--role", "planner", "--canteen", "jiangnan"]) == 2
+    assert "password" in capsys.readouterr().err
+    store = Store(url)
+    assert sign_in(store, "wang", "demo-pass-1").canteen == "jiangnan"
+    assert len(store.list_records("walkers", canteen="jiangnan")) == 9
+    store.close()
