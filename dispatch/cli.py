@@ -16,7 +16,9 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
+from types import MappingProxyType
 
 from dispatch.errors import DispatchError, InputError, PlanFormatError
 from dispatch.messages import text
@@ -31,7 +33,9 @@ from dispatch.report.plan_json import plan_from_dict
 from dispatch.report.sheets import LANGUAGES
 from dispatch.scenario import load_scenario, read_document
 from dispatch.scenario.costs import read_costs_file
+from dispatch.scenario.schedule import read_date
 from dispatch.scenario.whatif import load_comparison
+from dispatch.service.commands import add_staff_commands, create_login, seed_demo
 from dispatch.verify import verify
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_BAD_INPUT = 0, 1, 2
@@ -56,6 +60,13 @@ def _parser() -> argparse.ArgumentParser:
         help="stop each search after N iterations: the same plan on any machine",
     )
     plan.add_argument("--lang", choices=LANGUAGES, default="zh", help="sheet language")
+    plan.add_argument(
+        "--date",
+        metavar="YYYY-MM-DD",
+        help="the day to plan (default: the scenario's date; a register without one: today "
+        "in Asia/Shanghai) / 排线日期",
+    )
+    _keep_from_option(plan)
     _max_clients_option(plan)
     check = commands.add_parser("verify", help="check a plan against a scenario / 校验路线")
     check.add_argument("scenario", type=Path)
@@ -81,10 +92,14 @@ def _compare_command(commands: argparse._SubParsersAction) -> None:
         help="stop each search after N iterations: the same plan on any machine",
     )
     compare.add_argument("--costs", type=Path, help="unit costs, YAML or JSON / 成本单价")
-    compare.add_argument(
+    _keep_from_option(compare)
+    _max_clients_option(compare)
+
+
+def _keep_from_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
         "--keep-from", type=Path, help="keep client→courier of this plan.json / 尽量保留分配"
     )
-    _max_clients_option(compare)
 
 
 def _iterations_option(command: argparse.ArgumentParser) -> None:
@@ -126,23 +141,7 @@ def _server_commands(commands: argparse._SubParsersAction) -> None:
     )
     revoke = key_commands.add_parser("revoke", help="revoke a key by its id")
     revoke.add_argument("key_id")
-    _web_commands(commands)
-
-
-def _web_commands(commands: argparse._SubParsersAction) -> None:
-    users = commands.add_parser("users", help="staff logins of the web pages / 网页登录账号")
-    user_commands = users.add_subparsers(dest="users_command", required=True)
-    create = user_commands.add_parser(
-        "create", help="create a login; the password is asked for (or read from stdin)"
-    )
-    create.add_argument("name")
-    create.add_argument("--role", choices=("viewer", "planner", "admin"), required=True)
-    scope = create.add_mutually_exclusive_group(required=True)
-    scope.add_argument("--canteen", help="the one canteen the login sees / 所属饭堂")
-    scope.add_argument("--scope", choices=("street",), help="street: every canteen / 街道级")
-    seed = commands.add_parser("seed-demo", help="load the demo register / 载入演示台账")
-    seed.add_argument("--scenario", type=Path, default=Path("scenarios/jiangnan-rainstorm.yaml"))
-    seed.add_argument("--canteen", default="jiangnan", help="the canteen's id in the register")
+    add_staff_commands(commands)
 
 
 def _table(part: PlanContext) -> str:
@@ -170,6 +169,15 @@ def _table(part: PlanContext) -> str:
         lines.append(f"  unassigned {u.client}: {u.reason_zh} / {u.reason_en}")
     for n in plan.not_used:
         lines.append(f"  not used {n.courier}: {n.reason_zh} / {n.reason_en}")
+    if figures["kept_courier_of"]:
+        lines.append(
+            f"kept courier {figures['kept_courier']}/{figures['kept_courier_of']} clients "
+            "(usual or earlier courier)"
+        )
+    if plan.not_scheduled:
+        lines.append(f"not scheduled today: {len(plan.not_scheduled)} clients")
+    for s in plan.not_scheduled:
+        lines.append(f"  not scheduled {s.client}: {s.reason_zh} / {s.reason_en}")
     return "\n".join(lines)
 
 
@@ -193,8 +201,13 @@ def _check_client_cap(count: int, cap: int, field: str) -> None:
 
 def _plan(args: argparse.Namespace) -> int:
     check_replaceable(args.out)
+    day = read_date(args.date, "--date") if args.date is not None else None
     scenario = load_scenario(args.scenario)
     _check_client_cap(len(scenario.clients), args.max_clients, f"{args.scenario}:clients")
+    if day is not None:
+        scenario = replace(scenario, date=day)
+    if args.keep_from:
+        scenario = replace(scenario, keep=MappingProxyType(read_keep(args.keep_from)))
     plan = plan_day(
         scenario, time_limit_s=args.time_limit, seed=args.seed, iterations=args.iterations
     )
@@ -208,12 +221,15 @@ def _plan(args: argparse.Namespace) -> int:
 
 def _verify(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.scenario)
+    document = read_document(args.plan)
     try:
-        plan = plan_from_dict(read_document(args.plan))
+        plan = plan_from_dict(document)
     except DispatchError as err:
         if isinstance(err, PlanFormatError) and not err.field.startswith(str(args.plan)):
             raise PlanFormatError(f"{args.plan}:{err.field}", err.reason) from err
         raise
+    if isinstance(document, dict) and "date" in document:  # the day it was planned for
+        scenario = replace(scenario, date=read_date(document["date"], f"{args.plan}:date"))
     violations = verify(scenario, plan)
     for v in violations:
         who = " ".join(x for x in (v.courier, v.client) if x)
@@ -299,38 +315,13 @@ def _keys(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _read_password() -> str:
-    """The new password: asked twice on a terminal, else the first line of stdin."""
-    import getpass
-
-    if not sys.stdin.isatty():
-        return sys.stdin.readline().rstrip("\r\n")
-    first = getpass.getpass("password / 密码: ")
-    if getpass.getpass("again / 再输一次: ") != first:
-        raise InputError("password", text("web_password_mismatch"))
-    return first
-
-
 def _users(args: argparse.Namespace) -> int:
-    from dispatch.service.store import Store
-    from dispatch.service.users import create_user
-
-    store = Store(_database_url())
-    store.migrate()
-    info = create_user(store, args.name, _read_password(), args.role, canteen=args.canteen)
-    where = f"canteen {info.canteen}" if info.canteen else "street"
-    print(f"login {info.name} ({info.role}, {where}) created", file=sys.stderr)
+    create_login(args, _database_url())
     return EXIT_OK
 
 
 def _seed_demo(args: argparse.Namespace) -> int:
-    from dispatch.service.demo import seed
-    from dispatch.service.store import Store
-
-    store = Store(_database_url())
-    store.migrate()
-    counts = seed(store, args.scenario, args.canteen)
-    _say(" · ".join(f"{kind} {n}" for kind, n in counts.items()))
+    _say(seed_demo(args, _database_url()))
     return EXIT_OK
 
 

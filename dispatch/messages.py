@@ -241,7 +241,28 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
         "closed_roads 需要路网（“network”字段）："
         "没有路网时行程按直线距离×绕行系数计算，没有可封的道路",
     ),
+    # Schedules and continuity of care (clients' weekdays and pauses, --date).
+    "repeated_item": ("lists the same value twice", "同一取值出现了两次"),
+    "not_scheduled": (
+        "not scheduled on {weekday}s (served on {days})",
+        "{weekday_zh}不在送餐日（送餐日：{days_zh}）",
+    ),
+    "paused": ("paused from {start} to {end}", "暂停送餐：{start} 至 {end}"),
+    "paused_because": (
+        "paused from {start} to {end}: {reason}",
+        "暂停送餐：{start} 至 {end}，{reason}",
+    ),
 }
+
+WEEKDAY_NAMES: tuple[tuple[str, str], ...] = (
+    ("Monday", "周一"),
+    ("Tuesday", "周二"),
+    ("Wednesday", "周三"),
+    ("Thursday", "周四"),
+    ("Friday", "周五"),
+    ("Saturday", "周六"),
+    ("Sunday", "周日"),
+)
 
 
 # The staff web pages' labels and messages (issue 16), kept as data beside this module so the

@@ -16,6 +16,15 @@ from typing import Literal
 Mode = Literal["ebike", "walk", "car"]
 MODES: tuple[Mode, ...] = ("ebike", "walk", "car")
 
+WEEKDAYS: tuple[str, ...] = (
+    "mon",
+    "tue",
+    "wed",
+    "thu",
+    "fri",
+    "sat",
+    "sun",
+)  # date.weekday() order
 DEFAULT_SPEED_KPH: Mapping[str, float] = MappingProxyType({"ebike": 15.0, "walk": 4.3, "car": 25.0})
 CLOSURE_RADIUS_M = 30
 
@@ -113,6 +122,20 @@ class Courier:
 
 
 @dataclass(frozen=True, slots=True)
+class Pause:
+    """Days a client is not served (a hospital stay), ``start`` and ``end`` included.
+
+    ``reason`` is the canteen's own words, shown in the plan's ``not_scheduled`` list."""
+
+    start: dt.date
+    end: dt.date
+    reason: str = ""
+
+    def covers(self, day: dt.date) -> bool:
+        return self.start <= day <= self.end
+
+
+@dataclass(frozen=True, slots=True)
 class Client:
     """One person receiving meals. ``name`` and ``phone`` are personal data."""
 
@@ -131,6 +154,10 @@ class Client:
     active_to: dt.date | None = None
     notes: str = ""
     phone: str = ""
+    # Schedules and continuity of care (docs/scenario.md#schedules).
+    days: frozenset[int] | None = None  # weekdays served (0 = Monday); None: every day
+    paused: tuple[Pause, ...] = ()
+    usual_courier: str | None = None
 
     @property
     def meal_count(self) -> int:
@@ -140,6 +167,18 @@ class Client:
         after_start = self.active_from is None or self.active_from <= day
         before_end = self.active_to is None or day <= self.active_to
         return after_start and before_end
+
+    def scheduled_on(self, day: dt.date) -> bool:
+        """Whether ``day`` is one of the client's weekdays."""
+        return self.days is None or day.weekday() in self.days
+
+    def pause_on(self, day: dt.date) -> Pause | None:
+        """The pause covering ``day``, if any."""
+        return next((p for p in self.paused if p.covers(day)), None)
+
+    def due_on(self, day: dt.date) -> bool:
+        """Whether the client is to be served on ``day``: active, scheduled and not paused."""
+        return self.active_on(day) and self.scheduled_on(day) and self.pause_on(day) is None
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,9 +204,11 @@ class Closure:
 class Scenario:
     """One day at one canteen: who is delivered, by whom, under which settings.
 
-    ``keep`` maps clients to the courier who served them in an earlier plan of the day;
-    a re-plan prefers to keep them there (``Settings.keep_courier_s``). ``closed_roads``
-    closes road segments of ``network`` to every mode (only with a network).
+    ``keep`` maps clients to the courier who served them in an earlier plan (this
+    morning's, or the canteen's last); the planner prefers to keep them there, and a
+    client's ``usual_courier`` before that (``preferred_couriers``, at
+    ``Settings.keep_courier_s`` per client moved). ``closed_roads`` closes road segments
+    of ``network`` to every mode (only with a network).
     """
 
     name: str
@@ -184,7 +225,21 @@ class Scenario:
     closed_roads: tuple[Closure, ...] = ()
 
     def active_clients(self) -> tuple[Client, ...]:
-        return tuple(c for c in self.clients if c.active_on(self.date))
+        """The clients due today: active, scheduled on this weekday and not paused."""
+        return tuple(c for c in self.clients if c.due_on(self.date))
+
+    def preferred_couriers(self) -> Mapping[str, str]:
+        """Client → the courier to keep them with, among today's workers: the client's
+        ``usual_courier``, else the courier of the earlier plan (``keep``)."""
+        working = {w.id for w in (*self.couriers, *self.walkers)}
+        out: dict[str, str] = {}
+        for client in self.clients:
+            earlier = self.keep.get(client.id)
+            if client.usual_courier in working:
+                out[client.id] = client.usual_courier
+            elif earlier in working:
+                out[client.id] = earlier
+        return MappingProxyType(out)
 
 
 StepType = Literal["start", "delivery", "handover", "end"]
@@ -239,6 +294,17 @@ class Unassigned:
 
 
 @dataclass(frozen=True, slots=True)
+class NotScheduled:
+    """A client on the list who is not due today (another weekday, a pause): not planned,
+    and not ``Unassigned`` either, which means "should have been served"."""
+
+    client: str
+    code: str
+    reason_en: str
+    reason_zh: str
+
+
+@dataclass(frozen=True, slots=True)
 class CourierNotUsed:
     """A courier (or grid worker) left out of today's plan before routing, and why."""
 
@@ -261,12 +327,14 @@ class Violation:
 @dataclass(frozen=True, slots=True)
 class Plan:
     """The routes for one scenario, what could not be served, the couriers who could not
-    work today (``not_used``), and what the verifier found."""
+    work today (``not_used``), the clients not due today (``not_scheduled``), and what
+    the verifier found."""
 
     scenario: str
     routes: tuple[Route, ...]
     unassigned: tuple[Unassigned, ...] = ()
     not_used: tuple[CourierNotUsed, ...] = ()
+    not_scheduled: tuple[NotScheduled, ...] = ()
     violations: tuple[Violation, ...] = ()
     time_limit_s: float = 0.0
     seed: int = 0

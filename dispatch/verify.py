@@ -80,7 +80,19 @@ def verify(scenario: Scenario, plan: Plan) -> list[Violation]:
     for route in (r for r in checkable if r.courier in walkers):
         found += _check_walker(ctx, route)
     found += _check_relay_loads(ctx, plan)
+    found += _check_not_scheduled(ctx, plan)
     return found
+
+
+def _check_not_scheduled(ctx: _Context, plan: Plan) -> list[Violation]:
+    """A client listed as not due today must be on the list and not due (another weekday,
+    a pause): a due client listed there is a client nobody serves."""
+    day = ctx.scenario.date
+    return [
+        Violation("not_scheduled_but_due", "listed as not due today but due", client=n.client)
+        for n in plan.not_scheduled
+        if n.client in ctx.clients and ctx.clients[n.client].due_on(day)
+    ]
 
 
 def _complete(ctx: _Context, route: Route) -> bool:
@@ -114,8 +126,9 @@ def _check_assignment(ctx: _Context, plan: Plan) -> list[Violation]:
                 found.append(Violation("unknown_client", "no such client", who, client_id))
             elif client_id in served:
                 found.append(Violation("served_twice", "client served twice", who, client_id))
-            elif not ctx.clients[client_id].active_on(ctx.scenario.date):
-                found.append(Violation("inactive", "client not active today", who, client_id))
+            elif not ctx.clients[client_id].due_on(ctx.scenario.date):
+                message = "client not due today (inactive, another weekday or paused)"
+                found.append(Violation("inactive", message, who, client_id))
             served.add(client_id)
     reported = {u.client for u in plan.unassigned}
     for client in ctx.scenario.active_clients():

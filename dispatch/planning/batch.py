@@ -32,26 +32,24 @@ def _solve(
     document: dict[str, Any],
     time_limit_s: float | None,
     seed: int | None,
-    keep: dict[str, str] | None,
     iterations: int | None = None,
 ) -> Plan | _Failure:
     """Plan one document (runs in a pool process)."""
     try:
         scenario = parse_scenario(document)
-        return plan_day(
-            scenario, time_limit_s=time_limit_s, seed=seed, keep=keep, iterations=iterations
-        )
+        return plan_day(scenario, time_limit_s=time_limit_s, seed=seed, iterations=iterations)
     except DispatchError as err:
         return _Failure(type(err), err.field, err.reason)
 
 
-def _keep_for(document: Mapping[str, Any], keep: Mapping[str, str] | None) -> dict[str, str] | None:
-    """The assignments that still make sense in this document (known client and courier)."""
+def _keep_for(document: dict[str, Any], keep: Mapping[str, str] | None) -> dict[str, Any]:
+    """The document with the assignments that still make sense in it (known client and
+    courier) as its ``keep``, so the scenario read back carries them too."""
     if keep is None:
-        return None
+        return document
     clients = {c["id"] for c in document["clients"]}
     workers = {c["id"] for c in (*document["couriers"], *document.get("walkers", []))}
-    return {c: w for c, w in keep.items() if c in clients and w in workers}
+    return {**document, "keep": {c: w for c, w in keep.items() if c in clients and w in workers}}
 
 
 def plan_columns(
@@ -66,20 +64,17 @@ def plan_columns(
 ) -> list[list[tuple[Scenario, Plan]]]:
     """Plan every part of every column in a process pool (one process per core).
 
-    ``keep`` (client → courier, from an earlier plan) is passed to ``plan_day`` for every
-    plan; ``start_method`` names the multiprocessing start method (``forkserver`` inside
-    a threaded server; ``spawn`` where it does not exist).
+    ``keep`` (client → courier, from an earlier plan) becomes every document's ``keep``
+    (what it still knows of it); ``start_method`` names the multiprocessing start method
+    (``forkserver`` inside a threaded server; ``spawn`` where it does not exist).
     """
-    jobs = [(c, doc) for c, column in enumerate(columns) for doc in column.parts]
+    jobs = [(c, _keep_for(doc, keep)) for c, column in enumerate(columns) for doc in column.parts]
     size = max(1, min(workers or os.cpu_count() or 1, len(jobs)))
     if start_method not in (None, *multiprocessing.get_all_start_methods()):
         start_method = "spawn"
     context = multiprocessing.get_context(start_method) if start_method else None
     with ProcessPoolExecutor(max_workers=size, mp_context=context) as pool:
-        futures = [
-            pool.submit(_solve, doc, time_limit_s, seed, _keep_for(doc, keep), iterations)
-            for _, doc in jobs
-        ]
+        futures = [pool.submit(_solve, doc, time_limit_s, seed, iterations) for _, doc in jobs]
         outcomes = [f.result() for f in futures]
     planned: list[list[tuple[Scenario, Plan]]] = [[] for _ in columns]
     for (c, doc), outcome in zip(jobs, outcomes, strict=True):

@@ -8,17 +8,19 @@ nobody rides and only people on foot carry meals.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from types import MappingProxyType
 
-from dispatch.messages import Text, text
+from dispatch.messages import WEEKDAY_NAMES, Text, text
 from dispatch.model import (
     Canteen,
     Client,
     Courier,
     CourierNotUsed,
     Location,
+    NotScheduled,
     Plan,
     Route,
     Scenario,
@@ -46,8 +48,11 @@ def plan_day(
 ) -> Plan:
     """Plan the day's routes; the returned plan carries the verifier's findings.
 
+    Only the clients due on the scenario's date are planned; those on the list but not
+    scheduled that weekday, or paused, are reported in ``not_scheduled``.
     ``keep`` (client → courier, e.g. from this morning's plan) makes the planner keep
-    as many of those assignments as it can, at ``keep_courier_s`` per client moved.
+    as many of those assignments as it can, at ``keep_courier_s`` per client moved; a
+    client's ``usual_courier`` comes first (``Scenario.preferred_couriers``).
     ``iterations`` (default: the settings') replaces the clock by a reproducible budget.
     """
     if keep is not None:
@@ -63,7 +68,7 @@ def plan_day(
         conditions=Conditions.of(scenario.weather, settings),
         travel=TravelModel.of(scenario),
         meals_ready_s=scenario.canteen.meals_ready_s,
-        keep=scenario.keep,
+        keep=scenario.preferred_couriers(),
     )
     routes, unassigned, not_used = _deliver(scenario, rules, params)
     plan = Plan(
@@ -71,10 +76,44 @@ def plan_day(
         routes=tuple(routes),
         unassigned=tuple(sorted(unassigned, key=lambda u: u.client)),
         not_used=tuple(not_used),
+        not_scheduled=not_scheduled(scenario),
         time_limit_s=params.time_limit_s,
         seed=params.seed,
     )
     return replace(plan, violations=tuple(verify(scenario, plan)))
+
+
+def not_scheduled(scenario: Scenario) -> tuple[NotScheduled, ...]:
+    """Active clients not due on the scenario's date (another weekday, a pause), with why.
+
+    Clients outside their ``active`` range are neither planned nor listed."""
+    day = scenario.date
+    out = []
+    for client in scenario.clients:
+        if not client.active_on(day) or client.due_on(day):
+            continue
+        pause = client.pause_on(day)
+        if pause is not None:
+            code = "paused_because" if pause.reason else "paused"
+            dates = {"start": pause.start.isoformat(), "end": pause.end.isoformat()}
+            reason = text(code, reason=pause.reason, **dates)
+            out.append(NotScheduled(client.id, "paused", reason.en, reason.zh))
+        else:
+            reason = _weekday_reason(day, client.days or frozenset())
+            out.append(NotScheduled(client.id, "not_scheduled", reason.en, reason.zh))
+    return tuple(sorted(out, key=lambda n: n.client))
+
+
+def _weekday_reason(day: dt.date, days: frozenset[int]) -> Text:
+    en, zh = WEEKDAY_NAMES[day.weekday()]
+    served = sorted(days)
+    return text(
+        "not_scheduled",
+        weekday=en,
+        weekday_zh=zh,
+        days=", ".join(WEEKDAY_NAMES[d][0] for d in served),
+        days_zh="、".join(WEEKDAY_NAMES[d][1] for d in served),
+    )
 
 
 def _deliver(

@@ -192,7 +192,22 @@ def plan_figures(parts: Sequence[PlanContext]) -> dict[str, Any]:
         "handovers": sum(handovers(part.plan) for part in parts),
         "late_risk": sum(len(late_risk_clients(client_slack_s(part))) for part in parts),
         "violations": sum(len(part.plan.violations) for part in parts),
+        "not_scheduled": sum(len(part.plan.not_scheduled) for part in parts),
+        **kept_courier(parts),
     }
+
+
+def kept_courier(parts: Sequence[PlanContext]) -> dict[str, int]:
+    """``kept_courier`` of ``kept_courier_of``: served clients with a preferred courier
+    (their usual one, or the earlier plan's, working today) whom that courier serves."""
+    kept = of = 0
+    for part in parts:
+        preferred = part.scenario.preferred_couriers()
+        for client, courier in client_couriers(part.plan).items():
+            if client in preferred:
+                of += 1
+                kept += preferred[client] == courier
+    return {"kept_courier": kept, "kept_courier_of": of}
 
 
 def summary(part: PlanContext) -> dict[str, object]:

@@ -16,6 +16,7 @@ from dispatch.model import (
     Client,
     CourierNotUsed,
     Location,
+    NotScheduled,
     Plan,
     Route,
     Step,
@@ -131,6 +132,10 @@ def plan_to_dict(part: PlanContext) -> dict[str, Any]:
             {"courier": n.courier, "code": n.code, "reason": n.reason_en, "reason_zh": n.reason_zh}
             for n in plan.not_used
         ],
+        "not_scheduled": [
+            {"client": n.client, "code": n.code, "reason": n.reason_en, "reason_zh": n.reason_zh}
+            for n in plan.not_scheduled
+        ],
         "violations": [_violation_dict(v) for v in plan.violations],
     }
 
@@ -232,6 +237,7 @@ def plan_from_dict(data: Any) -> Plan:
     not_used = _expect(
         data.get("couriers_not_used", []), list, "couriers_not_used", "a list", "列表"
     )
+    not_due = _expect(data.get("not_scheduled", []), list, "not_scheduled", "a list", "列表")
     return Plan(
         scenario=str(data.get("scenario", "")),
         routes=tuple(_route_from(r, f"routes[{k}]") for k, r in enumerate(routes)),
@@ -239,12 +245,20 @@ def plan_from_dict(data: Any) -> Plan:
         not_used=tuple(
             _not_used_from(n, f"couriers_not_used[{k}]") for k, n in enumerate(not_used)
         ),
+        not_scheduled=tuple(
+            _not_scheduled_from(n, f"not_scheduled[{k}]") for k, n in enumerate(not_due)
+        ),
     )
 
 
 def _unassigned_from(data: Any, path: str) -> Unassigned:
     client, code, en, zh = _with_reason(data, path, "client", ("a client id", "客户编号"))
     return Unassigned(client=client, code=code, reason_en=en, reason_zh=zh)
+
+
+def _not_scheduled_from(data: Any, path: str) -> NotScheduled:
+    client, code, en, zh = _with_reason(data, path, "client", ("a client id", "客户编号"))
+    return NotScheduled(client=client, code=code, reason_en=en, reason_zh=zh)
 
 
 def _not_used_from(data: Any, path: str) -> CourierNotUsed:

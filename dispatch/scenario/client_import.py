@@ -28,6 +28,8 @@ CSV_COLUMNS = (
     "active_from",
     "active_to",
     "notes",
+    "days",
+    "usual_courier",
 )
 _CSV_REQUIRED = ("id", "lat", "lon", "meals")
 _TRUE, _FALSE = {"true", "yes", "y", "1", "是", "有"}, {"false", "no", "n", "0", "否", "无"}
@@ -101,7 +103,9 @@ def _rows(reader: csv.DictReader[str], name: str) -> list[tuple[dict[str, Any], 
 def _client_from_row(row: Mapping[str, str | None], where: str) -> dict[str, Any]:
     cells = {k: (v or "").strip() for k, v in row.items() if (v or "").strip()}
     out: dict[str, Any] = {
-        k: cells[k] for k in ("id", "name", "address", "building", "group", "notes") if k in cells
+        k: cells[k]
+        for k in ("id", "name", "address", "building", "group", "notes", "usual_courier")
+        if k in cells
     }
     out["location"] = {
         k: _cell(cells, k, where, float, "a number", "数字") for k in ("lat", "lon") if k in cells
@@ -122,6 +126,8 @@ def _client_from_row(row: Mapping[str, str | None], where: str) -> dict[str, Any
     active = {k: cells[f"active_{k}"] for k in ("from", "to") if f"active_{k}" in cells}
     if active:
         out["active"] = active
+    if "days" in cells:  # mon;wed;fri
+        out["days"] = [d.strip().lower() for d in cells["days"].split(";") if d.strip()]
     return out
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, cast
 
 from dispatch.errors import NotFoundError, ScenarioError
@@ -26,6 +27,7 @@ from dispatch.model import (
 from dispatch.scenario.documents import read_document
 from dispatch.scenario.json_schema import check_schema
 from dispatch.scenario.limits import check_scenario_values
+from dispatch.scenario.schedule import client_schedule, today
 from dispatch.travel import geo
 
 # Clients of one building must stand at one place; beyond this they are a data error.
@@ -179,6 +181,7 @@ def _client(value: Mapping[str, Any], path: str, system: geo.CoordinateSystem) -
         active_from=active_from,
         active_to=active_to,
         notes=value.get("notes", ""),
+        **client_schedule(value, path),
     )
 
 
@@ -252,7 +255,7 @@ def _build(data: Mapping[str, Any], base_dir: Path) -> Scenario:
     network = _network_path(data.get("network"), base_dir)
     return Scenario(
         name=data["name"],
-        date=dt.date.fromisoformat(data["date"]),
+        date=dt.date.fromisoformat(data["date"]) if "date" in data else today(),
         canteen=canteen,
         couriers=couriers,
         clients=clients,
@@ -264,4 +267,5 @@ def _build(data: Mapping[str, Any], base_dir: Path) -> Scenario:
         walkers=tuple(_courier(w, f"walkers[{i}]") for i, w in enumerate(walkers)),
         network=network,
         closed_roads=_closed_roads(data.get("closed_roads", []), network, system),
+        keep=MappingProxyType(dict(data.get("keep", {}))),
     )

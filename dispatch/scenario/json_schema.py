@@ -47,12 +47,12 @@ def scenario_schema() -> dict[str, Any]:
 def _validator() -> jsonschema.protocols.Validator:
     checker = jsonschema.FormatChecker(formats=())
     checker.checks("clock")(lambda value: not isinstance(value, str) or bool(_CLOCK.match(value)))
-    checker.checks("date")(lambda value: not isinstance(value, str) or _is_date(value))
+    checker.checks("date")(lambda value: not isinstance(value, str) or is_date(value))
     cls = jsonschema.validators.validator_for(scenario_schema())
     return cast(jsonschema.protocols.Validator, cls(scenario_schema(), format_checker=checker))
 
 
-def _is_date(value: str) -> bool:
+def is_date(value: str) -> bool:
     """``YYYY-MM-DD`` and a day that exists; every other ISO 8601 form is refused."""
     if not _DATE.match(value):
         return False
@@ -106,6 +106,8 @@ def _translate(error: jsonschema.ValidationError) -> tuple[str, Any]:
         return field_path(path), text("too_few", n=limit)
     if kind == "minProperties":
         return field_path(path), text("no_meals")
+    if kind == "uniqueItems":
+        return field_path(path), text("repeated_item")
     if kind == "pattern":
         return field_path(path), text("bad_pattern", pattern=limit, got=got)
     return field_path(path), text("invalid_value", detail=kind)

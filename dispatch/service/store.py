@@ -149,18 +149,25 @@ class Store:
         return row
 
     def list_plans(
-        self, *, date: str | None = None, canteen: str | None = None, limit: int = 100
+        self,
+        *,
+        date: str | None = None,
+        canteen: str | None = None,
+        limit: int = 100,
+        status: str | None = None,
     ) -> list[PlanRow]:
+        """Plans, newest first: of ``date``, of ``canteen``, in ``status`` when given."""
         query = (
             select(PlanRow)
             .where(PlanRow.kind == "plan")
             .order_by(PlanRow.created_at.desc())
             .limit(limit)
         )
-        if date:
-            query = query.where(PlanRow.date == date)
-        if canteen:
-            query = query.where(PlanRow.canteen == canteen)
+        for column, value in ((PlanRow.date, date), (PlanRow.canteen, canteen)):
+            if value:
+                query = query.where(column == value)
+        if status:
+            query = query.where(PlanRow.status == status)
         with self.session() as session:
             return list(session.scalars(query))
 

@@ -67,3 +67,24 @@ def test_csv_cell_over_the_csv_field_limit_is_a_clear_error(tmp_path):
     err = change_error({"add_clients": "new.csv"}, folder=tmp_path)
     assert err.field == f"{tmp_path / 'new.csv'}:row 2"
     assert "CSV" in err.reason.en
+
+
+def test_csv_days_and_usual_courier_become_the_clients_schedule(tmp_path):
+    header = CSV_HEADER.rstrip("\n") + ",days,usual_courier\n"
+    rows = (
+        "d,,22.5745,113.1,1,no,,,regular:1,Mon; wed;fri,r2\ne,,22.5745,113.1,1,no,,,regular:1,,\n"
+    )
+    (tmp_path / "new.csv").write_text(header + rows, encoding="utf-8")
+    (part,) = apply_to_base({"add_clients": "new.csv"}, folder=tmp_path)
+    d, e = parse_scenario(part).clients[-2:]
+    assert (d.days, d.usual_courier) == (frozenset({0, 2, 4}), "r2")
+    assert (e.days, e.usual_courier) == (None, None)
+
+
+def test_csv_bad_weekday_names_the_row_and_the_days_column(tmp_path):
+    header = CSV_HEADER.rstrip("\n") + ",days\n"
+    (tmp_path / "new.csv").write_text(
+        header + "d,,22.5745,113.1,1,no,,,regular:1,mon;weds\n", encoding="utf-8"
+    )
+    err = change_error({"add_clients": "new.csv"}, folder=tmp_path)
+    assert err.field == f"{tmp_path / 'new.csv'}:row 2: days"

@@ -13,6 +13,7 @@ from dispatch.messages import Text
 from dispatch.messages import text as message
 from dispatch.scenario import parse_scenario
 from dispatch.scenario.costs import read_costs
+from dispatch.scenario.schedule import today
 from dispatch.scenario.whatif import columns_from_body
 from dispatch.service.http import (
     check_client_cap,
@@ -44,6 +45,7 @@ def post_compare() -> Any:
             f"this key compares only for canteen '{scope()}'", f"该密钥只能为饭堂“{scope()}”比较"
         )
         raise ScenarioError("base.canteen.id", reason)
+    body["base"].setdefault("date", today().isoformat())  # a register's today, pinned now
     wait_s = min(number_arg("wait", 0.0), current_app.config["MAX_WAIT_S"])
     row = wait_for(submit_comparison(body, parts, time_limit_s, seed), wait_s, "compare")
     return _answer(row, 202 if row.status in ("queued", "running") else 200)

@@ -2,7 +2,7 @@
 
 A key sees and changes only its canteen's records (a street office's key: all of them);
 another canteen's record is "not found", as a missing one is. A viewer reads clients
-without their phone, group and notes (``WITHHELD``).
+without their phone, group, notes and pauses (``WITHHELD``).
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from dispatch.service.tables import LedgerRow
 bp = Blueprint("ledger", __name__, url_prefix="/v1")
 
 RECORDS = "/<any(clients, couriers, canteens):kind>"
-WITHHELD = ("phone", "group", "notes")  # of clients, from viewers
+WITHHELD = ("phone", "group", "notes", "paused")  # of clients, from viewers (pauses say why)
 
 
 @bp.post(RECORDS)

@@ -22,9 +22,12 @@ from dispatch.messages import Text
 from dispatch.messages import text as message
 from dispatch.report.context import PlanContext
 from dispatch.report.geojson import routes_geojson
+from dispatch.report.kpi import client_couriers
 from dispatch.report.plan_json import plan_from_dict
 from dispatch.report.sheets import LANGUAGES, kitchen_csv, route_sheet_html
 from dispatch.scenario import parse_scenario
+from dispatch.scenario.fields import got
+from dispatch.scenario.schedule import read_date, today
 from dispatch.service.http import (
     check_client_cap,
     iso,
@@ -56,6 +59,7 @@ def post_plan() -> Any:
     document = maps_network(_plan_document(json_body()), "network")
     check_client_cap(document)
     scenario = parse_scenario(document)
+    document = {**document, "date": scenario.date.isoformat()}  # a register's today, pinned now
     if scope() not in (None, scenario.canteen.id):
         reason = Text(
             f"this key plans only for canteen '{scope()}'", f"该密钥只能为饭堂“{scope()}”排线"
@@ -160,21 +164,56 @@ def plan_view(row: PlanRow, with_plan: bool = True) -> dict[str, Any]:
 
 
 def _plan_document(body: dict[str, Any]) -> dict[str, Any]:
-    """The scenario to plan: the body itself, or built from the ledger for ``{date, canteen}``."""
+    """The scenario to plan: the body itself, or built from the ledger for
+    ``{canteen, date?, name?, settings?, keep_from?}``."""
     if "clients" in body or "couriers" in body or isinstance(body.get("canteen"), dict):
         return body
-    for name in ("date", "canteen"):
-        if not isinstance(body.get(name), str):
-            raise ScenarioError(name, message("missing_field", name=name))
-    ledger_keys = {"date", "canteen", "name", "settings"}
+    if not isinstance(body.get("canteen"), str):
+        raise ScenarioError("canteen", message("missing_field", name="canteen"))
+    ledger_keys = {"date", "canteen", "name", "settings", "keep_from"}
     extra = next((k for k in body if k not in ledger_keys), None)
     if extra is not None:
         raise ScenarioError(extra, message("unknown_field", name=extra))
     if scope() not in (None, body["canteen"]):
         raise record_not_found("canteens", body["canteen"], "canteen")
-    return services().store.ledger_document(
-        body["date"], body["canteen"], name=body.get("name"), settings=body.get("settings")
+    day = read_date(body["date"], "date") if "date" in body else today()
+    document = services().store.ledger_document(
+        day.isoformat(), body["canteen"], name=body.get("name"), settings=body.get("settings")
     )
+    keep = _keep_from(body.get("keep_from", LAST_PLAN), body["canteen"])
+    clients = {c["id"] for c in document["clients"]}
+    document["keep"] = {c: w for c, w in keep.items() if c in clients}
+    return document
+
+
+LAST_PLAN = object()  # ``keep_from`` left out: the canteen's last done plan
+
+
+def last_plan_keep(canteen: str) -> dict[str, str]:
+    """Client → courier of the canteen's last done plan, kept where it can be (the staff
+    pages' Today plans a ledger day as ``POST /v1/plans`` without ``keep_from`` does)."""
+    return _keep_from(LAST_PLAN, canteen)
+
+
+def _keep_from(keep_from: object, canteen: str) -> dict[str, str]:
+    """Client → courier of the plan to keep assignments from: the plan ``keep_from``
+    names, none for ``null``, else the canteen's last done plan (none if it has none)."""
+    if keep_from is None:
+        return {}
+    if keep_from is LAST_PLAN:
+        rows = services().store.list_plans(canteen=canteen, status="done", limit=1)
+        return client_couriers(plan_from_dict(rows[0].plan)) if rows and rows[0].plan else {}
+    if not isinstance(keep_from, str):
+        shown = got(keep_from, "keep_from")
+        reason = message("wrong_type", expected="a plan id", expected_zh="路线编号", got=shown)
+        raise ScenarioError("keep_from", reason)
+    try:
+        row = services().store.get_plan(keep_from, canteen=canteen)
+    except NotFoundError as err:
+        raise NotFoundError("keep_from", err.reason) from err
+    if row.status != "done" or row.plan is None:
+        raise not_done(row, "keep_from")
+    return client_couriers(plan_from_dict(row.plan))
 
 
 def submit_plan(document: dict[str, Any], time_limit_s: float, seed: int, wait_s: float) -> PlanRow:
@@ -204,12 +243,15 @@ def wait_for(job_id: str, wait_s: float, kind: str = "plan") -> PlanRow:
     return row
 
 
+def not_done(row: PlanRow, field: str) -> ConflictError:
+    """409: the job has no finished plan (yet)."""
+    reason = Text(f"the plan is {row.status}, not done", f"该路线状态为 {row.status}，尚未完成")
+    return ConflictError(field, reason)
+
+
 def finished_plan(plan_id: str) -> PlanContext:
     """The stored scenario and plan of a finished job (404 / 409 otherwise)."""
     row = services().store.get_plan(plan_id, canteen=scope())
     if row.status != "done" or row.plan is None:
-        raise ConflictError(
-            "status",
-            Text(f"the plan is {row.status}, not done", f"该路线状态为 {row.status}，尚未完成"),
-        )
+        raise not_done(row, "status")
     return PlanContext.of(parse_scenario(row.scenario), plan_from_dict(row.plan))

@@ -187,6 +187,8 @@ def record_cells(data: dict[str, Any]) -> dict[str, str]:
     form |= {f"active_{k}": str(active[k]) for k in ("from", "to") if k in active}
     if "meals" in data:
         form["meals"] = ";".join(f"{v}:{n}" for v, n in data["meals"].items())
+    if isinstance(data.get("days"), list):
+        form["days"] = ";".join(data["days"])  # the import's days column: mon;wed;fri
     for name in ("lift", "helper"):
         form[name] = "1" if data.get(name) else ""
     return form

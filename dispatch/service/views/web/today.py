@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from flask import current_app, redirect, render_template, request, url_for
 
 from dispatch.errors import DispatchError
 from dispatch.scenario import parse_scenario
+from dispatch.scenario.schedule import today as local_today
 from dispatch.service.day import WEATHER_LEVELS, day_document
 from dispatch.service.http import check_client_cap, check_time_cap, scope, services
-from dispatch.service.views.plans import submit_plan
+from dispatch.service.views.plans import last_plan_keep, submit_plan
 from dispatch.service.views.web.common import needs_role, said, web_blueprint
 
 bp = web_blueprint("web_today")
@@ -46,11 +46,13 @@ def plan_today() -> Any:
         document = day_document(
             services().store,
             canteen,
-            form.get("date") or dt.date.today().isoformat(),
+            form.get("date") or local_today().isoformat(),
             weather=form.get("weather", "clear"),
             off=form.getlist("off"),
             settings=current_app.config.get("PLAN_SETTINGS"),
         )
+        keep = last_plan_keep(canteen)
+        document["keep"] = {c["id"]: keep[c["id"]] for c in document["clients"] if c["id"] in keep}
         check_client_cap(document)
         settings = parse_scenario(document).settings
         check_time_cap(settings.time_limit_s, "settings.time_limit_s")
@@ -75,7 +77,7 @@ def _page(error: str | None) -> Any:
         couriers=couriers,
         recent=recent,
         levels=WEATHER_LEVELS,
-        date=request.values.get("date") or dt.date.today().isoformat(),
+        date=request.values.get("date") or local_today().isoformat(),
         weather=request.values.get("weather", "clear"),
         off=set(request.values.getlist("off")),
         error=error,
