@@ -16,7 +16,14 @@ from urllib.parse import urlsplit
 from flask import Blueprint, Flask, g, redirect, render_template, request, session, url_for
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
-from dispatch.errors import AuthError, DispatchError, ForbiddenError
+from dispatch.errors import (
+    AuthError,
+    ConflictError,
+    DispatchError,
+    ForbiddenError,
+    NotFoundError,
+    UnavailableError,
+)
 from dispatch.messages import Text
 from dispatch.messages import text as message
 from dispatch.service.http import services
@@ -26,6 +33,13 @@ from dispatch.service.users import signed_in
 LANGUAGES = ("zh", "en")
 PACKAGE = "dispatch.service.views.web"
 csrf = CSRFProtect()
+# The status of a page showing one of our errors (the API's table in api.py, for HTML).
+PAGE_STATUS: tuple[tuple[type[DispatchError], int], ...] = (
+    (ForbiddenError, 403),
+    (NotFoundError, 404),
+    (ConflictError, 409),
+    (UnavailableError, 503),
+)
 
 
 def lang() -> str:
@@ -74,7 +88,7 @@ def web_blueprint(name: str, *, public: bool = False) -> Blueprint:
     def page_error(err: DispatchError) -> Any:
         if isinstance(err, AuthError) and not isinstance(err, ForbiddenError):
             return redirect(url_for("web_auth.login"))
-        status = 403 if isinstance(err, ForbiddenError) else 404 if "not_found" in err.kind else 422
+        status = next((code for cls, code in PAGE_STATUS if isinstance(err, cls)), 422)
         return render_template("error.html", reason=said(err.reason), field=err.field), status
 
     return bp
