@@ -379,3 +379,24 @@ def test_users_create_reads_the_password_from_stdin_and_seed_demo_loads_the_stre
     assert sign_in(store, "wang", "demo-pass-1").canteen == "jiangnan"
     assert len(store.list_records("walkers", canteen="jiangnan")) == 9
     store.close()
+
+
+def test_the_register_filters_by_search_group_stairs_and_weekday(web):
+    store = web.extensions["dispatch"].store
+    south = store.get_record("clients", "t-south").data
+    store.update_record("clients", {**south, "days": ["mon", "thu"]})
+    client = web.test_client()
+    log_in(client, "pa")
+
+    def shown(query: str) -> set[str]:
+        page = client.get(f"/register/clients?{query}").text
+        return set(re.findall(r'/register/clients/([a-z0-9-]+)"', page)) - {"new"}
+
+    everyone = {"t-b1-low", "t-b1-high", "t-tower", "t-south", "t-temp"}
+    assert shown("") == everyone
+    assert shown("nolift=1") == {"t-b1-low", "t-b1-high"}
+    assert shown("group=living_alone") == {"t-b1-low", "t-south"}
+    assert shown("q=测试街") == {"t-south"}
+    assert shown("weekday=tue") == everyone - {"t-south"}
+    assert shown("weekday=thu") == everyone
+    assert shown("on=2026-12-01") == everyone - {"t-temp"}  # active 11-20..11-27 only

@@ -12,6 +12,7 @@ from typing import Any, cast
 from flask import redirect, render_template, request, url_for
 
 from dispatch.errors import DispatchError
+from dispatch.model import WEEKDAYS
 from dispatch.scenario.records import Kind
 from dispatch.service.http import scope, services
 from dispatch.service.tables import LedgerRow
@@ -75,18 +76,23 @@ def listing(kind: str) -> Any:
     shown = [r for r in rows if _matches(r, args)]
     return render_template(
         "register.html", kind=kind, rows=[record_view(r) for r in shown], total=len(rows),
-        groups=GROUPS, args=args,
+        groups=GROUPS, weekdays=WEEKDAYS, args=args,
     )  # fmt: skip
 
 
 def _matches(row: LedgerRow, args: Any) -> bool:
-    """The search box (id, name, address) and the filters of the register page."""
+    """The search box (id, name, address) and the filters of the register page: group, above
+    the ground floor without a lift, due on a weekday (a client without ``days`` is due
+    every day), active on a date."""
     data, query = row.data, args.get("q", "").strip().lower()
     if query and not any(query in str(data.get(k, "")).lower() for k in ("id", "name", "address")):
         return False
     if args.get("group") and data.get("group") != args["group"]:
         return False
     if args.get("nolift") == "1" and (data.get("lift") or int(data.get("floor", 1)) <= 1):
+        return False
+    weekday = args.get("weekday", "")
+    if weekday and weekday not in data.get("days", WEEKDAYS):
         return False
     on = args.get("on", "")
     if on:
