@@ -400,3 +400,17 @@ def test_the_register_filters_by_search_group_stairs_and_weekday(web):
     assert shown("weekday=tue") == everyone - {"t-south"}
     assert shown("weekday=thu") == everyone
     assert shown("on=2026-12-01") == everyone - {"t-temp"}  # active 11-20..11-27 only
+
+
+def test_the_session_cookie_is_httponly_and_lax_and_login_never_sends_the_browser_away(web):
+    client = web.test_client()
+    token = csrf_of(client.get("/login").text)
+    data = {"name": "pa", "password": PASSWORD, "csrf_token": token, "next": "//evil.example/x"}
+    answer = client.post("/login", data=data)
+    assert answer.location.endswith("/today")
+    cookie = answer.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    assert PASSWORD not in cookie
+    fresh = csrf_of(client.get("/today").text)  # the session was renewed at login
+    back = client.post("/login", data={**data, "csrf_token": fresh, "next": "/register/couriers"})
+    assert back.location.endswith("/register/couriers")
