@@ -158,6 +158,7 @@ class Client:
     days: frozenset[int] | None = None  # weekdays served (0 = Monday); None: every day
     paused: tuple[Pause, ...] = ()
     usual_courier: str | None = None
+    social_worker: str = ""  # id of a ``Contacts.social_workers`` entry
 
     @property
     def meal_count(self) -> int:
@@ -201,6 +202,30 @@ class Closure:
 
 
 @dataclass(frozen=True, slots=True)
+class Contact:
+    """Someone a courier may call in an emergency (the station, a social worker)."""
+
+    name: str
+    phone: str
+
+
+@dataclass(frozen=True, slots=True)
+class Contacts:
+    """The day's emergency contacts: the station's, and social workers by id."""
+
+    station: Contact | None = None
+    social_workers: Mapping[str, Contact] = field(default_factory=lambda: MappingProxyType({}))
+
+
+@dataclass(frozen=True, slots=True)
+class MealLabel:
+    """The printed name of a meal variant in both languages (``en`` may repeat the key)."""
+
+    zh: str
+    en: str
+
+
+@dataclass(frozen=True, slots=True)
 class Scenario:
     """One day at one canteen: who is delivered, by whom, under which settings.
 
@@ -209,6 +234,7 @@ class Scenario:
     client's ``usual_courier`` before that (``preferred_couriers``, at
     ``Settings.keep_courier_s`` per client moved). ``closed_roads`` closes road segments
     of ``network`` to every mode (only with a network).
+    ``contacts`` and ``meal_labels`` only change what the papers print.
     """
 
     name: str
@@ -223,6 +249,8 @@ class Scenario:
     network: str | None = None
     keep: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     closed_roads: tuple[Closure, ...] = ()
+    contacts: Contacts = field(default_factory=Contacts)
+    meal_labels: Mapping[str, MealLabel] = field(default_factory=lambda: MappingProxyType({}))
 
     def active_clients(self) -> tuple[Client, ...]:
         """The clients due today: active, scheduled on this weekday and not paused."""

@@ -119,7 +119,7 @@ ROWS = (
     ("door_to_door_mean_s", "door-to-door mean min", "平均在途 分"),
     ("door_to_door_max_s", "door-to-door max min", "最长在途 分"),
     ("unassigned", "unassigned", "未安排"),
-    ("floors_per_person_max", "floors/person max", "人均爬楼最多"),
+    ("floors_per_person_max", "most floors by one person", "单人爬楼最多"),
     ("floors_per_person_spread", "floors/person spread", "爬楼差"),
     ("handovers", "hand-overs", "交接"),
     ("late_risk", "late-risk (<5 min)", "临界（<5 分）"),

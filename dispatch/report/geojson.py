@@ -1,15 +1,21 @@
 """Plans as GeoJSON: each route's legs along the streets, and its stops.
 
 Coordinates follow RFC 7946: ``[lon, lat]`` in WGS-84. Without a road network the legs
-are straight lines between stops (``"geometry": "straight"`` in the properties).
+are straight lines between stops (``"geometry": "straight"`` in the properties). Legs
+along the streets of an OpenStreetMap extract carry its credit (ODbL): the collection's
+``attribution`` and ``license`` members.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from dispatch.messages import text
 from dispatch.model import Location, clock
 from dispatch.report.context import PlanContext
+
+OSM_CREDIT = text("paper.osm_credit").en
+OSM_LICENSE = "ODbL-1.0 (https://www.openstreetmap.org/copyright)"
 
 
 def _lonlat(point: Location) -> list[float]:
@@ -54,4 +60,7 @@ def routes_geojson(part: PlanContext) -> dict[str, Any]:
                     },
                 }
             )
-    return {"type": "FeatureCollection", "features": features}
+    collection: dict[str, Any] = {"type": "FeatureCollection", "features": features}
+    if part.travel.network:
+        collection |= {"attribution": OSM_CREDIT, "license": OSM_LICENSE}
+    return collection

@@ -124,25 +124,36 @@ def client_door_to_door_s(plan: Plan) -> dict[str, int]:
     return out
 
 
-def client_slack_s(part: PlanContext) -> dict[str, int]:
-    """Client id → seconds to spare before the first limit the hand-over could break.
+def client_food_safe_by_s(part: PlanContext) -> dict[str, int]:
+    """Client id → the latest end of the client's stop the food-safety limits allow.
 
-    The limits: the end of the client's window (for the service start, ``arrival_s``), the
-    door-to-door limit since the meals left the canteen (the relay limit on a grid worker's
-    last leg) and the cooked-to-door limit since ``meals_ready`` (both for the stop's end).
+    The door-to-door limit since the meals left the canteen (the relay limit on a grid
+    worker's last leg) and the cooked-to-door limit since ``meals_ready``, whichever is first.
     """
-    plan, settings, by_id = part.plan, part.scenario.settings, part.clients
+    plan, settings = part.plan, part.scenario.settings
     cooked_by_s = part.scenario.canteen.meals_ready_s + settings.max_cooked_to_door_s
     out: dict[str, int] = {}
     for route in plan.routes:
         limit_s = (
             settings.relay_max_door_to_door_s if is_relayed(route) else settings.max_door_to_door_s
         )
-        door_by_s = left_canteen_s(plan, route) + limit_s
+        by_s = min(left_canteen_s(plan, route) + limit_s, cooked_by_s)
+        out |= {i: by_s for step in route.deliveries for i in step.clients}
+    return out
+
+
+def client_slack_s(part: PlanContext) -> dict[str, int]:
+    """Client id → seconds to spare before the first limit the hand-over could break.
+
+    The limits: the end of the client's window (for the service start, ``arrival_s``) and
+    the food-safety limits of ``client_food_safe_by_s`` (for the stop's end).
+    """
+    safe_by_s, by_id = client_food_safe_by_s(part), part.clients
+    out: dict[str, int] = {}
+    for route in part.plan.routes:
         for step in route.deliveries:
-            done_s = step.departure_s or 0
             for i in step.clients:
-                slack = min(door_by_s - done_s, cooked_by_s - done_s)
+                slack = safe_by_s[i] - (step.departure_s or 0)
                 window = by_id[i].window if i in by_id else None
                 if window is not None:
                     slack = min(slack, window.end_s - (step.arrival_s or 0))

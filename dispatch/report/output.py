@@ -13,19 +13,21 @@ import contextlib
 import json
 import shutil
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 
 from dispatch.errors import DispatchError, InputError
 from dispatch.messages import text
 from dispatch.report.context import PlanContext
 from dispatch.report.geojson import routes_geojson
+from dispatch.report.pdf import sheets_pdf_or_warn
 from dispatch.report.plan_json import plan_to_dict
 from dispatch.report.sheets import index_html, kitchen_csv, relay_schedule_html, route_sheet_html
 
 
-def render_files(part: PlanContext, lang: str = "zh") -> dict[str, str]:
-    """Every output file as ``relative path → text``."""
-    files = {
+def render_files(part: PlanContext, lang: str = "zh") -> dict[str, str | bytes]:
+    """Every output file as ``relative path → text`` (``sheets.pdf``: bytes)."""
+    files: dict[str, str | bytes] = {
         "plan.json": json.dumps(plan_to_dict(part), ensure_ascii=False, indent=2) + "\n",
         "kitchen.csv": kitchen_csv(part),
         "routes.geojson": json.dumps(routes_geojson(part), ensure_ascii=False) + "\n",
@@ -35,9 +37,12 @@ def render_files(part: PlanContext, lang: str = "zh") -> dict[str, str]:
         name = f"sheets/{route.courier}.html"
         files[name] = route_sheet_html(part, route, lang)
         sheets.append((route.courier, name))
+    pdf = sheets_pdf_or_warn(part, lang)
+    if pdf is not None:
+        files["sheets.pdf"] = pdf
     if any(r.handovers for r in part.plan.routes):
         files["relays.html"] = relay_schedule_html(part, lang)
-    files["index.html"] = index_html(part, sheets, lang)
+    files["index.html"] = index_html(part, sheets, lang, pdf="sheets.pdf" if pdf else None)
     return files
 
 
@@ -46,7 +51,7 @@ MARKER = ".nuanliu-dispatch"
 holding this marker and nothing but the files it lists is ever replaced."""
 
 
-def write_folder(files: dict[str, str], out_dir: Path) -> None:
+def write_folder(files: Mapping[str, str | bytes], out_dir: Path) -> None:
     """Replace ``out_dir`` with exactly ``files`` (and the marker), all or nothing.
 
     ``out_dir`` may be missing, an empty folder, or a folder this function wrote before
@@ -68,7 +73,10 @@ def write_folder(files: dict[str, str], out_dir: Path) -> None:
             shown = target / name
             path = staging / name
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(content, encoding="utf-8")
+            if isinstance(content, bytes):
+                path.write_bytes(content)
+            else:
+                path.write_text(content, encoding="utf-8")
         shown = target
         _swap(staging, target)
     except OSError as err:
@@ -100,7 +108,7 @@ def _swap(staging: Path, target: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def _check_names(files: dict[str, str], given: Path) -> None:
+def _check_names(files: Mapping[str, str | bytes], given: Path) -> None:
     """Every file stays inside the folder: relative, no ``..``, not the marker."""
     for name in files:
         parts = PurePosixPath(name).parts

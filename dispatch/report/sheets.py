@@ -1,9 +1,10 @@
 """Printable papers: one route sheet per courier, the kitchen's count, an index page.
 
-A route sheet shows only what a courier needs at the door: order, time, address, floor
-and lift, meals by variant, notes, and the client's id with a masked name. No phone
-numbers, no groups or disabilities: phone-like numbers written into notes are masked too
-(``mask_numbers``).
+A route sheet shows only what a courier needs at the door: order, time and time limit,
+address, floor and how the meal goes up, meals by variant, notes, the client's id with a
+masked name, and whom to call in an emergency (the station, the client's social worker).
+No client's phone number, no groups or disabilities: phone-like numbers written into
+notes are masked too (``mask_numbers``). Labels come from ``dispatch.messages``.
 """
 
 from __future__ import annotations
@@ -19,110 +20,31 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from dispatch.model import Client, Route, Step, clock
+from dispatch.messages import has_text, labels, text
+from dispatch.model import Client, Contact, Route, Scenario, Step, clock
 from dispatch.report.context import PlanContext
+from dispatch.report.fonts import CSS_FAMILIES
 from dispatch.report.kpi import (
     carried_clients,
+    client_food_safe_by_s,
     is_relayed,
     meals_by_variant,
     relayed_from,
     route_clients,
     summary,
 )
-from dispatch.report.maps import route_map_svg
+from dispatch.report.maps import overview_svg, route_map_svg
 
 LANGUAGES = ("zh", "en")
-
-LABELS: dict[str, dict[str, str]] = {
-    "zh": {
-        "route_sheet": "送餐路线单",
-        "courier": "配送员",
-        "date": "日期",
-        "canteen": "饭堂",
-        "leave": "出发时间",
-        "load": "装餐",
-        "stops": "站数",
-        "order": "序",
-        "eta": "预计到达",
-        "address": "地址",
-        "floor": "楼层",
-        "lift": "电梯",
-        "no_lift": "无电梯",
-        "client": "客户",
-        "meals": "餐",
-        "notes": "备注",
-        "signed": "签收",
-        "back": "最后一站完成",
-        "kitchen": "厨房出餐单",
-        "total": "合计",
-        "route": "路线",
-        "unassigned": "未能安排",
-        "reason": "原因",
-        "loading_order": "装车顺序（先装后送）",
-        "violations": "校验问题",
-        "none": "无",
-        "yes": "有",
-        "handover_to": "接力点交接给",
-        "pickup_from": "接力点接餐，来自骑手",
-        "relay_schedule": "接力点交接时间表",
-        "relay_point": "接力点",
-        "rider": "骑手",
-        "walkers": "网格员",
-        "walker_leaves": "网格员出发",
-        "weather": "天气",
-        "estimated": "该站点离道路较远，到达时间按直线距离估算",
-        "number_hidden": "[号码已隐去]",
-    },
-    "en": {
-        "route_sheet": "Route sheet",
-        "courier": "Courier",
-        "date": "Date",
-        "canteen": "Canteen",
-        "leave": "Leave at",
-        "load": "Load",
-        "stops": "Stops",
-        "order": "#",
-        "eta": "ETA",
-        "address": "Address",
-        "floor": "Floor",
-        "lift": "lift",
-        "no_lift": "no lift",
-        "client": "Client",
-        "meals": "Meals",
-        "notes": "Notes",
-        "signed": "Signed",
-        "back": "Last stop done",
-        "kitchen": "Kitchen count",
-        "total": "Total",
-        "route": "Route",
-        "unassigned": "Not served",
-        "reason": "Reason",
-        "loading_order": "Loading order (first in, last out)",
-        "violations": "Verifier findings",
-        "none": "none",
-        "yes": "yes",
-        "handover_to": "Relay hand-over to",
-        "pickup_from": "Relay pick-up from rider",
-        "relay_schedule": "Relay hand-over schedule",
-        "relay_point": "Relay point",
-        "rider": "Rider",
-        "walkers": "Grid workers",
-        "walker_leaves": "Walkers leave",
-        "weather": "Weather",
-        "estimated": "stop far from any road: its time is estimated from the straight line",
-        "number_hidden": "[number hidden]",
-    },
-}
-
-VARIANT_NAMES: dict[str, dict[str, str]] = {
-    "zh": {"regular": "普通餐", "low_salt": "低盐餐", "soft": "软食", "diabetic": "糖尿病餐"},
-    "en": {"regular": "regular", "low_salt": "low-salt", "soft": "soft", "diabetic": "diabetic"},
-}
 
 
 @dataclass(frozen=True)
 class SheetLine:
-    """One row of a route sheet: a client at a stop, or a relay hand-over."""
+    """One row of a route sheet: a client at a stop, or a relay hand-over.
+
+    ``due`` is the client's window, else the food-safety "deliver by" time; ``access`` how
+    the meal goes up: ``ground``, ``lift``, ``helper`` (someone takes it up) or ``stairs``.
+    """
 
     order: int
     eta: str
@@ -132,10 +54,13 @@ class SheetLine:
     client_id: str = ""
     masked_name: str = ""
     floor: int = 1
-    lift: bool = False
+    access: str = "ground"
+    due: str = ""
+    social_worker: str = ""
     notes: str = ""
     partners: str = ""
     estimated: bool = False
+    first_of_stop: bool = True
 
 
 def mask_name(name: str) -> str:
@@ -151,7 +76,7 @@ PHONE_LIKE = re.compile(r"[+＋]?[(（]?\d(?:[\s\-‐–—.·()（）]{0,2}\d){
 
 def mask_numbers(notes: str, lang: str = "zh") -> str:
     """A note with every phone-like number replaced by a marker: a courier needs none."""
-    return PHONE_LIKE.sub(LABELS[lang]["number_hidden"], notes)
+    return PHONE_LIKE.sub(labels("paper.", lang)["number_hidden"], notes)
 
 
 @cache
@@ -165,18 +90,52 @@ def _environment() -> jinja2.Environment:
     )
 
 
-def _render(template: str, lang: str, **context: Any) -> str:
-    """Render ``template`` with the labels and variant names of ``lang``."""
+def _render(template: str, part: PlanContext, lang: str, **context: Any) -> str:
+    """Render ``template`` with the labels, weather and meal names of ``lang``."""
     return (
         _environment()
         .get_template(template)
-        .render(t=LABELS[lang], lang=lang, variant=_variant(lang), **context)
+        .render(
+            t=labels("paper.", lang),
+            lang=lang,
+            variant=variant_namer(part.scenario, lang),
+            weather=getattr(text(f"weather.{part.scenario.weather}"), lang),
+            fonts=Markup(CSS_FAMILIES),
+            **context,
+        )
     )
 
 
-def _variant(lang: str) -> Callable[[str], str]:
-    names = VARIANT_NAMES[lang]
-    return lambda key: names.get(key, key)
+def variant_namer(scenario: Scenario, lang: str) -> Callable[[str], str]:
+    """Variant key → printed name: the scenario's ``meal_labels``, the built-in name, the key."""
+
+    def name(key: str) -> str:
+        if key in scenario.meal_labels:
+            return str(getattr(scenario.meal_labels[key], lang))
+        return getattr(text(f"variant.{key}"), lang) if has_text(f"variant.{key}") else key
+
+    return name
+
+
+def _worker_name(part: PlanContext, worker_id: str) -> str:
+    """A worker by name with the id beside it (``王姐 (g02)``), the id alone without a name."""
+    worker = part.workers.get(worker_id)
+    return f"{worker.name} ({worker_id})" if worker and worker.name else worker_id
+
+
+def _access(client: Client) -> str:
+    """How the meal reaches the door: on the ground floor no lift, helper or stairs matters."""
+    if client.floor <= 1:
+        return "ground"
+    if client.helper:
+        return "helper"
+    return "lift" if client.lift else "stairs"
+
+
+def _due(client: Client, safe_by_s: int, lang: str) -> str:
+    if client.window is not None:
+        return f"{clock(client.window.start_s)}–{clock(client.window.end_s)}"
+    return getattr(text("paper.deliver_by", time=clock(safe_by_s)), lang)
 
 
 def _handover_line(part: PlanContext, route: Route, order: int, step: Step) -> SheetLine:
@@ -192,51 +151,114 @@ def _handover_line(part: PlanContext, route: Route, order: int, step: Step) -> S
         address=point.name if point else step.relay_point or "",
         meals=meals,
         kind="pickup" if is_relayed(route) else "handover",
-        partners=", ".join(step.partners),
+        partners=", ".join(_worker_name(part, p) for p in step.partners),
     )
 
 
 def _lines(part: PlanContext, route: Route, lang: str) -> list[SheetLine]:
     lines: list[SheetLine] = []
+    safe_by_s = client_food_safe_by_s(part)
     stops = [s for s in route.steps if s.type in ("delivery", "handover")]
+    # A client's social worker is named on a row only when the route's clients have several,
+    # and only where it changes from the row above (the header gives every phone).
+    workers = {c.social_worker for c in route_clients(part.clients, route)}
+    by_id = part.scenario.contacts.social_workers if len(workers) > 1 else {}
+    above = ""
     for order, step in enumerate(stops, start=1):
         if step.type == "handover":
             lines.append(_handover_line(part, route, order, step))
             continue
-        for client_id in step.clients:
+        first_address = part.clients[step.clients[0]].address if step.clients else ""
+        for k, client_id in enumerate(step.clients):
             client: Client = part.clients[client_id]
+            worker = by_id.get(client.social_worker) if client.social_worker != above else None
+            above = client.social_worker
             lines.append(
                 SheetLine(
                     order=order,
                     eta=clock(step.arrival_s) if step.arrival_s is not None else "",
-                    address=client.address,
+                    address=client.address if k == 0 else same_building(first_address, client),
                     meals=dict(sorted(client.meals.items())),
                     client_id=client.id,
                     masked_name=mask_name(client.name),
                     floor=client.floor,
-                    lift=client.lift or client.helper,
+                    access=_access(client),
+                    due=_due(client, safe_by_s[client_id], lang),
+                    social_worker=worker.name if worker else "",
                     notes=mask_numbers(client.notes, lang),
                     estimated=step.estimated,
+                    first_of_stop=k == 0,
                 )
             )
     return lines
 
 
-def route_sheet_html(part: PlanContext, route: Route, lang: str = "zh") -> str:
-    """The printable sheet for one courier's or grid worker's route."""
+def same_building(first: str, client: Client) -> str:
+    """A later client's address at a stop: only what differs from the first's (``1座1403房``).
+
+    The shared part is cut back to before a run of digits, so a room number stays whole.
+    """
+    address = client.address
+    pairs = zip(first, address, strict=False)
+    shared = next((i for i, (a, b) in enumerate(pairs) if a != b), min(len(first), len(address)))
+    while 0 < shared < len(address) and address[shared - 1].isdigit():
+        shared -= 1
+    return "… " + address[shared:] if shared >= 4 and shared < len(address) else address
+
+
+def _contacts(part: PlanContext, route: Route) -> list[tuple[str, Contact]]:
+    """The station, then the social workers of this route's clients: (label key, contact)."""
+    contacts = part.scenario.contacts
+    found: list[tuple[str, Contact]] = [("station", contacts.station)] if contacts.station else []
+    ids = dict.fromkeys(c.social_worker for c in route_clients(part.clients, route))
+    found += [("social_worker", contacts.social_workers[i]) for i in ids if i]
+    return found
+
+
+# The A4 page inside its margins, and what the sheet's parts take of it (measured in
+# WeasyPrint at 10 pt): the map gets the rest, so a sheet of up to 20 rows is one page.
+PAGE_HEIGHT_MM = 277.0
+HEADER_MM = 36.0
+CONTACTS_MM = 6.0
+ROW_MM = 9.8
+MAP_MM = (40.0, 115.0)
+
+
+def map_height_mm(rows: int, contacts: bool) -> float:
+    """The route map's height that keeps a sheet of ``rows`` table rows on one page."""
+    rest = PAGE_HEIGHT_MM - HEADER_MM - (CONTACTS_MM if contacts else 0.0) - ROW_MM * rows
+    return round(min(max(rest, MAP_MM[0]), MAP_MM[1]), 1)
+
+
+def sheet_map_mm(part: PlanContext, route: Route) -> float:
+    """The height of the route map on ``route``'s sheet (``map_height_mm`` of its rows)."""
+    return map_height_mm(len(_lines(part, route, "en")), bool(_contacts(part, route)))
+
+
+def route_sheet_html(
+    part: PlanContext, route: Route, lang: str = "zh", map_mm: float | None = None
+) -> str:
+    """The printable sheet for one courier's or grid worker's route, one A4 page for up to
+    20 rows; ``map_mm`` overrides the route map's height (``map_height_mm``)."""
     carried = carried_clients(part.clients, part.plan, route)
+    lines = _lines(part, route, lang)
+    contacts = _contacts(part, route)
+    height_mm = map_mm if map_mm is not None else sheet_map_mm(part, route)
     return _render(
         "route_sheet.html",
+        part,
         lang,
         scenario=part.scenario,
         courier=part.workers[route.courier],
+        contacts=contacts,
         leave=clock(route.steps[0].departure_s or 0),
         back=clock(route.steps[-1].arrival_s or 0),
         stops=len(route.deliveries) + len(route.handovers),
         meals=meals_by_variant(carried),
         load=sum(c.meal_count for c in carried),
-        lines=_lines(part, route, lang),
-        map_svg=Markup(route_map_svg(part, route)),
+        lines=lines,
+        map_height_mm=height_mm,
+        map_svg=Markup(route_map_svg(part, route, lang, height_mm)),
     )
 
 
@@ -307,18 +329,28 @@ def kitchen_csv(part: PlanContext) -> str:
     return buffer.getvalue()
 
 
-def index_html(part: PlanContext, sheet_files: Sequence[tuple[str, str]], lang: str = "zh") -> str:
-    """The day's overview: summary, kitchen totals, links to the sheets, who is not served."""
+def index_html(
+    part: PlanContext,
+    sheet_files: Sequence[tuple[str, str]],
+    lang: str = "zh",
+    pdf: str | None = None,
+) -> str:
+    """The day's overview for the manager: summary, kitchen totals, the overview map, links
+    to the sheets, and who is not served with name, phone, address and reason (to call)."""
     return _render(
         "index.html",
+        part,
         lang,
         scenario=part.scenario,
         plan=part.plan,
         figures=summary(part),
         clock=clock,
-        sheets=sheet_files,
+        sheets=[(_worker_name(part, courier), file) for courier, file in sheet_files],
         kitchen=[r for r in kitchen_rows(part) if r["client"] == "TOTAL"],
         variants=part.variants,
+        unassigned=[(u, part.clients.get(u.client)) for u in part.plan.unassigned],
+        overview_svg=Markup(overview_svg(part, lang)),
+        pdf=pdf,
     )
 
 
@@ -332,8 +364,8 @@ def relay_schedule_html(part: PlanContext, lang: str = "zh") -> str:
                 {
                     "point": part.relay_points[step.relay_point or ""],
                     "time": clock(step.arrival_s or 0),
-                    "rider": route.courier,
-                    "walkers": ", ".join(step.partners),
+                    "rider": _worker_name(part, route.courier),
+                    "walkers": ", ".join(_worker_name(part, p) for p in step.partners),
                     "meals": meals_by_variant(
                         c for leg in legs for c in route_clients(part.clients, leg)
                     ),
@@ -341,4 +373,4 @@ def relay_schedule_html(part: PlanContext, lang: str = "zh") -> str:
                 }
             )
     rows.sort(key=lambda r: (r["point"].id, r["time"]))
-    return _render("relays.html", lang, scenario=part.scenario, rows=rows)
+    return _render("relays.html", part, lang, scenario=part.scenario, rows=rows)

@@ -16,8 +16,11 @@ from dispatch.model import (
     Canteen,
     Client,
     Closure,
+    Contact,
+    Contacts,
     Courier,
     Location,
+    MealLabel,
     Mode,
     RelayPoint,
     Scenario,
@@ -182,6 +185,7 @@ def _client(value: Mapping[str, Any], path: str, system: geo.CoordinateSystem) -
         active_to=active_to,
         notes=value.get("notes", ""),
         **client_schedule(value, path),
+        social_worker=value.get("social_worker", ""),
     )
 
 
@@ -234,6 +238,30 @@ def _check_buildings(clients: tuple[Client, ...]) -> None:
             raise ScenarioError(f"clients[{i}].location", reason)
 
 
+# --- contacts and meal labels: what the papers print (issue 15) ---
+
+
+def _contacts(value: Mapping[str, Any], clients: Iterable[Mapping[str, Any]]) -> Contacts:
+    """The emergency contacts; every client's ``social_worker`` names one of them."""
+    workers = value.get("social_workers", [])
+    _check_unique(workers, "contacts.social_workers")
+    known = {w["id"]: Contact(w["name"], w["phone"]) for w in workers}
+    for i, item in enumerate(clients):
+        worker = item.get("social_worker")
+        if worker is not None and worker not in known:
+            reason = text("unknown_reference", what="social worker", what_zh="社工", id=worker)
+            raise ScenarioError(f"clients[{i}].social_worker", reason)
+    station = value.get("station")
+    return Contacts(
+        station=Contact(station["name"], station["phone"]) if station else None,
+        social_workers=known,
+    )
+
+
+def _meal_labels(value: Mapping[str, Mapping[str, str]]) -> dict[str, MealLabel]:
+    return {key: MealLabel(zh=item["zh"], en=item.get("en", key)) for key, item in value.items()}
+
+
 def _build(data: Mapping[str, Any], base_dir: Path) -> Scenario:
     system = cast(geo.CoordinateSystem, data.get("coordinates", "wgs84"))
     walkers = data.get("walkers", [])
@@ -268,4 +296,6 @@ def _build(data: Mapping[str, Any], base_dir: Path) -> Scenario:
         network=network,
         closed_roads=_closed_roads(data.get("closed_roads", []), network, system),
         keep=MappingProxyType(dict(data.get("keep", {}))),
+        contacts=_contacts(data.get("contacts", {}), data["clients"]),
+        meal_labels=_meal_labels(data.get("meal_labels", {})),
     )

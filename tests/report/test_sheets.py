@@ -7,7 +7,7 @@ from conftest import base_document, client
 
 from dispatch.planning.day import plan_day
 from dispatch.report.context import PlanContext
-from dispatch.report.sheets import mask_numbers, route_sheet_html
+from dispatch.report.sheets import mask_numbers, route_sheet_html, same_building
 from dispatch.scenario import parse_scenario
 
 
@@ -50,3 +50,17 @@ def test_route_sheets_in_both_languages_print_notes_without_their_phone_numbers(
     assert "先打 [号码已隐去] 再敲门" in zh and "[number hidden]" in en
     for sheet in (zh, en):
         assert "5678" not in sheet and "陈婆婆" not in sheet
+
+
+@pytest.mark.parametrize(
+    ("first", "other", "shown"),
+    [
+        ("金桂路8号1栋502房", "金桂路8号1栋1403房", "… 1403房"),  # the room number stays whole
+        ("金桂路8号1栋502房", "金桂路8号2栋301房", "… 2栋301房"),
+        ("金桂路8号1栋502房", "银湖大道88号", "银湖大道88号"),  # nothing shared: in full
+        ("金桂路8号", "金桂路8号", "金桂路8号"),  # the same address: in full
+    ],
+)
+def test_later_clients_of_a_stop_show_only_what_differs_in_their_address(first, other, shown):
+    later = parse_scenario(base_document() | {"clients": [client("b", 300, address=other)]})
+    assert same_building(first, later.clients[0]) == shown

@@ -82,3 +82,39 @@ def _ways_arrays(refs: list[tuple[int, float, float, int]], rules: list[list[Rul
         backward=column("backward").astype(bool),
         speed_kph=column("speed_kph"),
     )
+
+
+# --- Named main roads, for the maps of the papers (issue 15) ---
+
+MAIN_ROADS = frozenset({"motorway", "trunk", "primary", "secondary", "tertiary"})
+"""The road classes a map names and draws wider."""
+
+
+@dataclass(frozen=True)
+class Street:
+    """A named main road of an extract: what a map draws wide and labels."""
+
+    name: str
+    highway: str
+    lat: tuple[float, ...]
+    lon: tuple[float, ...]
+
+
+def read_main_streets(path: Path) -> list[Street]:
+    """Every named way of a ``MAIN_ROADS`` class with its node locations, in file order."""
+    streets: list[Street] = []
+    try:
+        for way in _processor(path):
+            assert isinstance(way, osmium.osm.Way)  # the processor only passes ways
+            tags = dict(way.tags)
+            if tags.get("highway", "").removesuffix("_link") not in MAIN_ROADS:
+                continue
+            name = tags.get("name:zh") or tags.get("name")
+            nodes = [n.location for n in way.nodes if n.location.valid()]
+            if name and len(nodes) > 1:
+                lat = tuple(n.lat for n in nodes)
+                lon = tuple(n.lon for n in nodes)
+                streets.append(Street(name, tags["highway"], lat, lon))
+    except RuntimeError as err:
+        raise RoadNetworkError(str(path), text("network_corrupt", detail=str(err))) from err
+    return streets

@@ -1,11 +1,12 @@
 """The staff pages in a real browser (Playwright driving Debian's chromium, never a
 downloaded one): log in, import with a bad row then fixed, plan today and see the map, open
-a sheet, run a what-if, and a second canteen's login that sees none of the first. Every page
+a sheet, print all as one PDF, run a what-if, and a second canteen's login that sees none of the first. Every page
 is checked for labels and contrast with axe-core (vendored) and photographed into
 ``tests/artifacts/`` (not committed)."""
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import shutil
@@ -16,6 +17,7 @@ from typing import Any
 
 import pytest
 from cryptography.fernet import Fernet
+from pypdf import PdfReader
 from werkzeug.serving import make_server
 
 from api import create_app
@@ -109,7 +111,9 @@ def check(page: Any, name: str) -> None:
     assert page.errors == [], f"{name}: {page.errors}"
 
 
-def test_log_in_import_plan_see_the_map_open_a_sheet_and_compare(server, browser, tmp_path):
+def test_log_in_import_plan_see_the_map_open_a_sheet_print_all_and_compare(
+    server, browser, tmp_path
+):
     base, store = server
     page = page_of(browser, base, "pa")
     check(page, "today")
@@ -158,6 +162,10 @@ def test_log_in_import_plan_see_the_map_open_a_sheet_and_compare(server, browser
     assert "rider" in sheet.content()
     sheet.screenshot(path=str(ARTIFACTS / "sheet.png"), full_page=True)
     sheet.close()
+
+    pdf = page.request.get(page.locator("#print-all").get_attribute("href"))
+    assert pdf.headers["content-type"] == "application/pdf"
+    assert len(PdfReader(io.BytesIO(pdf.body())).pages) == routes  # one A4 page a sheet
 
     page.get_by_role("link", name="以此路线做假设").click()
     page.get_by_label("天气改为").select_option("rain")

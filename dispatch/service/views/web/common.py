@@ -24,7 +24,7 @@ from dispatch.errors import (
     NotFoundError,
     UnavailableError,
 )
-from dispatch.messages import Text
+from dispatch.messages import Text, has_text
 from dispatch.messages import text as message
 from dispatch.service.http import services
 from dispatch.service.keys import KeyInfo, Role, require_role
@@ -51,6 +51,11 @@ def lang() -> str:
 def t(code: str, **params: Any) -> str:
     """Message ``code`` of ``dispatch.messages`` in the page language."""
     return str(getattr(message(code, **params), lang()))
+
+
+def variant(code: str) -> str:
+    """A meal variant's name in the page language; a canteen's own variant as it is written."""
+    return t(f"variant.{code}") if has_text(f"variant.{code}") else code
 
 
 def said(reason: Text) -> str:
@@ -119,7 +124,7 @@ def init_pages(
     csrf.init_app(app)
     for bp in api_blueprints:
         csrf.exempt(bp)
-    app.jinja_env.globals.update(t=t, lang=lang, user=user)
+    app.jinja_env.globals.update(t=t, lang=lang, user=user, variant=variant)
     static = Blueprint("web_static", PACKAGE, static_folder="static", static_url_path="/assets")
     app.register_blueprint(static)
     for bp in page_blueprints:

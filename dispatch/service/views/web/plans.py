@@ -9,13 +9,14 @@ from typing import Any
 
 from flask import Response, jsonify, render_template, request
 
-from dispatch.errors import InputError
+from dispatch.errors import InputError, UnavailableError
 from dispatch.messages import text as message
 from dispatch.model import clock
 from dispatch.report.compare import CHARTS, comparison, table_rows
 from dispatch.report.context import PlanContext
 from dispatch.report.geojson import routes_geojson
 from dispatch.report.kpi import summary
+from dispatch.report.pdf import PdfUnavailable, sheets_pdf
 from dispatch.report.sheets import kitchen_csv, kitchen_rows, route_sheet_html
 from dispatch.scenario.whatif import WhatIf
 from dispatch.service.http import iso, scope, services
@@ -129,6 +130,20 @@ def sheet(plan_id: str, courier: str) -> Any:
     if route is None:
         raise InputError("courier", message("web_no_route", courier=courier))
     return Response(route_sheet_html(part, route, lang()), mimetype="text/html")
+
+
+@bp.get("/plans/<plan_id>/sheets.pdf")
+def print_all(plan_id: str) -> Any:
+    """Every route sheet of the plan in one A4 PDF, one page a sheet, to print at once."""
+    part = finished_plan(plan_id)
+    if not part.plan.routes:
+        raise InputError("routes", message("web_no_routes"))
+    try:
+        body = sheets_pdf(part, lang())
+    except PdfUnavailable as err:
+        raise UnavailableError(60, message("warn_no_pdf", detail=str(err))) from err
+    headers = {"Content-Disposition": f"inline; filename=sheets-{plan_id[:8]}.pdf"}
+    return Response(body, mimetype="application/pdf", headers=headers)
 
 
 @bp.get("/plans/<plan_id>/kitchen.csv")
