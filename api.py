@@ -34,7 +34,7 @@ from dispatch.errors import (
     RateLimitError,
     UnavailableError,
 )
-from dispatch.messages import Text
+from dispatch.messages import Text, text
 from dispatch.service.http import Services
 from dispatch.service.jobs import ProcessPool, RQRunner
 from dispatch.service.runner import Runner
@@ -83,20 +83,23 @@ ERROR_STATUS: tuple[tuple[type[DispatchError], int], ...] = (
 )
 
 # Flask's own errors, in both languages; the body-size text names the limit in bytes.
-HTTP_ERRORS: dict[int, tuple[str, Text]] = {
-    400: ("bad_request", Text("the request is malformed", "请求格式错误")),
-    404: ("not_found", Text("no such URL", "找不到该网址")),
-    405: ("method_not_allowed", Text("method not allowed for this URL", "该网址不支持此请求方法")),
-    413: ("too_large", Text("the body is larger than {limit} bytes", "请求体超过 {limit} 字节")),
-    415: ("unsupported_media_type", Text("unsupported media type", "不支持的内容类型")),
+HTTP_ERRORS: dict[int, tuple[str, str]] = {  # status → (error type, message code)
+    400: ("bad_request", "http_bad_request"),
+    404: ("not_found", "http_not_found"),
+    405: ("method_not_allowed", "http_method_not_allowed"),
+    413: ("too_large", "http_too_large"),
+    415: ("unsupported_media_type", "http_unsupported_media_type"),
 }
-INTERNAL = Text("internal server error", "服务器内部错误")
+INTERNAL = text("http_internal")
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app: configure, migrate the store, fail orphaned jobs, start the runner,
     register the blueprints and the JSON error handlers."""
     app = Flask(__name__, instance_relative_config=True)
+    # Chinese as UTF-8 on the wire, not \u escapes, and the charset said in the header.
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.json.mimetype = "application/json; charset=utf-8"  # type: ignore[attr-defined]
     app.config.from_mapping(DEFAULTS)
     app.config.from_mapping(_environment())
     if config:
@@ -185,10 +188,8 @@ def _register_errors(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(err: HTTPException) -> tuple[Response, int, dict[str, str]]:
         status = err.code or 500
-        kind, reason = HTTP_ERRORS.get(status, ("http_error", Text(err.name, err.name)))
-        if status == 413:
-            limit = app.config["MAX_CONTENT_LENGTH"]
-            reason = Text(reason.en.format(limit=limit), reason.zh.format(limit=limit))
+        kind, code = HTTP_ERRORS.get(status, ("http_error", "http_other"))
+        reason = text(code, limit=app.config["MAX_CONTENT_LENGTH"], status=status)
         if status >= 500:
             cause = getattr(err, "original_exception", None)
             log.error("%s on %s %s", status, request.method, request.path, exc_info=cause)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dispatch.messages import Text
+from dispatch.messages import Text, text
 
 
 class DispatchError(Exception):
@@ -96,10 +96,7 @@ class QueueFullError(UnavailableError):
     kind = "queue_full"
 
     def __init__(self, retry_after_s: int) -> None:
-        reason = Text(
-            f"all solvers are busy and the queue is full; retry after {retry_after_s} s",
-            f"求解器繁忙且队列已满，请 {retry_after_s} 秒后重试",
-        )
+        reason = text("queue_full", retry_after_s=retry_after_s)
         super().__init__(retry_after_s, reason)
 
 
@@ -113,10 +110,7 @@ class StoreUnavailableError(UnavailableError, ConnectionError):
     kind = "store_unavailable"
 
     def __init__(self, retry_after_s: int = STORE_RETRY_AFTER_S) -> None:
-        reason = Text(
-            f"the database is not answering; retry after {retry_after_s} s",
-            f"数据库暂时无法访问，请 {retry_after_s} 秒后重试",
-        )
+        reason = text("store_unavailable", retry_after_s=retry_after_s)
         super().__init__(retry_after_s, reason)
 
 
@@ -126,10 +120,7 @@ class QueueUnavailableError(UnavailableError, ConnectionError):
     kind = "queue_unavailable"
 
     def __init__(self, retry_after_s: int = STORE_RETRY_AFTER_S) -> None:
-        reason = Text(
-            f"the job queue is not answering; nothing was queued; retry after {retry_after_s} s",
-            f"任务队列暂时无法访问，未排入任务，请 {retry_after_s} 秒后重试",
-        )
+        reason = text("queue_unavailable", retry_after_s=retry_after_s)
         super().__init__(retry_after_s, reason)
 
 
@@ -140,10 +131,7 @@ class RateLimitError(DispatchError, PermissionError):
 
     def __init__(self, retry_after_s: int) -> None:
         self.retry_after_s = retry_after_s
-        reason = Text(
-            f"too many failed API key checks from this address; retry after {retry_after_s} s",
-            f"该地址 API 密钥验证失败次数过多，请 {retry_after_s} 秒后重试",
-        )
+        reason = text("auth_rate_limited", retry_after_s=retry_after_s)
         super().__init__("Authorization", reason)
 
 

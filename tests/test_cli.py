@@ -81,7 +81,7 @@ def test_english_sheets_on_request(scenario_file, tmp_path):
 def test_kitchen_counts_variants_per_route_in_loading_order(scenario_file, tmp_path):
     out = tmp_path / "out"
     main(["plan", str(scenario_file), "--out", str(out), "--time-limit", "1"])
-    rows = list(csv.DictReader((out / "kitchen.csv").open(encoding="utf-8")))
+    rows = list(csv.DictReader((out / "kitchen.csv").open(encoding="utf-8-sig")))
     grand = rows[-1]
     assert (grand["route"], grand["low_salt"], grand["regular"], grand["soft"]) == (
         "ALL",
@@ -214,7 +214,7 @@ def test_compare_out_at_a_users_folder_is_refused_before_planning(tmp_path, monk
     base.write_text(yaml.safe_dump(whatif_base(), allow_unicode=True), encoding="utf-8")
     whatif = write_whatif(tmp_path, {"base": "base.yaml", "changes": [{"courier_off": "r2"}]})
     before = snapshot(tmp_path)
-    monkeypatch.setattr("dispatch.cli.plan_columns", lambda *a, **k: pytest.fail("planned"))
+    monkeypatch.setattr("dispatch.cli.compare.plan_columns", lambda *a, **k: pytest.fail("planned"))
     assert main(["compare", str(base), str(whatif), "--out", str(tmp_path)]) == 2
     assert "错误 error:" in capsys.readouterr().err
     assert snapshot(tmp_path) == before
@@ -225,7 +225,7 @@ def test_more_clients_than_the_cap_is_one_line_before_any_planning(tmp_path, mon
     doc["clients"] = [client(f"k{i}", 100 + i) for i in range(MAX_CLIENTS + 1)]
     path = tmp_path / "big.yaml"
     path.write_text(yaml.safe_dump(doc), encoding="utf-8")
-    monkeypatch.setattr("dispatch.cli.plan_day", lambda *a, **k: pytest.fail("planned"))
+    monkeypatch.setattr("dispatch.cli.day.plan_day", lambda *a, **k: pytest.fail("planned"))
     assert main(plan_args(path, tmp_path / "out")) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "big.yaml:clients" in err and "--max-clients" in err

@@ -50,8 +50,8 @@ def test_plan_lists_clients_not_due_today_apart_from_unassigned(week_file, tmp_p
     assert (plan["summary"]["served"], plan["summary"]["not_scheduled"]) == (1, 2)
     printed = capsys.readouterr().out
     assert "not scheduled today: 2 clients" in printed
-    assert "  not scheduled m: 周二不在送餐日（送餐日：周一、周三、周五）" in printed
-    assert "  not scheduled p: 暂停送餐：2026-11-24 至 2026-11-24，复诊" in printed
+    assert "  今日不送 not scheduled m: 周二不在送餐日（送餐日：周一、周三、周五）" in printed
+    assert "  今日不送 not scheduled p: 暂停送餐：2026-11-24 至 2026-11-24，复诊" in printed
 
 
 def test_date_plans_another_day_and_verify_checks_the_plan_for_its_day(week_file, tmp_path):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict
 from functools import cache
@@ -11,12 +10,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import jinja2
+from rich.table import Table
 
 from dispatch.errors import PlanFormatError
 from dispatch.model import Plan, Scenario, clock
 from dispatch.report.context import PlanContext
 from dispatch.report.kpi import LATE_RISK_S, client_couriers, cost_figures, plan_diff, plan_figures
 from dispatch.report.plan_json import plan_from_dict, plan_to_dict
+from dispatch.report.terminal import render
 from dispatch.scenario import read_document
 from dispatch.version import __version__
 
@@ -191,28 +192,15 @@ def _notes(plan: Mapping[str, Any]) -> list[str]:
     return lines
 
 
-def _width(value: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in value)
-
-
-def _pad(value: str, width: int, left: bool = False) -> str:
-    gap = " " * max(0, width - _width(value))
-    return value + gap if left else gap + value
-
-
 def comparison_table(data: Mapping[str, Any]) -> str:
     """The table for a terminal, then each what-if's unassigned clients and moves."""
-    names = [p["name"] for p in data["plans"]]
-    rows = table_rows(data)
-    label_w = max(_width(f"{en} {zh}") for en, zh, _ in rows) + 2
-    widths = [max(10, _width(n) + 2) for n in names]
-    lines = [
-        _pad("", label_w, left=True)
-        + "".join(_pad(n, w) for n, w in zip(names, widths, strict=True))
-    ]
-    for en, zh, cells in rows:
-        cells_text = "".join(_pad(c, w) for c, w in zip(cells, widths, strict=True))
-        lines.append(_pad(f"{en} {zh}", label_w, left=True) + cells_text)
+    table = Table(box=None, pad_edge=False)
+    table.add_column("")
+    for plan in data["plans"]:
+        table.add_column(plan["name"], justify="right")
+    for en, zh, cells in table_rows(data):
+        table.add_row(f"{en} {zh}", *cells)
+    lines = [render(table)]
     for plan in data["plans"]:
         lines += _notes(plan)
     return "\n".join(lines)

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
+import secrets
 import shutil
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path, PurePosixPath
 
 from dispatch.errors import DispatchError, InputError
@@ -23,13 +25,20 @@ from dispatch.report.geojson import routes_geojson
 from dispatch.report.pdf import sheets_pdf_or_warn
 from dispatch.report.plan_json import plan_to_dict
 from dispatch.report.sheets import index_html, kitchen_csv, relay_schedule_html, route_sheet_html
+from dispatch.report.workbooks import kitchen_xlsx, plan_xlsx
+
+Content = str | bytes | Callable[[], bytes]
+"""A file's text, its bytes, or what makes them when the file is written (a workbook, which
+openpyxl builds through temporary files: a full disk then fails as the folder's write)."""
 
 
-def render_files(part: PlanContext, lang: str = "zh") -> dict[str, str | bytes]:
-    """Every output file as ``relative path → text`` (``sheets.pdf``: bytes)."""
-    files: dict[str, str | bytes] = {
+def render_files(part: PlanContext, lang: str = "zh") -> dict[str, Content]:
+    """Every output file as ``relative path → content``."""
+    files: dict[str, Content] = {
         "plan.json": json.dumps(plan_to_dict(part), ensure_ascii=False, indent=2) + "\n",
         "kitchen.csv": kitchen_csv(part),
+        "kitchen.xlsx": lambda: kitchen_xlsx(part),
+        "plan.xlsx": lambda: plan_xlsx(part),
         "routes.geojson": json.dumps(routes_geojson(part), ensure_ascii=False) + "\n",
     }
     sheets = []
@@ -51,7 +60,7 @@ MARKER = ".nuanliu-dispatch"
 holding this marker and nothing but the files it lists is ever replaced."""
 
 
-def write_folder(files: Mapping[str, str | bytes], out_dir: Path) -> None:
+def write_folder(files: Mapping[str, Content], out_dir: Path) -> None:
     """Replace ``out_dir`` with exactly ``files`` (and the marker), all or nothing.
 
     ``out_dir`` may be missing, an empty folder, or a folder this function wrote before
@@ -68,15 +77,12 @@ def write_folder(files: Mapping[str, str | bytes], out_dir: Path) -> None:
     try:
         for folder in created:
             folder.mkdir()
-        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+        staging = _new_folder(target)
         for name, content in {**files, MARKER: "\n".join(sorted(files)) + "\n"}.items():
             shown = target / name
             path = staging / name
             path.parent.mkdir(parents=True, exist_ok=True)
-            if isinstance(content, bytes):
-                path.write_bytes(content)
-            else:
-                path.write_text(content, encoding="utf-8")
+            path.write_bytes(_bytes(content))
         shown = target
         _swap(staging, target)
     except OSError as err:
@@ -87,6 +93,46 @@ def write_folder(files: Mapping[str, str | bytes], out_dir: Path) -> None:
         if not target.exists():
             for folder in reversed(created):
                 _remove_if_empty(folder)
+
+
+def write_file(content: bytes, path: Path) -> None:
+    """Write one file all or nothing: a temporary file beside it, renamed into place.
+
+    The file gets the mode any new file gets (0666 less the umask); a failure leaves
+    ``path`` as it was and raises a ``DispatchError`` naming it.
+    """
+    target = path.resolve()
+    temporary = target.parent / f".{target.name}.{secrets.token_hex(6)}"
+    try:
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        with os.fdopen(descriptor, "wb") as stream:
+            stream.write(content)
+        temporary.replace(target)
+    except OSError as err:
+        with contextlib.suppress(OSError):
+            temporary.unlink()
+        raise DispatchError(str(path), text("file_unwritable", detail=_reason(err))) from err
+
+
+def _new_folder(target: Path) -> Path:
+    """A fresh folder beside ``target`` made as ``mkdir`` makes any (0777 less the umask).
+
+    ``tempfile.mkdtemp`` would make it 0700 whatever the umask says, and the folder
+    becomes the output folder.
+    """
+    while True:
+        folder = target.parent / f".{target.name}.{secrets.token_hex(6)}"
+        try:
+            folder.mkdir()
+            return folder
+        except FileExistsError:
+            continue
+
+
+def _bytes(content: Content) -> bytes:
+    if callable(content):
+        return content()
+    return content.encode("utf-8") if isinstance(content, str) else content
 
 
 def _swap(staging: Path, target: Path) -> None:
@@ -108,7 +154,7 @@ def _swap(staging: Path, target: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def _check_names(files: Mapping[str, str | bytes], given: Path) -> None:
+def _check_names(files: Mapping[str, Content], given: Path) -> None:
     """Every file stays inside the folder: relative, no ``..``, not the marker."""
     for name in files:
         parts = PurePosixPath(name).parts

@@ -320,9 +320,13 @@ def _total_row(route: str, variants: list[str], clients: list[Client]) -> dict[s
 
 
 def kitchen_csv(part: PlanContext) -> str:
-    """``kitchen.csv``: meals by variant per client in loading order, per route and in total."""
+    """``kitchen.csv``: meals by variant per client in loading order, per route and in total.
+
+    UTF-8 with a BOM: Excel on Chinese Windows reads a CSV without one as GBK (garbled).
+    """
     fields = ["route", "load_order", "stop", "via", "client", *part.variants, "total"]
     buffer = io.StringIO()
+    buffer.write("\ufeff")
     writer = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\n")
     writer.writeheader()
     writer.writerows(kitchen_rows(part))

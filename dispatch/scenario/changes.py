@@ -11,7 +11,7 @@ from typing import Any
 
 from dispatch.errors import ScenarioError
 from dispatch.model import Location, clock
-from dispatch.scenario.client_import import csv_locator, read_clients_csv
+from dispatch.scenario.client_rows import append_locator, read_client_file
 from dispatch.scenario.fields import Locate, check_fields, expect, fail, got
 from dispatch.scenario.gate import parse_scenario
 from dispatch.scenario.json_schema import field_path, scenario_schema
@@ -166,10 +166,10 @@ def _add_clients(state: _State, value: Any, where: str) -> Locate:
         return _append(state, "clients", value, where)
     if state.folder is None:
         raise fail(where, "file_not_allowed")
-    rows, name = read_clients_csv(state.folder / value)
+    rows = read_client_file(state.folder / value).check()
     first = len(state.document["clients"])
-    state.document["clients"] = [*state.document["clients"], *(client for client, _ in rows)]
-    return csv_locator(first, name, [line for _, line in rows])
+    state.document["clients"] = [*state.document["clients"], *rows.clients]
+    return append_locator(rows, first)
 
 
 def _close_roads(state: _State, value: Any, where: str) -> Locate:

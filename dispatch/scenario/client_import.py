@@ -1,20 +1,18 @@
-"""Client rows from a CSV file, and where a scenario error in them points in the file."""
+"""Client columns of a sheet: header cells to columns, one row's cells to a client mapping."""
 
 from __future__ import annotations
 
-import csv
-import io
 import re
-from collections.abc import Callable, Mapping, Sequence
-from pathlib import Path
+from collections.abc import Callable, Mapping
 from typing import Any
 
-from dispatch.scenario.documents import read_text
+from dispatch.messages import text
 from dispatch.scenario.fields import Locate, fail, got
 
 CSV_COLUMNS = (
     "id",
     "name",
+    "phone",
     "lat",
     "lon",
     "address",
@@ -31,10 +29,11 @@ CSV_COLUMNS = (
     "days",
     "usual_courier",
 )
-_CSV_REQUIRED = ("id", "lat", "lon", "meals")
+REQUIRED_COLUMNS = ("id", "lat", "lon", "meals")
 _TRUE, _FALSE = {"true", "yes", "y", "1", "是", "有"}, {"false", "no", "n", "0", "否", "无"}
+_TEXT_FIELDS = ("id", "name", "phone", "address", "building", "group", "notes", "usual_courier")
 
-# Where a scenario path inside a CSV client points in the file (first prefix that matches).
+# Where a scenario path inside an imported client points in the sheet (first prefix that matches).
 _COLUMN_OF = (
     ("location.lat", "lat"),
     ("location.lon", "lon"),
@@ -49,69 +48,57 @@ _COLUMN_OF = (
 )
 
 
-def csv_locator(first: int, name: str, lines: Sequence[int]) -> Locate:
-    """``clients[first + k]…`` → ``<file>:row <lines[k]>: <column>`` for the imported rows."""
+def column_label(column: str) -> str:
+    """The header cell of ``column`` in the template: its Chinese label, then its name."""
+    return f"{text(f'column_{column}').zh} {column}"
+
+
+def header_column(cell: str) -> str | None:
+    """The column a header cell names: ``floor``, ``楼层`` or ``楼层 floor``; else ``None``."""
+    cell = cell.strip()
+    if cell in CSV_COLUMNS:
+        return cell
+    by_label = {text(f"column_{c}").zh: c for c in CSV_COLUMNS}
+    if cell in by_label:
+        return by_label[cell]
+    tokens = re.split(r"[\s/()（）]+", cell)
+    return next((t for t in reversed(tokens) if t in CSV_COLUMNS), None)
+
+
+def column_of(inner: str) -> str:
+    """The column an error path inside one client points at (``location.lat`` → ``lat``)."""
+    return next(
+        (
+            column
+            for prefix, column in _COLUMN_OF
+            if inner == prefix or inner.startswith((f"{prefix}.", f"{prefix}["))
+        ),
+        re.split(r"[.\[]", inner)[0],
+    )
+
+
+def rows_locator(positions: Mapping[int, str]) -> Locate:
+    """``clients[n]…`` → ``<positions[n]>: <column>`` for the clients a sheet gave."""
     pattern = re.compile(r"^clients\[(\d+)\]\.?(.*)$")
 
     def locate(inner: str) -> str | None:
         match = pattern.match(inner)
-        if match is None or not first <= int(match.group(1)) < first + len(lines):
+        if match is None or int(match.group(1)) not in positions:
             return None
-        line, rest = lines[int(match.group(1)) - first], match.group(2)
-        column = next(
-            (
-                col
-                for prefix, col in _COLUMN_OF
-                if rest == prefix or rest.startswith((f"{prefix}.", f"{prefix}["))
-            ),
-            re.split(r"[.\[]", rest)[0],
-        )
-        return f"{name}:row {line}: {column}" if column else f"{name}:row {line}"
+        place, column = positions[int(match.group(1))], column_of(match.group(2))
+        return f"{place}: {column}" if column else place
 
     return locate
 
 
-def read_clients_csv(path: Path) -> tuple[list[tuple[dict[str, Any], int]], str]:
-    """Client mappings from a CSV file, each with its row number (the header is row 1)."""
-    name = str(path)
-    reader = csv.DictReader(io.StringIO(read_text(path), newline=""))
-    try:
-        return _rows(reader, name), name
-    except csv.Error as err:  # a cell over the csv module's field limit
-        # The reader counts a line once it is read whole: the failing row is the next one.
-        raise fail(f"{name}:row {reader.line_num + 1}", "csv_format", detail=err) from err
-
-
-def _rows(reader: csv.DictReader[str], name: str) -> list[tuple[dict[str, Any], int]]:
-    header = [h.strip() for h in (reader.fieldnames or [])]
-    reader.fieldnames = header
-    for column in header:
-        if column not in CSV_COLUMNS:
-            raise fail(f"{name}:row 1: {column}", "unknown_field", name=column)
-    for column in _CSV_REQUIRED:
-        if column not in header:
-            raise fail(f"{name}:row 1", "missing_field", name=column)
-    rows = []
-    for row in reader:
-        where = f"{name}:row {reader.line_num}"
-        if None in row:
-            raise fail(where, "bad_length", n=len(header), got=len(header) + len(row[None]))
-        rows.append((_client_from_row(row, where), reader.line_num))
-    return rows
-
-
-def _client_from_row(row: Mapping[str, str | None], where: str) -> dict[str, Any]:
-    cells = {k: (v or "").strip() for k, v in row.items() if (v or "").strip()}
-    out: dict[str, Any] = {
-        k: cells[k]
-        for k in ("id", "name", "address", "building", "group", "notes", "usual_courier")
-        if k in cells
-    }
+def client_from_cells(cells: Mapping[str, str], where: str) -> dict[str, Any]:
+    """One row's non-empty cells (column → text) → a client mapping; a bad cell raises."""
+    out: dict[str, Any] = {k: cells[k] for k in _TEXT_FIELDS if k in cells}
     out["location"] = {
         k: _cell(cells, k, where, float, "a number", "数字") for k in ("lat", "lon") if k in cells
     }
     if "floor" in cells:
-        out["floor"] = _cell(cells, "floor", where, int, "an integer", "整数")
+        out["floor"] = _cell(cells, "floor", where, _integer, "an integer", "整数")
     if "lift" in cells:
         out["lift"] = _cell(
             cells, "lift", where, _boolean, "a boolean (true/false)", "布尔值（true/false）"
@@ -127,7 +114,7 @@ def _client_from_row(row: Mapping[str, str | None], where: str) -> dict[str, Any
     if active:
         out["active"] = active
     if "days" in cells:  # mon;wed;fri
-        out["days"] = [d.strip().lower() for d in cells["days"].split(";") if d.strip()]
+        out["days"] = [d.strip().lower() for d in re.split("[;；]", cells["days"]) if d.strip()]
     return out
 
 
@@ -143,6 +130,14 @@ def _cell(
         ) from err
 
 
+def _integer(cell: str) -> int:
+    """``3``, or ``3.0`` as a spreadsheet stores a whole number."""
+    number = float(cell) if re.fullmatch(r"[+-]?\d+(\.0*)?", cell) else None
+    if number is None:
+        raise ValueError(cell)
+    return int(number)
+
+
 def _boolean(cell: str) -> bool:
     if cell.lower() in _TRUE | _FALSE:
         return cell.lower() in _TRUE
@@ -150,10 +145,10 @@ def _boolean(cell: str) -> bool:
 
 
 def _meals(cell: str, where: str) -> dict[str, int]:
-    """``regular:1;soft:1`` → ``{regular: 1, soft: 1}``."""
+    """``regular:1;soft:1`` (or ``：`` and ``；`` as a Chinese keyboard types them)."""
     meals: dict[str, int] = {}
-    for part in filter(None, (p.strip() for p in cell.split(";"))):
-        variant, _, count = part.partition(":")
+    for part in filter(None, (p.strip() for p in re.split("[;；]", cell))):
+        variant, _, count = part.replace("：", ":").partition(":")
         if not count.strip().isdigit():
             raise fail(where, "bad_meals", got=got(cell, where))
         meals[variant.strip()] = int(count)

@@ -11,9 +11,15 @@ import json
 import re
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
+from yaml.composer import Composer
+from yaml.constructor import SafeConstructor
+from yaml.parser import Parser
+from yaml.reader import Reader
+from yaml.resolver import Resolver
+from yaml.scanner import Scanner
 
 from dispatch.errors import NotFoundError, ScenarioError
 from dispatch.messages import text
@@ -28,15 +34,39 @@ from dispatch.scenario.limits import (
 )
 
 
-class _Loader(yaml.SafeLoader):
+class _Resolver(Resolver):
+    """YAML 1.1's implicit types less timestamps, and integers only in decimal."""
+
+
+_Resolver.yaml_implicit_resolvers = {
+    first: [
+        (tag, regexp)
+        for tag, regexp in resolvers
+        if tag not in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:int")
+    ]
+    for first, resolvers in Resolver.yaml_implicit_resolvers.items()
+}
+_Resolver.add_implicit_resolver(
+    "tag:yaml.org,2002:int",
+    re.compile(r"^[-+]?(0|[1-9][0-9_]*)$"),
+    list("-+0123456789"),
+)
+
+
+if TYPE_CHECKING:  # both parsers give the events (PyYAML's in Python, libyaml's in C)
+    _Events = Parser
+else:
+    _Events = object
+
+
+class _Checks(Composer, SafeConstructor, _Resolver, _Events):
     """YAML 1.1 without its surprises: ``10:40`` stays a string, dates stay strings.
 
     Composing refuses aliases (so an alias bomb never expands), duplicate keys, nesting
     beyond ``MAX_DEPTH`` and more than ``MAX_YAML_NODES`` values, before building anything.
     """
 
-    def __init__(self, stream: io.StringIO) -> None:
-        super().__init__(stream)
+    def _start_checks(self) -> None:
         self._path: list[str | int | None] = []
         self._keys: list[set[Any]] = []
         self._depth = 0
@@ -50,7 +80,7 @@ class _Loader(yaml.SafeLoader):
             self._nodes += 1
             if self._nodes > MAX_YAML_NODES:
                 raise ScenarioError("", text("too_many_nodes", limit=f"{MAX_YAML_NODES:,}"))
-            collection = self.check_event(yaml.CollectionStartEvent)
+            collection = self.check_event(yaml.MappingStartEvent, yaml.SequenceStartEvent)
             if collection and self._depth >= MAX_DEPTH:
                 raise self._refusal("too_deep", limit=MAX_DEPTH)
             self._depth += collection
@@ -84,19 +114,35 @@ class _Loader(yaml.SafeLoader):
         return ScenarioError(field_path([*parts, *more]), text(code, **params))
 
 
-_Loader.yaml_implicit_resolvers = {
-    first: [
-        (tag, regexp)
-        for tag, regexp in resolvers
-        if tag not in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:int")
-    ]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-_Loader.add_implicit_resolver(
-    "tag:yaml.org,2002:int",
-    re.compile(r"^[-+]?(0|[1-9][0-9_]*)$"),
-    list("-+0123456789"),
-)
+class _Loader(_Checks, Parser, Scanner, Reader):
+    """PyYAML's own reader, scanner and parser: it says what is wrong with a broken file."""
+
+    def __init__(self, stream: io.StringIO) -> None:
+        Reader.__init__(self, stream)
+        Scanner.__init__(self)
+        Parser.__init__(self)
+        Composer.__init__(self)
+        SafeConstructor.__init__(self)
+        _Resolver.__init__(self)
+        self._start_checks()
+
+
+_FastLoader: type[_Checks] | None = None
+if yaml.__with_libyaml__:
+    from yaml._yaml import CParser
+
+    class _LibyamlLoader(_Checks, CParser):
+        """The same with libyaml's scanner and parser (C, about four times faster); a file it
+        refuses is read again by ``_Loader`` for PyYAML's own verdict and message."""
+
+        def __init__(self, stream: io.StringIO) -> None:
+            CParser.__init__(self, stream)
+            Composer.__init__(self)
+            SafeConstructor.__init__(self)
+            _Resolver.__init__(self)
+            self._start_checks()
+
+    _FastLoader = _LibyamlLoader
 
 
 class _Repeated(dict[str, Any]):
@@ -168,15 +214,24 @@ def _decode(raw: str, path: str | Path) -> Any:
     try:
         if Path(path).suffix.lower() == ".json":
             return json.loads(raw, object_pairs_hook=_object)
-        stream = io.StringIO(raw)
-        stream.name = str(path)  # YAML names the stream in its error messages
-        loader = _Loader(stream)
-        try:
-            return loader.get_single_data()
-        finally:
-            loader.dispose()
+        if _FastLoader is not None:
+            try:
+                return _load_yaml(_FastLoader, raw, path)
+            except yaml.YAMLError:
+                pass  # PyYAML's own parser tells what is wrong, as it always has
+        return _load_yaml(_Loader, raw, path)
     except RecursionError as err:
         raise ScenarioError("", text("too_deep", limit=MAX_DEPTH)) from err
     except (json.JSONDecodeError, yaml.YAMLError) as err:
         detail = str(err).replace("\n", " ")
         raise ScenarioError("", text("file_format", detail=detail)) from err
+
+
+def _load_yaml(loader_class: type[_Checks], raw: str, path: str | Path) -> Any:
+    stream = io.StringIO(raw)
+    stream.name = str(path)  # YAML names the stream in its error messages
+    loader: Any = loader_class(stream)  # type: ignore[call-arg]  # both take the stream
+    try:
+        return loader.get_single_data()
+    finally:
+        loader.dispose()

@@ -50,14 +50,14 @@ def _quotable(value: str) -> bool:
 
 def _kind(value: Any) -> Text:
     if isinstance(value, str):
-        return Text(f"a text of {len(value)} characters", f"{len(value)} 个字符的文本")
+        return text("kind_text", count=len(value))
     if isinstance(value, Mapping):
-        return Text(f"a mapping with {len(value)} field(s)", f"含 {len(value)} 个字段的映射")
+        return text("kind_mapping", count=len(value))
     if isinstance(value, list):
-        return Text(f"a list of {len(value)} item(s)", f"含 {len(value)} 项的列表")
+        return text("kind_list", count=len(value))
     if isinstance(value, int | float):
-        return Text("a number", "数字")
-    return Text(f"a {type(value).__name__}", f"{type(value).__name__} 值")
+        return text("kind_number")
+    return text("kind_other", type_name=type(value).__name__)
 
 
 def expect(value: Any, kind: type | tuple[type, ...], where: str, en: str, zh: str) -> Any:

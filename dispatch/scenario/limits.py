@@ -74,5 +74,5 @@ def check_scenario_values(document: Any) -> None:
 def _char(char: str) -> Text:
     code = f"U+{ord(char):04X}"
     if char == "\x00":
-        return Text(f"the NUL character ({code})", f" NUL 字符（{code}）")
-    return Text(f"an unpaired surrogate ({code})", f"不成对的代理字符（{code}）")
+        return text("char_nul", unicode=code)
+    return text("char_surrogate", unicode=code)

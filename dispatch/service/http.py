@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING, Any, cast
 from flask import current_app, g, request
 
 from dispatch.errors import AuthError, BodyError, DispatchError, InputError, ScenarioError
-from dispatch.messages import Text
 from dispatch.messages import text as message
 from dispatch.scenario.documents import decode_json
 from dispatch.service.keys import Role, authenticate, require_role
@@ -34,11 +33,7 @@ MAX_SEED = 2**31 - 1  # a seed fits a 32-bit signed column on every store
 _DIGITS = re.compile(r"[0-9]{1,10}")
 # One answer for every ``network`` that is not a file of the maps folder, so the API
 # never tells whether some other path exists on the server.
-NOT_IN_MAPS = Text(
-    "network must be the file name of a road network in the server's maps folder "
-    "(DISPATCH_MAPS_DIR), without a path",
-    "network 必须是服务器路网文件夹（DISPATCH_MAPS_DIR）中的路网文件名，不含路径",
-)
+NOT_IN_MAPS = message("network_not_in_maps")
 
 
 @dataclass
@@ -116,7 +111,7 @@ def json_body() -> dict[str, Any]:
     except DispatchError:
         raise
     except ValueError as err:  # not UTF-8, not JSON
-        raise BodyError("", Text("the body must be JSON", "请求体必须是 JSON")) from err
+        raise BodyError("", message("body_not_json")) from err
     if not isinstance(data, dict):
         raise BodyError("", message("not_mapping"))
     return data
@@ -133,7 +128,7 @@ def number_arg(name: str, default: float) -> float:
         value = math.nan
     if not math.isfinite(value) or value < 0:
         got = json.dumps(raw)
-        raise InputError(name, message("invalid_value", detail=f"not a number >= 0: {got}"))
+        raise InputError(name, message("not_nonnegative", got=got))
     return value
 
 
@@ -146,10 +141,7 @@ def seed_arg(default: int, setting_field: str) -> int:
     if not 0 <= value <= MAX_SEED:
         raise InputError(
             field,
-            Text(
-                f"a seed is a whole number from 0 to {MAX_SEED}",
-                f"随机种子必须是 0 到 {MAX_SEED} 之间的整数",
-            ),
+            message("bad_seed", max_seed=MAX_SEED),
         )
     return value
 
@@ -174,10 +166,7 @@ def check_client_cap(document: Mapping[str, Any], field: str = "clients") -> Non
     cap = current_app.config["MAX_CLIENTS"]
     clients = document.get("clients")
     if isinstance(clients, list) and len(clients) > cap:
-        reason = Text(
-            f"at most {cap} clients per request (MAX_CLIENTS; got {len(clients)})",
-            f"每个请求最多 {cap} 位客户（MAX_CLIENTS；实际 {len(clients)}）",
-        )
+        reason = message("too_many_clients_request", cap=cap, count=len(clients))
         raise InputError(field, reason)
 
 
@@ -185,10 +174,7 @@ def check_time_cap(time_limit_s: float, field: str) -> None:
     """At most ``MAX_TIME_LIMIT_S`` solver seconds per plan."""
     cap = current_app.config["MAX_TIME_LIMIT_S"]
     if time_limit_s > cap:
-        reason = Text(
-            f"time limit at most {cap} s per plan (MAX_TIME_LIMIT_S; got {time_limit_s})",
-            f"每次求解时限最多 {cap} 秒（MAX_TIME_LIMIT_S；实际 {time_limit_s}）",
-        )
+        reason = message("time_limit_too_long", cap=cap, time_limit_s=time_limit_s)
         raise InputError(field, reason)
 
 

@@ -30,7 +30,8 @@ from dispatch.errors import (
     QueueUnavailableError,
     StoreUnavailableError,
 )
-from dispatch.messages import Text
+from dispatch.messages import Text, text
+from dispatch.planning.batch import load_engines
 from dispatch.planning.day import plan_day
 from dispatch.report.compare import comparison
 from dispatch.report.context import PlanContext
@@ -91,15 +92,10 @@ def _solver_error(reason: Text) -> dict[str, Any]:
 
 
 def _internal_error(detail: str) -> dict[str, Any]:
-    return _solver_error(
-        Text(f"the solver failed unexpectedly ({detail})", f"求解器意外失败（{detail}）")
-    )
+    return _solver_error(text("solver_failed", detail=detail))
 
 
-_TOO_LONG = Text(
-    f"the solve ran past its time limit plus {GRACE_S} s and was stopped",
-    f"求解超过时限加 {GRACE_S} 秒，已被停止",
-)
+_TOO_LONG = text("solve_too_long", grace_s=GRACE_S)
 
 
 def _outcome(
@@ -364,6 +360,7 @@ def run_worker(
             beat(_worker_store, job.id)
 
     global _worker_store
+    load_engines()  # every work-horse is forked from here, with both engines loaded
     _worker_store = Store(database_url)
     _worker_store.migrate()
     _worker_store.fail_orphans()

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Literal, cast
 from sqlalchemy import select
 
 from dispatch.errors import AuthError, ForbiddenError
-from dispatch.messages import Text
+from dispatch.messages import text
 from dispatch.service.tables import KeyRow
 
 if TYPE_CHECKING:
@@ -108,7 +108,7 @@ def authenticate(store: Store, header: str | None) -> KeyInfo:
     if not header:
         raise AuthError(
             "Authorization",
-            Text("an API key is required: Authorization: Bearer <key>", "需要 API 密钥"),
+            text("key_required"),
         )
     scheme, _, token = header.partition(" ")
     row = None
@@ -119,7 +119,7 @@ def authenticate(store: Store, header: str | None) -> KeyInfo:
         with store.session() as session:
             row = session.scalars(query).first()
     if row is None:
-        raise AuthError("Authorization", Text("unknown or revoked API key", "API 密钥无效或已吊销"))
+        raise AuthError("Authorization", text("key_unknown"))
     return KeyInfo.of(row)
 
 
@@ -127,10 +127,7 @@ def require_role(key: KeyInfo, role: Role) -> None:
     if ROLES.index(key.role) < ROLES.index(role):
         raise ForbiddenError(
             "Authorization",
-            Text(
-                f"this needs the '{role}' role; the key has '{key.role}'",
-                f"此操作需要“{role}”角色，该密钥为“{key.role}”",
-            ),
+            text("key_role_needed", role=role, has=key.role),
         )
 
 
@@ -140,8 +137,5 @@ def require_grant(admin: KeyInfo, canteen: str | None) -> None:
         where = f"canteen '{canteen}'" if canteen else "the whole street"
         raise ForbiddenError(
             "canteen",
-            Text(
-                f"an admin of canteen '{admin.canteen}' makes keys only for it, not for {where}",
-                f"饭堂“{admin.canteen}”的管理员只能为本饭堂创建密钥",
-            ),
+            text("key_admin_scope", canteen=admin.canteen, where=where),
         )

@@ -22,7 +22,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from dispatch.errors import StoreUnavailableError
-from dispatch.messages import Text
+from dispatch.messages import Text, text
 from dispatch.service.store import Store, utcnow
 
 log = logging.getLogger("dispatch.service.jobs")
@@ -57,12 +57,7 @@ def beat(store: Store, plan_id: str) -> None:
         log.warning("job %s: heartbeat not stored (store not answering)", plan_id)
 
 
-SILENT = Text(
-    f"the worker solving this job stopped answering (no heartbeat for {SILENT_S:.0f} s: "
-    "killed, out of memory or its machine lost); submit it again",
-    f"求解该任务的进程已无响应（{SILENT_S:.0f} 秒无心跳：被终止、内存不足或所在机器失联），"
-    "请重新提交",
-)
+SILENT = text("worker_silent", silent_s=SILENT_S)
 
 
 class Reaper:
@@ -102,24 +97,14 @@ class Reaper:
 def exit_reason(exitcode: int | None) -> Text:
     """Why a solver process ended without an answer, from its exit code (``-N``: signal N)."""
     if exitcode is None:
-        return Text("the solver process ended without an exit status", "求解进程结束但没有退出状态")
+        return text("solver_no_status")
     if exitcode >= 0:
-        return Text(
-            f"the solver process exited with code {exitcode} without an answer",
-            f"求解进程以退出码 {exitcode} 结束，未给出结果",
-        )
+        return text("solver_exit_code", exitcode=exitcode)
     number = -exitcode
     try:
         name = signal.Signals(number).name
     except ValueError:
         name = "unknown"
     if number == signal.SIGKILL:
-        return Text(
-            f"the solver process was killed by signal {number} ({name}); "
-            "most likely the machine ran out of memory",
-            f"求解进程被信号 {number}（{name}）终止，很可能是机器内存不足",
-        )
-    return Text(
-        f"the solver process was killed by signal {number} ({name})",
-        f"求解进程被信号 {number}（{name}）终止",
-    )
+        return text("solver_killed", number=number, name=name)
+    return text("solver_killed_unknown", number=number, name=name)

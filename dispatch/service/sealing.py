@@ -26,7 +26,7 @@ from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.types import TypeDecorator
 
 from dispatch.errors import DataKeyError
-from dispatch.messages import Text
+from dispatch.messages import text
 
 ENV = "DISPATCH_DATA_KEY"
 MAKE_ONE = (
@@ -41,10 +41,7 @@ class Sealer:
         try:
             self._fernet = Fernet(key)
         except ValueError as err:
-            reason = Text(
-                f"not a Fernet key (32 url-safe base64 bytes); make one with: {MAKE_ONE}",
-                f"不是有效的 Fernet 密钥（32 字节 url-safe base64）；生成方法：{MAKE_ONE}",
-            )
+            reason = text("data_key_bad", make_one=MAKE_ONE)
             raise DataKeyError(ENV, reason) from err
 
     def seal(self, document: Any) -> str:
@@ -55,10 +52,7 @@ class Sealer:
         try:
             plain = self._fernet.decrypt(token.encode("ascii"))
         except InvalidToken as err:
-            reason = Text(
-                "the data key does not open this store's records; use the one that sealed them",
-                "数据密钥无法解开本库中的记录，请使用加密时的密钥",
-            )
+            reason = text("data_key_wrong")
             raise DataKeyError(ENV, reason) from err
         return json.loads(plain)
 
@@ -86,10 +80,7 @@ def data_key(url: str) -> str:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
         return key_file(Path(f"{parsed.database}.key"))
-    reason = Text(
-        f"{ENV} must be set for a shared database; make a key with: {MAKE_ONE}",
-        f"共享数据库须设置 {ENV}；生成密钥：{MAKE_ONE}",
-    )
+    reason = text("data_key_missing", env=ENV, make_one=MAKE_ONE)
     raise DataKeyError(ENV, reason)
 
 

@@ -41,9 +41,7 @@ def utcnow() -> dt.datetime:
 
 
 def record_not_found(kind: Kind, record_id: str, field: str = "id") -> NotFoundError:
-    return NotFoundError(
-        field, Text(f"no {kind[:-1]} '{record_id}'", f"没有编号为“{record_id}”的记录")
-    )
+    return NotFoundError(field, message("record_missing", value=kind[:-1], record_id=record_id))
 
 
 class Store:
@@ -142,10 +140,8 @@ class Store:
         foreign = canteen is not None and row is not None and row.canteen != canteen
         if row is None or kind not in (None, row.kind) or foreign:
             if kind == "compare":
-                raise NotFoundError(
-                    "id", Text(f"no comparison '{plan_id}'", f"没有编号为“{plan_id}”的比较")
-                )
-            raise NotFoundError("id", Text(f"no plan '{plan_id}'", f"没有编号为“{plan_id}”的路线"))
+                raise NotFoundError("id", message("comparison_missing", plan_id=plan_id))
+            raise NotFoundError("id", message("plan_missing", plan_id=plan_id))
         return row
 
     def list_plans(
@@ -207,26 +203,20 @@ class Store:
     def cancel(self, plan_id: str) -> PlanRow:
         """Mark an unfinished job (of any kind) cancelled; a finished one is a conflict."""
         row = self.get_plan(plan_id, kind=None)
-        reason = Text("cancelled on request", "已按请求取消")
+        reason = message("job_cancelled")
         error = {"type": "cancelled", "message": reason.en, "message_zh": reason.zh}
         if not self._update_unfinished(
             plan_id, status="cancelled", error=error, finished_at=utcnow()
         ):
             raise ConflictError(
                 "status",
-                Text(
-                    f"the plan has already finished ({row.status}); stored plans are kept",
-                    f"该路线已结束（{row.status}），已保存的路线不会删除",
-                ),
+                message("job_finished", status=row.status),
             )
         return self.get_plan(plan_id, kind=None)
 
     def fail_orphans(self, is_dead: Callable[[str], bool] = owner_is_dead) -> list[str]:
         """Mark failed every unfinished job whose owning process has died."""
-        reason = Text(
-            "the server stopped while this job was queued or running; submit it again",
-            "任务排队或计算时服务器已停止，请重新提交",
-        )
+        reason = message("job_orphaned")
 
         def orphaned(row: PlanRow) -> bool:
             return bool(row.owner and is_dead(row.owner))
@@ -282,10 +272,7 @@ class Store:
             if self._current(session, kind, str(data["id"])) is not None:
                 raise ConflictError(
                     "id",
-                    Text(
-                        f"'{data['id']}' already exists; use PUT to change it",
-                        f"“{data['id']}”已存在，请用 PUT 修改",
-                    ),
+                    message("record_exists", value=data["id"]),
                 )
             return self._add_version(session, kind, data, True, 1)
 
@@ -382,7 +369,7 @@ class Store:
         if not canteen.active:
             raise NotFoundError(
                 "canteen",
-                Text(f"canteen '{canteen_id}' is deactivated", f"饭堂“{canteen_id}”已停用"),
+                message("canteen_deactivated", canteen_id=canteen_id),
             )
 
         def strip(row: LedgerRow) -> dict[str, Any]:

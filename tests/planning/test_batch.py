@@ -1,23 +1,67 @@
-"""Planning the columns of a comparison in a process pool, and keeping an earlier plan."""
+"""Planning many scenarios in a process pool (a district's canteens, a comparison's columns),
+and keeping an earlier plan."""
 
 from __future__ import annotations
 
+import copy
 import json
+from typing import Any
 
-from conftest import REPO, TINY, write_whatif
+import pytest
+from conftest import REPO, TINY, base_document, client, write_whatif
 
 from dispatch.cli import main
-from dispatch.planning.batch import plan_columns
-from dispatch.scenario import read_document
+from dispatch.errors import ScenarioError
+from dispatch.planning.batch import plan_columns, plan_documents
+from dispatch.planning.day import plan_day
+from dispatch.scenario import parse_scenario, read_document
 from dispatch.scenario.whatif import columns_from_body
+
+
+def _canteen(k: int) -> dict[str, Any]:
+    """Canteen ``k`` of a small district: two couriers, a few clients north and south."""
+    document = copy.deepcopy(base_document())
+    document["name"] = f"district-{k}"
+    document["canteen"]["id"] = f"canteen-{k}"
+    document["couriers"].append(
+        {"id": "r2", "mode": "ebike", "capacity": 4, "shift": ["10:30", "13:00"]}
+    )
+    document["clients"] = [
+        client(f"k{k}-{j}", (-1) ** j * (300 + 250 * j + 100 * k), floor=1 + j % 4)
+        for j in range(6 + k)
+    ]
+    return document
+
+
+def test_a_district_planned_in_a_pool_gets_the_plans_of_one_by_one():
+    documents = [_canteen(k) for k in range(4)]
+    alone = [plan_day(parse_scenario(d)) for d in documents]
+    pooled = list(plan_documents(documents, workers=2))
+    assert pooled == alone
+    assert [p.scenario for p in pooled] == [f"district-{k}" for k in range(4)]
+    assert all(p.violations == () and p.routes for p in pooled)
+
+
+def test_a_bad_document_in_a_district_raises_its_error_in_its_turn():
+    documents = [_canteen(0), {**_canteen(1), "clients": "none"}, _canteen(2)]
+    plans = plan_documents(documents, workers=2)
+    assert next(plans).scenario == "district-0"
+    with pytest.raises(ScenarioError) as caught:
+        next(plans)
+    assert caught.value.field == "clients"
 
 
 def test_plan_columns_plans_every_part_of_every_column_in_order():
     columns = columns_from_body(
         read_document(TINY), [{"name": "sick", "changes": [{"courier_off": "rider-b"}]}]
     )
-    planned = plan_columns(columns, time_limit_s=0.5, workers=1)
+    told = []
+    planned = plan_columns(
+        columns, iterations=100, workers=1, progress=lambda *done: told.append(done)
+    )
     assert [len(parts) for parts in planned] == [1, 1]
+    assert sorted(told) == [(1, 2, told[0][2]), (2, 2, told[1][2])]
+    assert {name for _, _, name in told} == {"base", "sick"}
     (_, base_plan), (_, sick_plan) = planned[0][0], planned[1][0]
     assert {r.courier for r in sick_plan.routes} <= {"rider-a"}
     assert base_plan.violations == () and sick_plan.violations == ()

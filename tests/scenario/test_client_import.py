@@ -88,3 +88,16 @@ def test_csv_bad_weekday_names_the_row_and_the_days_column(tmp_path):
     )
     err = change_error({"add_clients": "new.csv"}, folder=tmp_path)
     assert err.field == f"{tmp_path / 'new.csv'}:row 2: days"
+
+
+def test_add_clients_reads_an_xlsx_and_places_its_errors_by_sheet(tmp_path):
+    from scenario.test_client_rows import ROWS, xlsx
+
+    (tmp_path / "new.xlsx").write_bytes(xlsx([[f"n{r[0]}", *r[1:]] for r in ROWS]))
+    (part,) = apply_to_base({"add_clients": "new.xlsx"}, folder=tmp_path)
+    assert [c.id for c in parse_scenario(part).clients][-2:] == ["nk1", "nk2"]
+    (tmp_path / "bad.xlsx").write_bytes(
+        xlsx([["a", "", 22.57, 113.1, 2, "否", "", "", "regular:1"]])
+    )
+    err = change_error({"add_clients": "bad.xlsx"}, folder=tmp_path)
+    assert err.field == f"{tmp_path / 'bad.xlsx'}:客户 clients:row 2: id"

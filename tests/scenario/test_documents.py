@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
+import yaml
 from conftest import TINY
 
 from dispatch.errors import ScenarioError
@@ -136,3 +137,30 @@ def test_json_text_with_nul_or_a_lone_surrogate_is_refused(tmp_path: Path, raw: 
     err = refusal(write(tmp_path, "t.json", raw))
     assert err.field == f"{tmp_path / 't.json'}:{field}"
     err.line().encode("utf-8")  # the message itself can be printed and stored
+
+
+REPO_YAML = sorted(
+    p
+    for folder in ("scenarios", "tests/data")
+    for p in (Path(__file__).resolve().parents[2] / folder).rglob("*.yaml")
+)
+
+
+@pytest.mark.parametrize("path", REPO_YAML, ids=[p.name for p in REPO_YAML])
+def test_libyaml_reads_every_file_as_pyyaml_does(path: Path):
+    if documents._FastLoader is None:
+        pytest.skip("PyYAML without libyaml")
+    try:
+        raw = documents.read_text(path)
+    except ScenarioError:
+        pytest.skip("not UTF-8: refused before YAML")
+
+    def outcome(loader: type) -> object:
+        try:
+            return documents._load_yaml(loader, raw, path)
+        except Exception as err:  # the kind of refusal is what is compared
+            return type(err)
+
+    fast, pure = outcome(documents._FastLoader), outcome(documents._Loader)
+    # libyaml may refuse what PyYAML reads (a lone surrogate escape); PyYAML then decides.
+    assert fast == pure or (isinstance(fast, type) and issubclass(fast, yaml.YAMLError))

@@ -357,3 +357,61 @@ def test_errors_still_quote_numbers_and_codes():
         in gate_error(document(couriers=[{**document()["couriers"][0], "capacity": 0}])).reason.en
     )
     assert '"sunny"' in gate_error(document(weather="sunny")).reason.en
+
+
+def test_every_validator_keyword_of_the_schema_has_its_own_sentence():
+    from dispatch.scenario.json_schema import TRANSLATED, scenario_schema
+
+    found: set[str] = set()
+
+    def walk(node):
+        if isinstance(node, dict):
+            found.update(k for k in node if k in _KEYWORDS)
+            for key, value in node.items():
+                if key not in ("properties", "$defs"):
+                    walk(value)
+                else:
+                    for sub in value.values():
+                        walk(sub)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(scenario_schema())
+    assert found and found <= TRANSLATED | _STRUCTURE
+
+
+# Keywords of JSON Schema 2020-12 that can fail validation, and those that only give structure.
+_KEYWORDS = {
+    "type",
+    "enum",
+    "const",
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "multipleOf",
+    "minLength",
+    "maxLength",
+    "pattern",
+    "format",
+    "minItems",
+    "maxItems",
+    "uniqueItems",
+    "contains",
+    "required",
+    "minProperties",
+    "maxProperties",
+    "additionalProperties",
+    "propertyNames",
+    "dependentRequired",
+    "oneOf",
+    "anyOf",
+    "allOf",
+    "not",
+    "if",
+    "items",
+    "prefixItems",
+    "$ref",
+}
+_STRUCTURE = {"items", "propertyNames", "$ref", "allOf"}

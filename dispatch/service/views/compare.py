@@ -9,7 +9,6 @@ from typing import Any
 from flask import Blueprint, current_app, jsonify, request
 
 from dispatch.errors import InputError, ScenarioError, UnavailableError
-from dispatch.messages import Text
 from dispatch.messages import text as message
 from dispatch.scenario import parse_scenario
 from dispatch.scenario.costs import read_costs
@@ -41,9 +40,7 @@ bp = Blueprint("compare", __name__, url_prefix="/v1")
 def post_compare() -> Any:
     body, parts, time_limit_s, seed = read_comparison(json_body())
     if scope() not in (None, body["base"]["canteen"]["id"]):
-        reason = Text(
-            f"this key compares only for canteen '{scope()}'", f"该密钥只能为饭堂“{scope()}”比较"
-        )
+        reason = message("key_compares_only", scope=scope())
         raise ScenarioError("base.canteen.id", reason)
     body["base"].setdefault("date", today().isoformat())  # a register's today, pinned now
     wait_s = min(number_arg("wait", 0.0), current_app.config["MAX_WAIT_S"])

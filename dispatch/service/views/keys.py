@@ -10,7 +10,6 @@ from typing import Any
 from flask import Blueprint, jsonify
 
 from dispatch.errors import InputError, NotFoundError
-from dispatch.messages import Text
 from dispatch.messages import text as message
 from dispatch.service.http import iso, json_body, needs, request_key, scope, services
 from dispatch.service.keys import ROLES, KeyInfo, create_key, list_keys, require_grant, revoke_key
@@ -33,7 +32,7 @@ def post_key() -> Any:
     canteen = _canteen_of(body)
     name = body.get("name", "")
     if not isinstance(name, str) or len(name) > 200:
-        raise InputError("name", Text("a text of at most 200 characters", "最多 200 个字符的文本"))
+        raise InputError("name", message("key_name_too_long"))
     require_grant(request_key(), canteen)
     key = create_key(services().store, role, name, canteen=canteen)
     view = {**key_view(key.info), "token": key.token}
@@ -51,7 +50,7 @@ def get_keys() -> Any:
 def delete_key(key_id: str) -> Any:
     revoked = revoke_key(services().store, key_id, scope())
     if revoked is None:
-        raise NotFoundError("id", Text(f"no active key '{key_id}'", f"没有有效密钥“{key_id}”"))
+        raise NotFoundError("id", message("key_not_active", key_id=key_id))
     return jsonify(key_view(revoked))
 
 
@@ -75,9 +74,6 @@ def _canteen_of(body: dict[str, Any]) -> str | None:
         raise InputError("scope", message("not_one_of", allowed="street", got=street))
     valid = isinstance(canteen, str) and 0 < len(canteen) <= 64
     if (street is None) == (canteen is None) or (canteen is not None and not valid):
-        reason = Text(
-            "give either canteen (an id of at most 64 characters) or scope: street",
-            "须给出 canteen（最多 64 个字符的编号）或 scope: street，二者取一",
-        )
+        reason = message("key_scope_needed")
         raise InputError("canteen", reason)
     return canteen if valid else None

@@ -12,7 +12,7 @@ from typing import Any, cast
 from flask import Blueprint, jsonify, request
 
 from dispatch.errors import ForbiddenError, ScenarioError
-from dispatch.messages import Text
+from dispatch.messages import text
 from dispatch.scenario.records import Kind
 from dispatch.service.http import (
     iso,
@@ -36,10 +36,7 @@ WITHHELD = ("phone", "group", "notes", "paused")  # of clients, from viewers (pa
 def create_record(kind: str) -> Any:
     body = _record_body()
     if kind == "canteens" and scope() not in (None, body.get("id")):
-        reason = Text(
-            f"a key of canteen '{scope()}' adds no other canteen; that needs a street key",
-            f"饭堂“{scope()}”的密钥不能新增其他饭堂，需街道级密钥",
-        )
+        reason = text("key_adds_no_canteen", scope=scope())
         raise ForbiddenError("id", reason)
     row = services().store.create_record(_kind(kind), body, canteen=scope())
     return jsonify(record_view(row)), 201, {"Location": f"/v1/{kind}/{row.record_id}"}
@@ -111,9 +108,6 @@ def _record_body(record_id: str | None = None) -> dict[str, Any]:
     if record_id is not None:
         body.setdefault("id", record_id)
         if body["id"] != record_id:
-            reason = Text(
-                f"the body's id must match the URL ('{record_id}')",
-                f"请求体中的 id 必须与网址一致（“{record_id}”）",
-            )
+            reason = text("record_id_mismatch", record_id=record_id)
             raise ScenarioError("id", reason)
     return body

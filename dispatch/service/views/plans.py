@@ -18,7 +18,6 @@ from dispatch.errors import (
     ScenarioError,
     UnavailableError,
 )
-from dispatch.messages import Text
 from dispatch.messages import text as message
 from dispatch.report.context import PlanContext
 from dispatch.report.geojson import routes_geojson
@@ -61,9 +60,7 @@ def post_plan() -> Any:
     scenario = parse_scenario(document)
     document = {**document, "date": scenario.date.isoformat()}  # a register's today, pinned now
     if scope() not in (None, scenario.canteen.id):
-        reason = Text(
-            f"this key plans only for canteen '{scope()}'", f"该密钥只能为饭堂“{scope()}”排线"
-        )
+        reason = message("key_plans_only", scope=scope())
         raise ScenarioError("canteen.id", reason)
     time_limit_s = time_limit_arg(scenario.settings.time_limit_s, "settings.time_limit_s")
     seed = seed_arg(scenario.settings.seed, "settings.seed")
@@ -106,7 +103,7 @@ def route_sheet(plan_id: str, courier: str) -> Any:
     part = finished_plan(plan_id)
     route = next((r for r in part.plan.routes if r.courier == courier), None)
     if route is None:
-        reason = Text(f"no route for courier '{courier}'", f"没有配送员“{courier}”的路线")
+        reason = message("route_missing", courier=courier)
         raise NotFoundError("courier", reason)
     return Response(route_sheet_html(part, route, lang), mimetype="text/html")
 
@@ -245,8 +242,7 @@ def wait_for(job_id: str, wait_s: float, kind: str = "plan") -> PlanRow:
 
 def not_done(row: PlanRow, field: str) -> ConflictError:
     """409: the job has no finished plan (yet)."""
-    reason = Text(f"the plan is {row.status}, not done", f"该路线状态为 {row.status}，尚未完成")
-    return ConflictError(field, reason)
+    return ConflictError(field, message("plan_not_done", status=row.status))
 
 
 def finished_plan(plan_id: str) -> PlanContext:

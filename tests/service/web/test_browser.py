@@ -1,8 +1,8 @@
 """The staff pages in a real browser (Playwright driving Debian's chromium, never a
-downloaded one): log in, import with a bad row then fixed, plan today and see the map, open
-a sheet, print all as one PDF, run a what-if, and a second canteen's login that sees none of the first. Every page
-is checked for labels and contrast with axe-core (vendored) and photographed into
-``tests/artifacts/`` (not committed)."""
+downloaded one): log in, import an Excel sheet with a bad row then fixed, plan today and see
+the map, open a sheet, print all as one PDF, run a what-if, and a second canteen's login that
+sees none of the first. Every page is checked for labels and contrast with axe-core
+(vendored) and photographed into ``tests/artifacts/`` (not committed)."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 from cryptography.fernet import Fernet
+from openpyxl import Workbook
 from pypdf import PdfReader
 from werkzeug.serving import make_server
 
@@ -97,6 +98,17 @@ def _failed(page: Any, response: Any) -> None:
         page.errors.append(f"{response.status} {response.url}")
 
 
+def client_sheet(folder: Path, rows: list[tuple[Any, ...]]) -> Path:
+    """An Excel sheet of clients in the import's columns."""
+    book = Workbook()
+    book.active.append(["id", "name", "lat", "lon", "meals"])
+    for row in rows:
+        book.active.append(list(row))
+    path = folder / "clients.xlsx"
+    book.save(path)
+    return path
+
+
 def check(page: Any, name: str) -> None:
     """No axe-core violation of labels or contrast; a full-page screenshot as an artifact."""
     page.add_script_tag(path=str(AXE))
@@ -118,20 +130,20 @@ def test_log_in_import_plan_see_the_map_open_a_sheet_print_all_and_compare(
     page = page_of(browser, base, "pa")
     check(page, "today")
 
-    bad = tmp_path / "clients.csv"
-    bad.write_text("id,name,lat,lon,meals\nn-1,新甲,22.5712,113.1011,regular:1\n"
-                   "n-2,新乙,north,113.1,regular:1\n", encoding="utf-8")  # fmt: skip
+    bad = client_sheet(tmp_path, [("n-1", "新甲", 22.5712, 113.1011, "regular:1"),
+                           ("n-2", "新乙", "north", 113.1, "regular:1")])  # fmt: skip
     page.get_by_role("link", name="导入").click()
-    page.get_by_label(re.compile("客户文件")).set_input_files(str(bad))
+    page.get_by_label(re.compile("客户表格")).set_input_files(str(bad))
     page.get_by_role("button", name="预览").click()
-    assert "clients.csv:row 3: lat" in page.locator("#errors").inner_text()
+    errors = page.locator("#errors").inner_text()
+    assert "clients.xlsx" in errors and "row 3: lat" in errors
     assert page.locator("#confirm").count() == 0
     check(page, "import-error")
     assert "n-1" not in {r.record_id for r in store.list_records("clients")}
 
-    bad.write_text("id,name,lat,lon,meals\nn-1,新甲,22.5712,113.1011,regular:1\n"
-                   "n-2,新乙,22.5690,113.1010,soft:1\n", encoding="utf-8")  # fmt: skip
-    page.get_by_label(re.compile("客户文件")).set_input_files(str(bad))
+    bad = client_sheet(tmp_path, [("n-1", "新甲", 22.5712, 113.1011, "regular:1"),
+                           ("n-2", "新乙", 22.5690, 113.1010, "soft:1")])  # fmt: skip
+    page.get_by_label(re.compile("客户表格")).set_input_files(str(bad))
     page.get_by_role("button", name="预览").click()
     assert "新增 2 条" in page.locator("#preview-counts").inner_text()
     check(page, "import-preview")

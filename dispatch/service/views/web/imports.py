@@ -1,5 +1,5 @@
-"""Import: upload a clients CSV, read the preview (rows added, changed, errors with row and
-column), confirm to save; and the register exported to Excel.
+"""Import: upload a clients sheet (.xlsx or CSV), read the preview (rows added, changed,
+errors with sheet, row and column), confirm to save; and the register exported to Excel.
 
 Nothing is kept on the server between the preview and the confirmation: the preview page
 carries the file back in the form (base64), and confirming reads and checks it again, so
@@ -11,18 +11,19 @@ from __future__ import annotations
 import base64
 import binascii
 import io
+from pathlib import Path
 from typing import Any
 
 from flask import Response, redirect, render_template, request, url_for
 from openpyxl import Workbook
 
-from dispatch.errors import DispatchError
 from dispatch.messages import text as message
 from dispatch.scenario.client_import import CSV_COLUMNS
 from dispatch.service.http import scope, services
-from dispatch.service.register_import import Preview, RowError, apply, preview, read_upload
+from dispatch.service.register_import import Preview, RowError, apply, preview
 from dispatch.service.views.ledger import record_view
 from dispatch.service.views.web.common import needs_role, t, web_blueprint
+from dispatch.service.views.web.plans import XLSX
 from dispatch.service.views.web.register import record_cells
 from dispatch.service.views.web.today import canteens, chosen_canteen
 
@@ -69,11 +70,7 @@ def _canteen() -> str:
 
 
 def _checked(data: bytes, filename: str) -> Preview:
-    try:
-        rows = read_upload(data, filename)
-    except DispatchError as err:
-        return Preview(errors=[RowError(err.field, err.reason.en, err.reason.zh)])
-    return preview(services().store, rows, _canteen(), filename)
+    return preview(services().store, data, Path(filename).name or "clients.csv", _canteen())
 
 
 def _both(code: str) -> tuple[str, str]:
@@ -102,5 +99,4 @@ def export() -> Any:
     buffer = io.BytesIO()
     book.save(buffer)
     headers = {"Content-Disposition": "attachment; filename=clients.xlsx"}
-    mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return Response(buffer.getvalue(), mimetype=mimetype, headers=headers)
+    return Response(buffer.getvalue(), mimetype=XLSX, headers=headers)

@@ -18,6 +18,7 @@ from dispatch.report.geojson import routes_geojson
 from dispatch.report.kpi import summary
 from dispatch.report.pdf import PdfUnavailable, sheets_pdf
 from dispatch.report.sheets import kitchen_csv, kitchen_rows, route_sheet_html
+from dispatch.report.workbooks import kitchen_xlsx, plan_xlsx
 from dispatch.scenario.whatif import WhatIf
 from dispatch.service.http import iso, scope, services
 from dispatch.service.tables import PlanRow
@@ -26,6 +27,7 @@ from dispatch.service.views.web.common import lang, t, web_blueprint
 
 bp = web_blueprint("web_plans")
 UNFINISHED = ("queued", "running")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @bp.get("/plans")
@@ -148,9 +150,20 @@ def print_all(plan_id: str) -> Any:
 
 @bp.get("/plans/<plan_id>/kitchen.csv")
 def kitchen(plan_id: str) -> Any:
-    body = "\ufeff" + kitchen_csv(finished_plan(plan_id))  # a BOM: Excel reads it as UTF-8
-    headers = {"Content-Disposition": f"attachment; filename=kitchen-{plan_id[:8]}.csv"}
-    return Response(body, mimetype="text/csv", headers=headers)
+    return _download(kitchen_csv(finished_plan(plan_id)), "text/csv", f"kitchen-{plan_id[:8]}.csv")
+
+
+@bp.get("/plans/<plan_id>/<any(kitchen, plan):name>.xlsx")
+def workbook(plan_id: str, name: str) -> Any:
+    """The kitchen count or the plan (one row a client at each stop) as an Excel workbook."""
+    part = finished_plan(plan_id)
+    body = kitchen_xlsx(part) if name == "kitchen" else plan_xlsx(part)
+    return _download(body, XLSX, f"{name}-{plan_id[:8]}.xlsx")
+
+
+def _download(body: str | bytes, mimetype: str, filename: str) -> Response:
+    headers = {"Content-Disposition": f"attachment; filename={filename}"}
+    return Response(body, mimetype=mimetype, headers=headers)
 
 
 @bp.get("/plans/compare")

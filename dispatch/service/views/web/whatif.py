@@ -3,15 +3,16 @@ runner, and read the comparison (``dispatch.report.compare``) with its charts.""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from flask import jsonify, redirect, render_template, request, url_for
 
-from dispatch.errors import DispatchError
+from dispatch.errors import DispatchError, InputError
 from dispatch.report.compare import table_rows
+from dispatch.scenario.client_rows import read_client_rows
 from dispatch.service.day import WEATHER_LEVELS
 from dispatch.service.http import scope, services
-from dispatch.service.register_import import read_upload
 from dispatch.service.views.compare import read_comparison, submit_comparison
 from dispatch.service.views.web.common import needs_role, said, web_blueprint
 from dispatch.service.views.web.plans import charts_of, status_body
@@ -53,8 +54,10 @@ def _changes() -> list[dict[str, Any]]:
         changes.append({"add_canteen": _second_canteen(moved)})
     upload = request.files.get("clients")
     if upload is not None and upload.filename:
-        rows = read_upload(upload.read(), upload.filename)
-        changes.append({"add_clients": [client for client, _ in rows]})
+        rows = read_client_rows(upload.read(), Path(upload.filename).name)
+        if rows.errors:
+            raise InputError(rows.errors[0].where(), rows.errors[0].reason)
+        changes.append({"add_clients": list(rows.clients)})
     return changes
 
 

@@ -1,8 +1,4 @@
-"""``dispatch users create`` and ``dispatch seed-demo``: the staff pages' commands.
-
-The parser is built at every start of the command line, so this module imports nothing
-heavy at the top; the store and the password hasher load only when a command runs.
-"""
+"""``dispatch users create`` and ``dispatch seed-demo``: the staff pages' logins and demo."""
 
 from __future__ import annotations
 
@@ -10,11 +6,13 @@ import argparse
 import sys
 from pathlib import Path
 
+from dispatch.cli.common import EXIT_OK, say
+from dispatch.cli.server import database_url, server_extra
 from dispatch.errors import InputError
 from dispatch.messages import text
 
 
-def add_staff_commands(commands: argparse._SubParsersAction) -> None:
+def add_commands(commands: argparse._SubParsersAction) -> None:
     users = commands.add_parser("users", help="staff logins of the web pages / 网页登录账号")
     user_commands = users.add_subparsers(dest="users_command", required=True)
     create = user_commands.add_parser(
@@ -25,9 +23,11 @@ def add_staff_commands(commands: argparse._SubParsersAction) -> None:
     scope = create.add_mutually_exclusive_group(required=True)
     scope.add_argument("--canteen", help="the one canteen the login sees / 所属饭堂")
     scope.add_argument("--scope", choices=("street",), help="street: every canteen / 街道级")
+    users.set_defaults(run=run_users)
     seed = commands.add_parser("seed-demo", help="load the demo register / 载入演示台账")
     seed.add_argument("--scenario", type=Path, default=Path("scenarios/jiangnan-rainstorm.yaml"))
     seed.add_argument("--canteen", default="jiangnan", help="the canteen's id in the register")
+    seed.set_defaults(run=run_seed_demo)
 
 
 def read_password() -> str:
@@ -42,24 +42,30 @@ def read_password() -> str:
     return first
 
 
-def create_login(args: argparse.Namespace, database_url: str) -> None:
-    """``dispatch users create``: the login, said on stderr (nothing secret is printed)."""
-    from dispatch.service.store import Store
-    from dispatch.service.users import create_user
+def run_users(args: argparse.Namespace) -> int:
+    """A new login, said on stderr (nothing secret is printed)."""
+    with server_extra("users"):
+        from dispatch.service.store import Store
+        from dispatch.service.users import create_user
 
-    store = Store(database_url)
+    store = Store(database_url())
     store.migrate()
     info = create_user(store, args.name, read_password(), args.role, canteen=args.canteen)
-    where = f"canteen {info.canteen}" if info.canteen else "street"
-    print(f"login {info.name} ({info.role}, {where}) created", file=sys.stderr)
+    where = text("key_scope_canteen", canteen=info.canteen) if info.canteen else None
+    made = text("web_login_created", name=info.name, role=info.role,
+                scope=where or text("key_scope_street"))  # fmt: skip
+    print(f"{made.zh} / {made.en}", file=sys.stderr)
+    return EXIT_OK
 
 
-def seed_demo(args: argparse.Namespace, database_url: str) -> str:
-    """``dispatch seed-demo``: the records added or changed per register, as one line."""
-    from dispatch.service.demo import seed
-    from dispatch.service.store import Store
+def run_seed_demo(args: argparse.Namespace) -> int:
+    """The records added or changed per register, as one line."""
+    with server_extra("seed-demo"):
+        from dispatch.service.demo import seed
+        from dispatch.service.store import Store
 
-    store = Store(database_url)
+    store = Store(database_url())
     store.migrate()
     counts = seed(store, args.scenario, args.canteen)
-    return " · ".join(f"{kind} {n}" for kind, n in counts.items())
+    say(" · ".join(f"{kind} {n}" for kind, n in counts.items()))
+    return EXIT_OK

@@ -1,0 +1,92 @@
+"""Texts of the papers: route sheets, the index, the relay schedule, maps (issue 15).
+
+Fixed labels of the papers are ``paper.*`` (``labels("paper.", lang)`` gives them to a
+template); weather levels ``weather.*``, built-in meal variants ``variant.*``.
+"""
+
+from __future__ import annotations
+
+CATALOGUE: dict[str, tuple[str, str]] = {
+    "paper.route_sheet": ("Route sheet", "送餐路线单"),
+    "paper.courier": ("Courier", "配送员"),
+    "paper.couriers": ("Couriers", "骑手"),
+    "paper.date": ("Date", "日期"),
+    "paper.canteen": ("Canteen", "饭堂"),
+    "paper.leave": ("Leave at", "出发时间"),
+    "paper.load": ("Load", "装餐"),
+    "paper.stops": ("Stops", "站数"),
+    "paper.order": ("#", "序"),
+    "paper.eta": ("ETA", "预计到达"),
+    "paper.due": ("Due", "送达时限"),
+    "paper.address": ("Address", "地址"),
+    "paper.floor": ("Floor", "楼层"),
+    "paper.lift": ("lift", "电梯"),
+    "paper.no_lift": ("no lift", "无电梯"),
+    "paper.helper": ("helper up", "代送上楼"),
+    "paper.client": ("Client", "客户"),
+    "paper.clients_served": ("Clients served", "已送客户"),
+    "paper.meals": ("Meals", "餐"),
+    "paper.meals_cooked": ("Meals", "餐数"),
+    "paper.notes": ("Notes", "备注"),
+    "paper.signed": ("Signed", "签收"),
+    "paper.back": ("Last stop done", "最后一站完成"),
+    "paper.kitchen": ("Kitchen count", "厨房出餐单"),
+    "paper.total": ("Total", "合计"),
+    "paper.route": ("Route", "路线"),
+    "paper.unassigned": ("Not served: please call", "未能安排（请联系）"),
+    "paper.name": ("Name", "姓名"),
+    "paper.phone": ("Phone", "电话"),
+    "paper.reason": ("Reason", "原因"),
+    "paper.loading_order": ("Loading order (first in, last out)", "装车顺序（先装后送）"),
+    "paper.violations": ("Verifier findings", "校验问题"),
+    "paper.none": ("none", "无"),
+    "paper.yes": ("yes", "有"),
+    "paper.handover_to": ("Relay hand-over to", "接力点交接给"),
+    "paper.pickup_from": ("Relay pick-up from rider", "接力点接餐，来自骑手"),
+    "paper.relay_schedule": ("Relay hand-over schedule", "接力点交接时间表"),
+    "paper.relay_point": ("Relay point", "接力点"),
+    "paper.rider": ("Rider", "骑手"),
+    "paper.walkers": ("Grid workers", "网格员"),
+    "paper.walker_leaves": ("Walkers leave", "网格员出发"),
+    "paper.weather": ("Weather", "天气"),
+    "paper.estimated": (
+        "stop far from any road: its time is estimated from the straight line",
+        "该站点离道路较远，到达时间按直线距离估算",
+    ),
+    "paper.number_hidden": ("[number hidden]", "[号码已隐去]"),
+    "paper.contacts": ("Emergency contacts", "紧急联系"),
+    "paper.station": ("Station", "站点"),
+    "paper.social_worker": ("Social worker", "社工"),
+    "paper.overview": ("All routes of the day", "全天路线总览"),
+    "paper.straight_lines": ("straight lines, not roads", "直线示意，非实际道路"),
+    "paper.osm_credit": ("© OpenStreetMap contributors", "地图数据 © OpenStreetMap contributors"),
+    "paper.north": ("N", "北"),
+    "paper.deliver_by": ("by {time}", "{time} 前"),
+    "weather.clear": ("clear", "天气正常"),
+    "weather.rain": ("rain", "下雨"),
+    "weather.heavy_rain": ("heavy rain", "大雨"),
+    "weather.rainstorm_blue": ("rainstorm blue warning", "暴雨蓝色预警"),
+    "weather.rainstorm_yellow": ("rainstorm yellow warning", "暴雨黄色预警"),
+    "weather.rainstorm_orange": ("rainstorm orange warning", "暴雨橙色预警"),
+    "weather.rainstorm_red": ("rainstorm red warning", "暴雨红色预警"),
+    "weather.typhoon_blue": ("typhoon blue warning", "台风蓝色预警"),
+    "weather.typhoon_yellow": ("typhoon yellow warning", "台风黄色预警"),
+    "weather.typhoon_orange": ("typhoon orange warning", "台风橙色预警"),
+    "weather.typhoon_red": ("typhoon red warning", "台风红色预警"),
+    "variant.regular": ("regular", "普通餐"),
+    "variant.low_salt": ("low-salt", "低盐餐"),
+    "variant.soft": ("soft", "软食"),
+    "variant.diabetic": ("diabetic", "糖尿病餐"),
+    "warn_no_cjk_font": (
+        "no Chinese font installed: maps and sheets.pdf print Chinese as empty boxes "
+        "(apt-get install fonts-wqy-microhei or fonts-noto-cjk)",
+        "未安装中文字体：地图和 sheets.pdf 中的中文将显示为空框"
+        "（apt-get install fonts-wqy-microhei 或 fonts-noto-cjk）",
+    ),
+    "warn_no_pdf": (
+        "sheets.pdf not written: WeasyPrint cannot load pango ({detail}); "
+        "apt-get install libpango-1.0-0 libpangoft2-1.0-0",
+        "未生成 sheets.pdf：WeasyPrint 无法加载 pango（{detail}）；"
+        "请 apt-get install libpango-1.0-0 libpangoft2-1.0-0",
+    ),
+}
