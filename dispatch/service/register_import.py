@@ -58,11 +58,11 @@ def preview(store: Store, data: bytes, filename: str, canteen: str) -> Preview:
             current[client["id"]] = store.get_record("clients", str(client["id"]))
         except NotFoundError:
             continue
-    for record_id, row in current.items():
-        if row.canteen != canteen:
-            reason = text("web_import_foreign_id", id=record_id)
-            out.errors.append(RowError(f"{filename}: id", reason.en, reason.zh))
-    if out.errors:
+    foreign = [record_id for record_id, row in current.items() if row.canteen != canteen]
+    for record_id in foreign:
+        reason = text("web_import_foreign_id", id=record_id)
+        out.errors.append(RowError(f"{filename}: id", reason.en, reason.zh))
+    if foreign:  # another canteen's id: nothing of this sheet is compared with the ledger
         return out
     base = {
         "clients": [{k: v for k, v in r.data.items() if k != "canteen"} for r in current.values()]

@@ -414,3 +414,13 @@ def test_the_session_cookie_is_httponly_and_lax_and_login_never_sends_the_browse
     fresh = csrf_of(client.get("/today").text)  # the session was renewed at login
     back = client.post("/login", data={**data, "csrf_token": fresh, "next": "/register/couriers"})
     assert back.location.endswith("/register/couriers")
+
+
+def test_an_import_never_touches_another_canteens_client(web):
+    client = web.test_client()
+    log_in(client, "pb")
+    page = _upload(client, CSV_HEADER + "t-south,冒名,22.6,113.2,regular:1\n")
+    assert page.status_code == 422
+    assert "已属于其他饭堂" in page.text and 'id="confirm"' not in page.text
+    store = web.extensions["dispatch"].store
+    assert store.get_record("clients", "t-south").data["name"] == "黄婆婆"
