@@ -34,6 +34,12 @@ def clock(seconds: int) -> str:
     return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}"
 
 
+def clock_up(seconds: int) -> str:
+    """Format seconds after midnight as ``HH:MM`` rounded up to the minute (for earliest times:
+    ``clock_up(e) > clock(d)`` whenever ``e > d``, so "earliest after the deadline" reads true)."""
+    return clock(-(-seconds // 60) * 60)
+
+
 @dataclass(frozen=True, slots=True)
 class Location:
     """A WGS-84 point."""
@@ -344,12 +350,14 @@ class CourierNotUsed:
 
 @dataclass(frozen=True, slots=True)
 class Violation:
-    """A broken rule found by the verifier."""
+    """A broken rule found by the verifier: its code, the message in English and Chinese, and
+    the worker (the route's id) and client concerned."""
 
     rule: str
     message: str
     courier: str | None = None
     client: str | None = None
+    message_zh: str = ""
 
 
 @dataclass(frozen=True, slots=True)

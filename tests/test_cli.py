@@ -132,7 +132,8 @@ def test_verify_exits_1_and_names_the_broken_rule(scenario_file, tmp_path, capsy
     path = tmp_path / "hand.json"
     path.write_text(json.dumps(plan), encoding="utf-8")
     assert main(["verify", str(scenario_file), str(path)]) == 1
-    assert "missing" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "missing" in out and "既未送达也未列为未送达 / neither served nor reported" in out
 
 
 def test_verify_rejects_a_malformed_plan_with_its_field_path(scenario_file, tmp_path, capsys):

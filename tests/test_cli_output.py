@@ -73,8 +73,10 @@ def test_version(capsys):
 
 
 def test_every_rule_the_verifier_names_has_a_label():
-    source = (REPO / "dispatch" / "verify.py").read_text(encoding="utf-8")
-    rules = set(re.findall(r'Violation\(\s*"([a-z_]+)"', source))
+    source = "".join(
+        p.read_text(encoding="utf-8") for p in (REPO / "dispatch" / "verify").glob("*.py")
+    )
+    rules = set(re.findall(r'(?:Violation|finding)\(\s*"([a-z_]+)"', source))
     assert len(rules) > 20
     for rule in rules:
         assert text(f"rule_{rule}").zh

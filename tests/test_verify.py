@@ -46,8 +46,11 @@ def test_missing_client_is_reported(three):
     assert rules(three, hand_plan(("r1", [["a"], ["b"]]))) == ["missing"]
 
 
-def test_client_reported_unassigned_is_not_missing(three):
-    assert rules(three, hand_plan(("r1", [["a"], ["b"]]), unassigned=["c"])) == []
+def test_client_reported_unassigned_is_not_missing_but_servable(three):
+    # r1 has room and time for c: leaving c out is a finding, not a missing client.
+    assert rules(three, hand_plan(("r1", [["a"], ["b"]]), unassigned=["c"])) == [
+        "servable_unassigned"
+    ]
 
 
 def test_client_served_twice_is_reported(three):

@@ -92,7 +92,7 @@ def run_verify(args: argparse.Namespace) -> int:
     for v in violations:
         rule = text(f"rule_{v.rule}")
         who = " ".join(x for x in (v.courier, v.client) if x)
-        say(f"{rule.zh} {rule.en}: {who}: {v.message}")
+        say(f"{rule.zh} {rule.en}: {who}: {v.message_zh} / {v.message}")
     count = text("verify_count", n=len(violations))
     say(f"{count.zh} / {count.en}")
     return EXIT_VIOLATIONS if violations else EXIT_OK

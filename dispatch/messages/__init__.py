@@ -2,14 +2,15 @@
 
 Every sentence a canteen worker or a courier may read is written here once, in both
 languages, and rendered with ``text(code, **params)``: the catalogue below and its parts in
-``sheets``, ``papers``, ``command_line``, ``service`` and ``web`` (the staff pages) beside it.
+``sheets``, ``papers``, ``verifier``, ``command_line``, ``service`` and ``web`` (the staff
+pages) beside it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from dispatch.messages import command_line, papers, service, sheets, web
+from dispatch.messages import command_line, papers, service, sheets, verifier, web
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,14 +122,33 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
         "orders {meals} meals, more than the largest courier carries ({capacity})",
         "订餐 {meals} 份，超过配送员最大载量（{capacity} 份）",
     ),
+    # Reasons name the rule that binds (issue 14 item 6): earliest times are rounded up to the
+    # minute and deadlines down, so "earliest after the deadline" always reads true.
     "too_far": (
-        "canteen to door takes at least {minutes} min, over the {limit} min food-safety limit",
-        "从饭堂到家门至少需 {minutes} 分钟，超过 {limit} 分钟的食品安全时限",
+        "even a direct trip from {origin} to the door takes at least {minutes} min, "
+        "over the {limit} min door-to-door limit",
+        "即使从{origin}直送，到家门也至少需 {minutes} 分钟，超过 {limit} 分钟的送达时限",
     ),
     "window_unreachable": (
-        "the earliest hand-over is {earliest}, after the window ends at {end}",
-        "最早送达时间 {earliest} 晚于时间窗结束 {end}",
+        "the earliest anyone can be at the door is {earliest}, after the window ends at {end}",
+        "最早 {earliest} 才能到达，晚于时间窗结束 {end}",
     ),
+    "cooked_limit": (
+        "the earliest hand-over ends at {done}, after the cooked-to-door limit: meals ready "
+        "{ready} + {limit} min = {deadline}",
+        "最早 {done} 才能送完，超过出餐后送达时限：出餐 {ready} + {limit} 分钟 = {deadline}",
+    ),
+    "shift_over": (
+        "no shift lasts long enough: the soonest anyone could finish here is {done}, "
+        "after their shift ends at {end}",
+        "没有人的班次够长：最早 {done} 才能送完，而其班次 {end} 结束",
+    ),
+    "on_foot_only": (
+        "nobody rides at {weather}, only people on foot carry meals: {reason}",
+        "{weather} 天气下不骑行，只能步行送餐：{reason}",
+    ),
+    "from_canteen": ("the canteen", "饭堂"),
+    "from_relay": ("relay point {relay}", "接力点 {relay}"),
     "no_capacity": (
         "all couriers are full: {demand} meals ordered, {capacity} can be carried",
         "配送员已满载：共订 {demand} 份，最多可运 {capacity} 份",
@@ -146,17 +166,20 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
         "no rider can bring the meals to relay point {relay} in time",
         "没有骑手能及时把餐送到接力点 {relay}",
     ),
-    "relay_late": (
-        "the grid worker cannot reach this door in time after the hand-over at {relay}",
-        "在接力点 {relay} 交接后，网格员无法及时送达",
+    # Relay days (branch relay): a door reachable on foot, but every trip is full.
+    "relay_busy": (
+        "the grid workers who can walk there in time are busy with other clients' meals "
+        "on every trip they can make",
+        "能及时步行送达的网格员每一趟都已在为其他老人送餐",
     ),
     "network_outside": (
         "every point lies outside the road network for {mode}",
         "所有地点都在{mode}路网范围之外",
     ),
     "no_time": (
-        "no courier has time to reach this door inside its window and the food-safety limit",
-        "没有配送员能在时间窗和食品安全时限内送达",
+        "no courier's route has room in time for this door: fitting it in breaks its window, "
+        "the door-to-door or cooked-to-door limit or a shift",
+        "没有配送员的路线能及时加入此户：加入会违反时间窗、送达时限或班次",
     ),
     "no_courier_on_shift": (
         "no courier is on shift after the meals are ready at {ready}",
@@ -279,7 +302,12 @@ WEEKDAY_NAMES: tuple[tuple[str, str], ...] = (
 
 # The catalogue's parts kept in modules of their own, so no module grows past 400 lines.
 _CATALOGUE |= (
-    sheets.CATALOGUE | papers.CATALOGUE | command_line.CATALOGUE | service.CATALOGUE | web.CATALOGUE
+    sheets.CATALOGUE
+    | papers.CATALOGUE
+    | verifier.CATALOGUE
+    | command_line.CATALOGUE
+    | service.CATALOGUE
+    | web.CATALOGUE
 )
 
 

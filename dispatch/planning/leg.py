@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from dispatch.messages import text
+from dispatch.messages import Text, text
 from dispatch.model import (
     Courier,
     Location,
@@ -27,12 +27,11 @@ from dispatch.model import (
     Settings,
     Step,
     Unassigned,
-    clock,
 )
-from dispatch.planning.reasons import no_climber, unassigned
+from dispatch.planning.reasons import Limits, Reach, no_climber, on_foot, unassigned, unreachable
 from dispatch.planning.stops import Stop
 from dispatch.routing import portfolio
-from dispatch.routing.problem import Node, Problem, SolveParams, Vehicle
+from dispatch.routing.problem import Node, Problem, SolveParams, Vehicle, repair
 from dispatch.rules import may_serve, relay_handover_s, service_s
 
 if TYPE_CHECKING:  # values handed in; this module only calls their methods
@@ -55,6 +54,12 @@ class DayRules:
     def cooked_by_s(self) -> int:
         """The latest moment a meal may be handed over (cooked-to-door limit)."""
         return self.meals_ready_s + self.settings.max_cooked_to_door_s
+
+    @property
+    def walk_only(self) -> str | None:
+        """The weather level when only people on foot carry meals (else ``None``)."""
+        conditions = self.conditions
+        return conditions.level if conditions.operation == "walk_only" else None
 
 
 @dataclass(frozen=True)
@@ -99,11 +104,12 @@ class _Target:
 @dataclass
 class Served:
     """A leg's outcome: routes (with the crew that drives each), who is left out and why,
-    and the positions of the hand-overs no rider could make."""
+    the positions of the hand-overs no rider could make, and of those each route makes."""
 
     routes: list[tuple[Crew, Route]]
     unassigned: list[Unassigned]
     missed_handovers: list[int]
+    made_handovers: list[list[int]]
 
 
 class Leg:
@@ -140,33 +146,38 @@ def serve(
     not_before_s: int,
     span_s: int | None,
     handovers: Sequence[Handover] = (),
+    origin: Text | None = None,
 ) -> Served:
     """Route ``crews`` from ``depot`` over ``stops`` (and relay ``handovers``).
 
     Stops are served no earlier than ``not_before_s`` and within ``span_s`` of leaving
     the depot (``None``: no such limit); a stop nobody can serve in time is reported with
-    the reason why, as is every stop the solver leaves out. A crew with no time at all
-    (must be done before it may leave) takes no part.
+    the reason why (naming the depot as ``origin``, by default the canteen), as is every
+    stop the solver leaves out. A crew with no time at all (must be done before it may
+    leave) takes no part.
     """
     crews = [c for c in crews if c.earliest_start_s <= c.latest_end_s]
     places = [*(s.location for s in stops), *(h.point.location for h in handovers)]
     leg = Leg(rules, depot, crews, places)
-    targets, lost = _stop_targets(leg, stops, not_before_s)
+    targets, lost = _stop_targets(leg, stops, not_before_s, origin)
     targets += [_handover_target(leg, h, len(stops) + k, k) for k, h in enumerate(handovers)]
-    routes, dropped = _solve(leg, targets, params, span_s)
-    lost += _dropped_reasons(targets, dropped, sum(c.worker.capacity for c in crews))
+    routes, dropped, made = _solve(leg, targets, params, span_s)
+    capacity = sum(c.worker.capacity for c in crews)
+    lost += _dropped_reasons(targets, dropped, capacity, rules.walk_only)
     missed = [t.relay_position for t in dropped if t.relay is not None]
-    return Served(routes, lost, missed)
+    return Served(routes, lost, missed, made)
 
 
 def _stop_targets(
-    leg: Leg, stops: Sequence[Stop], not_before_s: int
+    leg: Leg, stops: Sequence[Stop], not_before_s: int, origin: Text | None = None
 ) -> tuple[list[_Target], list[Unassigned]]:
-    """Targets for the stops some crew can serve in time, reasons for the others."""
+    """Targets for the stops some crew can serve in time, reasons for the others (which name
+    the depot as ``origin``, by default the canteen)."""
+    origin = origin or text("from_canteen")
     targets: list[_Target] = []
     lost: list[Unassigned] = []
     for k, stop in enumerate(stops):
-        target, reasons = _stop_target(leg, stop, k, not_before_s)
+        target, reasons = _stop_target(leg, stop, k, not_before_s, origin)
         lost += reasons
         if target is not None:
             targets.append(target)
@@ -174,7 +185,7 @@ def _stop_targets(
 
 
 def _stop_target(
-    leg: Leg, stop: Stop, place: int, not_before_s: int
+    leg: Leg, stop: Stop, place: int, not_before_s: int, origin: Text
 ) -> tuple[_Target | None, list[Unassigned]]:
     """The stop as a target for the crews who can reach it in time, or why nobody can."""
     settings = leg.rules.settings
@@ -195,7 +206,7 @@ def _stop_target(
         ):
             able.append(i)
     if not able:
-        return None, _unreachable(leg, stop, place, service, end)
+        return None, _unreachable(leg, stop, place, service, start, origin)
     target = _Target(
         column=place + 1,
         location=stop.location,
@@ -211,9 +222,10 @@ def _stop_target(
     return target, []
 
 
-def _unreachable(leg: Leg, stop: Stop, place: int, service: int, end_s: int) -> list[Unassigned]:
-    """The plain-words reason a stop cannot be reached by any crew who climbs there."""
-    limit_s = leg.rules.settings.max_door_to_door_s
+def _unreachable(
+    leg: Leg, stop: Stop, place: int, service: int, start_s: int, origin: Text
+) -> list[Unassigned]:
+    """The plain-words reason a stop cannot be reached in time by any crew who climbs there."""
     climbers = [i for i, c in enumerate(leg.crews) if may_serve(c.worker, stop.clients)]
     if not climbers:  # e.g. on a relay day, a near stop only a grid worker climbs to
         if not leg.crews:
@@ -221,17 +233,24 @@ def _unreachable(leg: Leg, stop: Stop, place: int, service: int, end_s: int) -> 
         floor = max(c.floor for c in stop.clients if not (c.lift or c.helper))
         reason = no_climber([c.worker for c in leg.crews], floor)
         return unassigned(stop.clients, "no_climber", reason)
-    reach = {i: leg.reach_s(i, place, stop.stairs_floors) for i in climbers}
-    shortest = min(reach.values())
-    if shortest + service > limit_s:
-        minutes = -(-(shortest + service) // 60)
-        reason = text("too_far", minutes=minutes, limit=limit_s // 60)
-        return unassigned(stop.clients, "too_far", reason)
-    earliest = min(leg.crews[i].earliest_start_s + reach[i] for i in climbers)
-    if earliest <= end_s:  # in time for the window, but no climber's shift lasts long enough
-        return unassigned(stop.clients, "no_time", text("no_time"))
-    reason = text("window_unreachable", earliest=clock(earliest), end=clock(end_s))
-    return unassigned(stop.clients, "window_unreachable", reason)
+    reaches = [
+        Reach(
+            leave_s=leg.crews[i].earliest_start_s,
+            reach_s=leg.reach_s(i, place, stop.stairs_floors),
+            shift_end_s=leg.crews[i].latest_end_s,
+        )
+        for i in climbers
+    ]
+    limits = Limits(
+        door_to_door_s=leg.rules.settings.max_door_to_door_s,
+        meals_ready_s=leg.rules.meals_ready_s,
+        cooked_to_door_s=leg.rules.settings.max_cooked_to_door_s,
+        origin=origin,
+        walk_only=leg.rules.walk_only,
+    )
+    window_end = stop.window.end_s if stop.window else None
+    code, reason = unreachable(reaches, service, start_s, window_end, limits)
+    return unassigned(stop.clients, code, reason)
 
 
 def _handover_target(leg: Leg, handover: Handover, place: int, position: int) -> _Target:
@@ -251,28 +270,26 @@ def _handover_target(leg: Leg, handover: Handover, place: int, position: int) ->
 
 
 def _dropped_reasons(
-    targets: Sequence[_Target], dropped: Sequence[_Target], capacity: int
+    targets: Sequence[_Target], dropped: Sequence[_Target], capacity: int, walk_only: str | None
 ) -> list[Unassigned]:
     """Stops the solver left out: short of capacity overall, or short of time."""
     demand = sum(t.meals for t in targets)
-    out: list[Unassigned] = []
-    for target in (t for t in dropped if t.stop is not None):
-        assert target.stop is not None
-        if demand > capacity:
-            reason = text("no_capacity", demand=demand, capacity=capacity)
-            out += unassigned(target.stop.clients, "no_capacity", reason)
-        else:
-            out += unassigned(target.stop.clients, "no_time", text("no_time"))
-    return out
+    code = "no_capacity" if demand > capacity else "no_time"
+    reason = on_foot(text(code, demand=demand, capacity=capacity), walk_only)
+    return [
+        u for t in dropped if t.stop is not None for u in unassigned(t.stop.clients, code, reason)
+    ]
 
 
 def _solve(
     leg: Leg, targets: Sequence[_Target], params: SolveParams, span_s: int | None
-) -> tuple[list[tuple[Crew, Route]], list[_Target]]:
-    """Routes as ``(crew, route)`` and the targets left unvisited."""
+) -> tuple[list[tuple[Crew, Route]], list[_Target], list[list[int]]]:
+    """Routes as ``(crew, route)``, the targets left unvisited, each route's hand-overs."""
     if not targets or not leg.crews:
-        return [], list(targets)
-    solution = portfolio.solve(_problem(leg, targets, span_s), params)
+        return [], list(targets), []
+    problem = _problem(leg, targets, span_s)
+    # A budget-stopped search may leave out a stop that still fits: put it in.
+    solution = repair(problem, portfolio.solve(problem, params))
     routes = [
         (
             leg.crews[r.vehicle],
@@ -280,7 +297,11 @@ def _solve(
         )
         for r in solution.routes
     ]
-    return routes, [targets[k] for k in solution.dropped]
+    made = [
+        [targets[v.node].relay_position for v in r.visits if targets[v.node].relay is not None]
+        for r in solution.routes
+    ]
+    return routes, [targets[k] for k in solution.dropped], made
 
 
 def _problem(leg: Leg, targets: Sequence[_Target], span_s: int | None) -> Problem:

@@ -1,24 +1,23 @@
 """Relay delivery: riders bring meals to relay points (接力点), grid workers walk the last leg.
 
-Two legs, synchronised at the relay points, planned in three passes (docs/relay.md):
+Two legs, synchronised at the relay points (docs/relay.md):
 
-1. *Assign*: stops within ``relay_direct_radius_m`` of the canteen stay direct rider
-   stops; every other stop goes to a relay point whose grid workers can walk there and
-   keep the food-safety limit if the meals arrive by the fastest ride. Capacitated
-   greedy: stops with the fewest options first, each to its shortest walk.
-2. *Walkers, then riders*: each relay point's walkers are routed as if the meals
-   arrived at the earliest moment; their departures bound when a rider must arrive.
-   Walkers are grouped into batches a rider can carry, and riders are routed over the
-   direct stops and the batches (window: walkers present … latest useful arrival).
-3. *Re-time the last leg*: each batch's walkers are routed again from the end of the
-   rider's actual hand-over, finishing within the food-safety limit counted from the
-   rider's canteen departure — exact, whatever the rider did before.
-
-Every pass is a leg (``dispatch.planning.leg.serve``); this module only decides what
-each leg is given and what its outcome means for the relay.
+1. *Last leg first*: stops within ``relay_direct_radius_m`` of the canteen stay direct
+   rider stops. All other stops go into one routing problem whose vehicles are every
+   relay point's grid workers, each leaving its own point once meals can be there by the
+   fastest ride; rounds add return trips for more meals (``dispatch.planning.walkers``).
+2. *Batches*: each point's trips are grouped into hand-overs a rider can carry, each with
+   an exact window: from the workers' presence to the latest hand-over that keeps every
+   door of those trips in time (a backward pass over each worker's chain of trips). The
+   hand-over time charged is that of the meals actually handed over; if a window comes
+   out too early for any rider, the last leg is planned again with that hand-over time.
+3. *Riders*: one routing problem over the direct stops and the hand-overs (nodes with
+   their own windows), then every worker's chain is timed from the actual hand-overs —
+   which the windows guarantee to be in time, so nobody is handed meals without a route.
 
 Relayed meals travel in insulated relay boxes, so their canteen-to-door limit is
-``relay_max_door_to_door_s`` (default 90 min, ../shared/research/domain.md §7.2); the
+``relay_max_door_to_door_s`` (default 90 min, ../shared/research/domain.md §7.2), counted
+from the earliest a rider may leave (so from any rider's actual departure too); the
 cooked-to-door limit (default 120 min) holds for every meal.
 """
 
@@ -36,18 +35,26 @@ from dispatch.model import (
     Location,
     RelayPoint,
     Route,
-    Step,
     Unassigned,
     clock,
 )
-from dispatch.planning.leg import Crew, DayRules, Handover, Leg, serve
+from dispatch.planning.leg import Crew, DayRules, Handover, Leg, Served, serve
 from dispatch.planning.reasons import screen_clients, unassigned
 from dispatch.planning.stops import Stop, build_stops
+from dispatch.planning.walkers import (
+    Board,
+    Trip,
+    first_trip_reach,
+    latest_in_hand,
+    plan_trips,
+    timed_route,
+)
 from dispatch.routing.problem import SolveParams
-from dispatch.rules import may_serve, relay_handover_s, service_s
+from dispatch.rules import relay_handover_s
 from dispatch.travel.geo import distance_m
 
-_DAY_END_S = 86_400
+# Plans of the last leg before every hand-over window fits a rider (docs/relay.md).
+_ATTEMPTS = 3
 
 
 @dataclass(frozen=True)
@@ -60,34 +67,26 @@ class Day:
     walkers: tuple[Courier, ...]
     sites: Mapping[str, Location]
 
-    def walker_crews(self, point: RelayPoint, not_before_s: int) -> list[Crew]:
-        """The point's grid workers, free from ``not_before_s`` (and the point's opening)."""
-        return [
-            Crew(w, max(w.shift.start_s, point.open.start_s, not_before_s), w.shift.end_s)
-            for w in self.walkers
-            if w.relay_point == point.id
-        ]
-
 
 @dataclass(frozen=True)
 class _Batch:
-    """Meals a rider brings to one relay point for some of its walkers."""
+    """Meals one rider hands over at a relay point for some trips of its workers."""
 
     point: RelayPoint
-    walkers: tuple[Courier, ...]
-    stops: tuple[Stop, ...]
+    walkers: tuple[str, ...]
     meals: int
-    latest_arrival_s: int
+    clients: tuple[Client, ...]
     present_s: int
+    latest_s: int  # the latest hand-over start
 
     def handover(self) -> Handover:
         return Handover(
             point=self.point,
-            partners=tuple(w.id for w in self.walkers),
+            partners=self.walkers,
             meals=self.meals,
             window_start_s=self.present_s,
-            window_end_s=max(self.present_s, self.latest_arrival_s),
-            clients=sum(len(s.clients) for s in self.stops),
+            window_end_s=self.latest_s,
+            clients=len(self.clients),
         )
 
 
@@ -132,121 +131,54 @@ def plan_relay(
     near = [s for s, close in zip(stops, is_near, strict=True) if close]
     far = [s for s, close in zip(stops, is_near, strict=True) if not close]
     ready = day.canteen.meals_ready_s
-    rider_crews = [Crew(r, max(r.shift.start_s, ready), r.shift.end_s) for r in riders]
-    trunk = Leg(day.rules, canteen, rider_crews, [p.location for p in day.relay_points])
+    routes, lost = _plan_from(day, riders, near, far, ready, params)
+    # The relay box clock runs from the riders' earliest departure; if that leaves outlying
+    # clients out (late windows, late shifts), try the latest departure that still lets
+    # every relayed meal reach the door inside the cooked-to-door limit.
+    late = day.rules.cooked_by_s - day.rules.settings.relay_max_door_to_door_s
+    if late > ready and any(r.shift.end_s > late for r in riders) and _relay_lost(lost):
+        routes_late, lost_late = _plan_from(day, riders, near, far, late, params)
+        if len(lost_late) < len(lost):
+            routes, lost = routes_late, lost_late
+    return routes, out + lost
+
+
+def _relay_lost(lost: Sequence[Unassigned]) -> bool:
+    return any(u.code in ("no_relay", "relay_busy", "no_rider_for_relay") for u in lost)
+
+
+def _plan_from(
+    day: Day,
+    riders: Sequence[Courier],
+    near: Sequence[Stop],
+    far: Sequence[Stop],
+    leave_from_s: int,
+    params: SolveParams,
+) -> tuple[list[Route], list[Unassigned]]:
+    """The relay day with riders leaving no earlier than ``leave_from_s``: the relay box
+    limit then holds from ``leave_from_s`` on, so from any rider's actual departure too."""
+    crews = [Crew(r, max(r.shift.start_s, leave_from_s), r.shift.end_s) for r in riders]
+    crews = [c for c in crews if c.earliest_start_s <= c.latest_end_s]
+    trunk = Leg(day.rules, day.canteen.location, crews, [p.location for p in day.relay_points])
     arrive = {
-        p.id: ready + min(trunk.reach_s(i, k) for i in range(len(rider_crews)))
+        p.id: min(c.earliest_start_s + trunk.reach_s(i, k) for i, c in enumerate(crews))
         for k, p in enumerate(day.relay_points)
     }
-    assigned, lost = _assign(day, riders, far, arrive)
-    out += lost
-    # A relay point's last leg is a small problem: a quarter of the budget is plenty.
-    leg_params = replace(params, time_limit_s=params.time_limit_s / 4)
-    rider_capacity = max(c.capacity for c in riders)
-    batches: list[_Batch] = []
-    for point in day.relay_points:
-        found, reasons = _first_pass(
-            day, point, assigned.get(point.id, []), arrive[point.id], rider_capacity, leg_params
-        )
-        batches += found
-        out += reasons
-    rider_routes, reasons = _riders(day, rider_crews, near, batches, params)
-    out += reasons
-    walker_routes, reasons = _last_leg(day, rider_routes, batches, leg_params)
-    return [*rider_routes, *walker_routes], out + reasons
-
-
-def _assign(
-    day: Day, riders: Sequence[Courier], far: Sequence[Stop], arrive: Mapping[str, int]
-) -> tuple[dict[str, list[Stop]], list[Unassigned]]:
-    """Each outlying stop to a relay point whose walkers reach it in time (greedy)."""
-    settings = day.rules.settings
-    worst_handover = relay_handover_s(max(c.capacity for c in riders), settings)
-    options: dict[str, list[tuple[int, str]]] = {s.id: [] for s in far}
-    room: dict[str, int] = {}
-    for point in day.relay_points:
-        crews = day.walker_crews(point, 0)
-        room[point.id] = min(point.capacity, sum(c.worker.capacity for c in crews))
-        if not crews:
-            continue
-        walk = Leg(day.rules, point.location, crews, [s.location for s in far])
-        for k, stop in enumerate(far):
-            service = service_s(stop.clients, settings)
-            done = arrive[point.id] + worst_handover + service
-            for i, crew in enumerate(crews):
-                reach = walk.reach_s(i, k, stop.stairs_floors)
-                in_time = stop.window is None or done - service + reach <= stop.window.end_s
-                since_ready = done + reach - day.canteen.meals_ready_s
-                fresh = since_ready <= settings.relay_max_door_to_door_s
-                if may_serve(crew.worker, stop.clients) and in_time and fresh:
-                    options[stop.id].append((reach, point.id))
-                    break
-    assigned: dict[str, list[Stop]] = {}
-    lost: list[Unassigned] = []
-    for stop in sorted(
-        far, key=lambda s: (len(options[s.id]), min(options[s.id], default=(0, ""))[0])
-    ):
-        choice = next((p for _, p in sorted(options[stop.id]) if room[p] >= stop.meals), None)
-        if choice is None:
-            lost += unassigned(stop.clients, "no_relay", text("no_relay"))
-            continue
-        room[choice] -= stop.meals
-        assigned.setdefault(choice, []).append(stop)
-    return assigned, lost
-
-
-def _first_pass(
-    day: Day,
-    point: RelayPoint,
-    stops: Sequence[Stop],
-    arrive_s: int,
-    rider_capacity: int,
-    params: SolveParams,
-) -> tuple[list[_Batch], list[Unassigned]]:
-    """Route the point's walkers as if meals came at once; batch them for the riders."""
-    if not stops:
-        return [], []
-    settings = day.rules.settings
-    ready_at = arrive_s + relay_handover_s(rider_capacity, settings)
-    crews = day.walker_crews(point, ready_at)
-    span = settings.relay_max_door_to_door_s - (ready_at - day.canteen.meals_ready_s)
-    served = serve(
-        day.rules, point.location, crews, stops, params, not_before_s=ready_at, span_s=max(span, 0)
-    )
-    by_client = {c.id: s for s in stops for c in s.clients}
-    legs = sorted(served.routes, key=lambda r: r[1].steps[0].departure_s or 0)
-    batches: list[_Batch] = []
-    group: list[tuple[Courier, Route]] = []
-    for crew, route in legs:
-        meals = sum(s.meals for _, r in group for s in r.deliveries) + sum(
-            s.meals for s in route.deliveries
-        )
-        if group and meals > rider_capacity:
-            batches.append(_batch(day, point, group, by_client))
-            group = []
-        group.append((crew.worker, route))
-    if group:
-        batches.append(_batch(day, point, group, by_client))
-    return batches, served.unassigned
-
-
-def _batch(
-    day: Day,
-    point: RelayPoint,
-    group: Sequence[tuple[Courier, Route]],
-    by_client: Mapping[str, Stop],
-) -> _Batch:
-    stops = tuple(by_client[step.clients[0]] for _, r in group for step in r.deliveries)
-    meals = sum(s.meals for s in stops)
-    leave = min(r.steps[0].departure_s or 0 for _, r in group)
-    return _Batch(
-        point=point,
-        walkers=tuple(w for w, _ in group),
-        stops=stops,
-        meals=meals,
-        latest_arrival_s=min(leave - relay_handover_s(meals, day.rules.settings), point.open.end_s),
-        present_s=max(point.open.start_s, *(w.shift.start_s for w, _ in group)),
-    )
+    leave_by = min(c.earliest_start_s for c in crews)
+    limit = day.rules.settings.relay_max_door_to_door_s
+    board = Board(day.rules, day.relay_points, day.walkers, far, leave_by + limit)
+    capacity = max(c.worker.capacity for c in crews)
+    chains, batches, out = _last_leg(day, board, far, arrive, capacity, params)
+    usable = [b for b in batches if b.latest_s >= b.present_s]
+    for batch in (b for b in batches if b.latest_s < b.present_s):
+        out += _no_rider(batch)
+    served, usable = _riders(day, crews, near, usable, chains, board, params)
+    out += served.unassigned
+    for batch in (usable[k] for k in served.missed_handovers):
+        out += _no_rider(batch)
+    rider_routes = [route for _, route in served.routes]
+    pick_ups = _pick_ups(rider_routes, served.made_handovers, usable)
+    return [*rider_routes, *_walker_routes(board, chains, pick_ups)], out
 
 
 def _riders(
@@ -254,10 +186,33 @@ def _riders(
     crews: Sequence[Crew],
     near: Sequence[Stop],
     batches: Sequence[_Batch],
+    chains: Mapping[str, Sequence[Trip]],
+    board: Board,
     params: SolveParams,
-) -> tuple[list[Route], list[Unassigned]]:
-    """Route riders over the direct stops and the relay batches."""
-    served = serve(
+) -> tuple[Served, list[_Batch]]:
+    """Riders over the direct stops and the batches. Batches no rider takes are offered
+    again as one hand-over per worker (smaller loads fit more riders); the better plan
+    (fewer clients left) is kept, with the batches it was given."""
+    served = _ride(day, crews, near, batches, params)
+    missed = [batches[k] for k in served.missed_handovers if len(batches[k].walkers) > 1]
+    if not missed:
+        return served, list(batches)
+    split = [b for b in batches if b not in missed]
+    split += [_batch(day, board, b.point, [chains[w]]) for b in missed for w in b.walkers]
+    again = _ride(day, crews, near, split, params)
+    if _left_out(again, split) < _left_out(served, batches):
+        return again, split
+    return served, list(batches)
+
+
+def _ride(
+    day: Day,
+    crews: Sequence[Crew],
+    near: Sequence[Stop],
+    batches: Sequence[_Batch],
+    params: SolveParams,
+) -> Served:
+    return serve(
         day.rules,
         day.canteen.location,
         crews,
@@ -267,55 +222,114 @@ def _riders(
         span_s=day.rules.settings.max_door_to_door_s,
         handovers=[b.handover() for b in batches],
     )
-    lost = served.unassigned
-    for batch in (batches[k] for k in served.missed_handovers):
-        reason = text("no_rider_for_relay", relay=batch.point.id)
-        lost += unassigned(
-            [c for s in batch.stops for c in s.clients], "no_rider_for_relay", reason
-        )
-    return [route for _, route in served.routes], lost
+
+
+def _left_out(served: Served, batches: Sequence[_Batch]) -> int:
+    """Clients a rider plan leaves out: its own, and those of the batches it misses."""
+    return len(served.unassigned) + sum(len(batches[k].clients) for k in served.missed_handovers)
 
 
 def _last_leg(
-    day: Day, rider_routes: Sequence[Route], batches: Sequence[_Batch], params: SolveParams
-) -> tuple[list[Route], list[Unassigned]]:
-    """Route each served batch's walkers from the rider's actual hand-over."""
-    limit = day.rules.settings.relay_max_door_to_door_s
-    by_walkers = {tuple(w.id for w in b.walkers): b for b in batches}
-    routes: list[Route] = []
+    day: Day,
+    board: Board,
+    far: Sequence[Stop],
+    arrive: Mapping[str, int],
+    capacity: int,
+    params: SolveParams,
+) -> tuple[dict[str, list[Trip]], list[_Batch], list[Unassigned]]:
+    """The workers' trips and their batches, planned again (at most ``_ATTEMPTS`` times)
+    with the hand-over time of the meals each point actually gets, until every batch's
+    window opens before it closes and after the fastest rider can be there."""
+    handed = {p.id: 0 for p in day.relay_points}
+    # A round of the last leg is a small problem: a quarter of the clock is plenty.
+    walk_params = replace(params, time_limit_s=params.time_limit_s / 4)
+    for _ in range(_ATTEMPTS):
+        starts = _starts(day, arrive, handed)
+        chains, left = plan_trips(board, starts, far, capacity, walk_params)
+        batches = _batches(day, board, chains, capacity)
+        late = [b for b in batches if b.latest_s < max(b.present_s, arrive[b.point.id])]
+        if not late or all(handed[b.point.id] >= b.meals for b in late):
+            break
+        for batch in late:
+            handed[batch.point.id] = max(handed[batch.point.id], batch.meals)
     lost: list[Unassigned] = []
-    for rider in rider_routes:
-        left_canteen = rider.steps[0].departure_s or 0
-        for step in rider.handovers:
-            batch = by_walkers[step.partners]
-            handed = step.departure_s or 0
-            crews = [
-                Crew(w, max(w.shift.start_s, handed), min(w.shift.end_s, left_canteen + limit))
-                for w in batch.walkers
-            ]
-            served = serve(
-                day.rules, batch.point.location, crews, batch.stops, params,
-                not_before_s=handed, span_s=None,
-            )  # fmt: skip
-            by_id = {c.id: c for s in batch.stops for c in s.clients}
-            reason = text("relay_late", relay=batch.point.id)
-            late = [by_id[u.client] for u in served.unassigned]
-            lost += unassigned(late, "relay_late", reason)
-            routes += [_pick_up(route, step, rider.courier) for _, route in served.routes]
-    return routes, lost
+    for stop in left:
+        code = "relay_busy" if first_trip_reach(board, starts, stop) else "no_relay"
+        lost += unassigned(stop.clients, code, text(code))
+    return chains, batches, lost
 
 
-def _pick_up(route: Route, handover: Step, rider_id: str) -> Route:
-    """A walker's route opens with taking the meals over from the rider."""
-    start = route.steps[0]
-    meals = sum(s.meals for s in route.deliveries)
-    pick_up = Step(
-        "handover",
-        start.location,
-        arrival_s=handover.arrival_s,
-        departure_s=start.departure_s,
-        relay_point=handover.relay_point,
-        partners=(rider_id,),
+def _starts(
+    day: Day, arrive: Mapping[str, int], handed: Mapping[str, int]
+) -> list[tuple[Courier, RelayPoint, int]]:
+    """Each worker's first departure: meals there by the fastest ride, then handed over."""
+    by_id = {p.id: p for p in day.relay_points}
+    starts = []
+    for walker in day.walkers:
+        point = by_id[str(walker.relay_point)]
+        met = max(arrive[point.id], point.open.start_s, walker.shift.start_s)
+        leave = met + relay_handover_s(handed[point.id], day.rules.settings)
+        starts.append((walker, point, leave))
+    return starts
+
+
+def _batches(
+    day: Day, board: Board, chains: Mapping[str, Sequence[Trip]], capacity: int
+) -> list[_Batch]:
+    """Each point's workers, in order of first departure, grouped into what a rider can
+    carry: all of a worker's trips come from one hand-over."""
+    batches: list[_Batch] = []
+    for point in day.relay_points:
+        here = sorted(
+            (c for c in chains.values() if c[0].point.id == point.id),
+            key=lambda c: (c[0].departure_s, c[0].walker.id),
+        )
+        group: list[Sequence[Trip]] = []
+        for chain in here:
+            if group and sum(t.meals for c in [*group, chain] for t in c) > capacity:
+                batches.append(_batch(day, board, point, group))
+                group = []
+            group.append(chain)
+        if group:
+            batches.append(_batch(day, board, point, group))
+    return batches
+
+
+def _batch(day: Day, board: Board, point: RelayPoint, group: Sequence[Sequence[Trip]]) -> _Batch:
+    meals = sum(t.meals for c in group for t in c)
+    walkers = [c[0].walker for c in group]
+    in_hand = min(min(latest_in_hand(board, c)) for c in group)
+    return _Batch(
+        point=point,
+        walkers=tuple(w.id for w in walkers),
         meals=meals,
+        clients=tuple(cl for c in group for t in c for s in t.stops for cl in s.clients),
+        present_s=max(point.open.start_s, *(w.shift.start_s for w in walkers)),
+        latest_s=min(in_hand - relay_handover_s(meals, day.rules.settings), point.open.end_s),
     )
-    return replace(route, steps=(pick_up, *route.steps[1:]))
+
+
+def _no_rider(batch: _Batch) -> list[Unassigned]:
+    reason = text("no_rider_for_relay", relay=batch.point.id)
+    return unassigned(batch.clients, "no_rider_for_relay", reason)
+
+
+def _pick_ups(
+    rider_routes: Sequence[Route], made: Sequence[Sequence[int]], batches: Sequence[_Batch]
+) -> dict[str, tuple[str, int, int]]:
+    """Worker → (rider, hand-over start, hand-over end), for the hand-overs made."""
+    out: dict[str, tuple[str, int, int]] = {}
+    for route, positions in zip(rider_routes, made, strict=True):
+        for step, k in zip(route.handovers, positions, strict=True):
+            for walker in batches[k].walkers:
+                out[walker] = (route.courier, step.arrival_s or 0, step.departure_s or 0)
+    return out
+
+
+def _walker_routes(
+    board: Board,
+    chains: Mapping[str, Sequence[Trip]],
+    pick_ups: Mapping[str, tuple[str, int, int]],
+) -> list[Route]:
+    """Each worker whose meals were handed over, its trips timed from the hand-over."""
+    return [timed_route(board, chain, pick_ups[w]) for w, chain in chains.items() if w in pick_ups]

@@ -26,12 +26,12 @@ from dispatch.model import (
 )
 from dispatch.report.context import PlanContext
 from dispatch.report.kpi import (
+    carried_clients,
     door_to_door_s,
     floors_climbed,
     is_relayed,
     left_canteen_s,
     meals_by_variant,
-    route_clients,
     route_distance_m,
     route_travel_s,
     summary,
@@ -90,7 +90,7 @@ def _step_dict(
 def _route_dict(route: Route, part: PlanContext) -> dict[str, Any]:
     courier = part.workers[route.courier]
     departure = left_canteen_s(part.plan, route)
-    clients = route_clients(part.clients, route)
+    clients = carried_clients(part.clients, part.plan, route)  # a rider's include relayed meals
     walker = courier.id in part.walkers
     on_roads = part.scenario.network is not None
     steps = [
@@ -141,7 +141,7 @@ def plan_to_dict(part: PlanContext) -> dict[str, Any]:
 
 
 def _violation_dict(violation: Violation) -> dict[str, Any]:
-    out = {"rule": violation.rule, "message": violation.message}
+    out = {"rule": violation.rule, "message": violation.message, "message_zh": violation.message_zh}
     if violation.courier is not None:
         out["courier"] = violation.courier
     if violation.client is not None:

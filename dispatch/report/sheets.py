@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
+from itertools import takewhile
 from typing import Any
 
 import jinja2
@@ -138,10 +139,17 @@ def _due(client: Client, safe_by_s: int, lang: str) -> str:
     return getattr(text("paper.deliver_by", time=clock(safe_by_s)), lang)
 
 
+def _trip_clients(part: PlanContext, route: Route, pick_up: Step) -> list[Client]:
+    """The clients of the trip a grid worker's ``pick_up`` at the relay point starts."""
+    after = route.steps[route.steps.index(pick_up) + 1 :]
+    trip = takewhile(lambda s: s.type != "handover", after)
+    return [part.clients[i] for s in trip for i in s.clients if i in part.clients]
+
+
 def _handover_line(part: PlanContext, route: Route, order: int, step: Step) -> SheetLine:
     point = part.relay_points.get(step.relay_point or "")
     if is_relayed(route):
-        meals = meals_by_variant(route_clients(part.clients, route))
+        meals = meals_by_variant(_trip_clients(part, route, step))
     else:
         legs = relayed_from(part.plan, route, step.relay_point)
         meals = meals_by_variant(c for leg in legs for c in route_clients(part.clients, leg))

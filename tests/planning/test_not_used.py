@@ -101,7 +101,9 @@ def test_a_grid_worker_gone_before_the_meals_reach_the_point_leaves_it_to_the_ot
     assert plan.unassigned == () and plan.violations == ()
 
 
-def test_a_stop_reachable_in_its_window_but_after_every_shift_is_no_time(make_scenario):
+def test_a_stop_reachable_in_its_window_but_after_every_shift_is_shift_over(make_scenario):
+    # 2 km × 1.3 at 15 km/h is 624 s, service 180 s: leaving 10:40, done 10:53:24.
     short = {**R1, "shift": ["10:30", "10:45"]}
     plan = plan_day(make_scenario([client("a", 2_000)], couriers=[short]), time_limit_s=0.3)
-    assert [(u.client, u.code) for u in plan.unassigned] == [("a", "no_time")]
+    assert [(u.client, u.code) for u in plan.unassigned] == [("a", "shift_over")]
+    assert "10:54" in plan.unassigned[0].reason_en and "10:45" in plan.unassigned[0].reason_en

@@ -105,7 +105,8 @@ def test_verifier_catches_a_hand_over_from_the_wrong_rider(relay_plan):
     def edit(routes):
         routes["g1"]["steps"][0]["rider"] = "nobody"
 
-    assert broken(relay_plan, edit) == ["handover_mismatch"]
+    # ... and r1's own hand-over then feeds nobody.
+    assert broken(relay_plan, edit) == ["handover_mismatch", "handover_no_route", "relay_unused"]
 
 
 def test_verifier_catches_an_overfull_relay_point():

@@ -332,7 +332,8 @@ def test_verify_reports_the_verifiers_findings_for_a_hand_made_plan(client, keys
     assert response.status_code == 200 and body["valid"] is False
     rules = {v["rule"] for v in body["violations"]}
     assert rules  # rider-b does not climb to floor 6, and three clients are missing
-    assert all(set(v) <= {"rule", "message", "courier", "client"} for v in body["violations"])
+    fields = {"rule", "message", "message_zh", "courier", "client"}
+    assert all(set(v) <= fields and v["message_zh"] for v in body["violations"])
 
 
 def test_verify_accepts_a_plan_the_server_made(client, keys, tiny):
