@@ -82,6 +82,9 @@ class Settings:
     iterations: int | None = None  # a reproducible search budget instead of the clock
     climb_balance_s_per_floor: int = 20
     keep_courier_s: int = 600
+    cooked_to_door_s_per_min: int = 2  # per client and minute from meals_ready to the door
+    preferred_early_s_per_min: int = 120  # per client and minute before a preferred_time
+    preferred_late_s_per_min: int = 120  # per client and minute after a preferred_time
     relay_direct_radius_m: int = 600
     relay_handover_s: int = 60
     relay_handover_s_per_meal: int = 10
@@ -143,7 +146,12 @@ class Pause:
 
 @dataclass(frozen=True, slots=True)
 class Client:
-    """One person receiving meals. ``name`` and ``phone`` are personal data."""
+    """One person receiving meals. ``name``, ``phone`` and ``age`` are personal data.
+
+    ``priority`` (1 = served first) is as given; ``None`` takes the default of the
+    client's group and age (``dispatch.planning.objective.priority``). ``preferred_s`` is
+    a soft target for the hand-over, seconds after midnight.
+    """
 
     id: str
     name: str
@@ -165,6 +173,9 @@ class Client:
     paused: tuple[Pause, ...] = ()
     usual_courier: str | None = None
     social_worker: str = ""  # id of a ``Contacts.social_workers`` entry
+    priority: int | None = None
+    preferred_s: int | None = None
+    age: int | None = None
 
     @property
     def meal_count(self) -> int:

@@ -29,7 +29,12 @@ def plan_summary(part: PlanContext) -> str:
     for route in plan.routes:
         table.add_row(*_row(part, route))
     totals = _totals(figures)
-    lines = [render(table), totals.zh, totals.en]
+    cooked = text(
+        "summary_cooked",
+        mean=f"{_number(figures['cooked_to_door_mean_s']) / 60:.0f}",
+        most=f"{_number(figures['cooked_to_door_max_s']) / 60:.0f}",
+    )
+    lines = [render(table), totals.zh, totals.en, cooked.zh, cooked.en]
     lines += [
         _left_out("summary_unassigned", u.client, u.reason_zh, u.reason_en) for u in plan.unassigned
     ]
@@ -91,3 +96,8 @@ def _totals(figures: Mapping[str, object]) -> Text:
         variants=", ".join(f"{v} {n}" for v, n in sorted(variants.items())),
         violations=figures["violations"],
     )
+
+
+def _number(value: object) -> float:
+    assert isinstance(value, int | float)
+    return value

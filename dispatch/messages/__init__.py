@@ -257,6 +257,13 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
         "at most {cap} what-ifs per comparison (got {got})",
         "每次对比最多 {cap} 个假设情景（实际 {got} 个）",
     ),
+    # Priorities (issue 14 item 5): who is served first when not everyone can be.
+    "higher_priority": (
+        "the couriers were filled by clients of higher priority (priority {served} served, "
+        "this client has priority {priority})",
+        "配送员的运力和时间已优先用于优先级更高的客户（已送达优先级 {served}，"
+        "该客户优先级 {priority}）",
+    ),
     # Road closures.
     "closed_roads_needs_network": (
         "closed_roads needs a road network ('network' field): without one, travel is "

@@ -17,6 +17,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "送达 {served}/{clients} 位客户 · 骑手 {riders} 人，网格员 {walkers} 人 · "
         "{meals} 份餐（{variants}） · 违规 {violations}",
     ),
+    "summary_cooked": (
+        "cooked to door {mean} min mean, {most} min max",
+        "出餐到送达 平均 {mean} 分钟，最长 {most} 分钟",
+    ),
     "summary_unassigned": ("unassigned", "未安排"),
     "summary_not_used": ("not used", "未启用"),
     "summary_not_scheduled_count": (

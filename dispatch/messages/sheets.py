@@ -89,4 +89,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "column_notes": ("notes", "备注"),
     "column_days": ("weekdays (mon;wed;fri)", "送餐日（mon;wed;fri）"),
     "column_usual_courier": ("usual courier", "常用配送员"),
+    "column_priority": ("priority (1 = first)", "优先级（1 最优先）"),
+    "column_preferred_time": ("preferred time", "希望送达时间"),
+    "column_age": ("age", "年龄"),
 }

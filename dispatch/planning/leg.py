@@ -25,13 +25,15 @@ from dispatch.model import (
     RelayPoint,
     Route,
     Settings,
-    Step,
     Unassigned,
 )
+from dispatch.planning import objective
 from dispatch.planning.reasons import Limits, Reach, no_climber, on_foot, unassigned, unreachable
+from dispatch.planning.route_steps import plan_route
 from dispatch.planning.stops import Stop
 from dispatch.routing import portfolio
-from dispatch.routing.problem import Node, Problem, SolveParams, Vehicle, repair
+from dispatch.routing.problem import Node, Problem, SolveParams, Vehicle
+from dispatch.routing.repair import repair
 from dispatch.rules import may_serve, relay_handover_s, service_s
 
 if TYPE_CHECKING:  # values handed in; this module only calls their methods
@@ -274,11 +276,16 @@ def _dropped_reasons(
 ) -> list[Unassigned]:
     """Stops the solver left out: short of capacity overall, or short of time."""
     demand = sum(t.meals for t in targets)
+    left_out = {id(t) for t in dropped}
+    served = [c for t in targets if t.stop and id(t) not in left_out for c in t.stop.clients]
     code = "no_capacity" if demand > capacity else "no_time"
     reason = on_foot(text(code, demand=demand, capacity=capacity), walk_only)
-    return [
-        u for t in dropped if t.stop is not None for u in unassigned(t.stop.clients, code, reason)
-    ]
+    out: list[Unassigned] = []
+    for target in (t for t in dropped if t.stop is not None):
+        assert target.stop is not None
+        clients, gave_way = objective.outranked(target.stop.clients, served)
+        out += gave_way + unassigned(clients, code, reason)
+    return out
 
 
 def _solve(
@@ -293,7 +300,9 @@ def _solve(
     routes = [
         (
             leg.crews[r.vehicle],
-            _route(leg, r.vehicle, r.departure_s, [(targets[v.node], v.start_s) for v in r.visits]),
+            plan_route(
+                leg, r.vehicle, r.departure_s, [(targets[v.node], v.start_s) for v in r.visits]
+            ),
         )
         for r in solution.routes
     ]
@@ -326,6 +335,9 @@ def _problem(leg: Leg, targets: Sequence[_Target], span_s: int | None) -> Proble
     )
     crew_of = {c.worker.id: i for i, c in enumerate(leg.crews)}
     preferences = [_preference(leg.rules.keep, t, crew_of) for t in targets]
+    settings, ready_s = leg.rules.settings, leg.rules.meals_ready_s
+    weights = objective.drop_weights(c for t in targets if t.stop for c in t.stop.clients)
+    top = max(weights.values(), default=1)  # a relay hand-over weighs as its best client could
     nodes = tuple(
         Node(
             demand=t.meals,
@@ -333,14 +345,16 @@ def _problem(leg: Leg, targets: Sequence[_Target], span_s: int | None) -> Proble
             window_start_s=t.window_start_s,
             window_end_s=t.window_end_s,
             allowed_vehicles=t.allowed,
-            drop_penalty=t.drop_penalty,
+            drop_penalty=(
+                objective.drop_penalty(t.stop.clients, weights) if t.stop else t.drop_penalty * top
+            ),
             stairs_floors=t.stairs_floors,
             preferred_vehicle=preferred,
             keep_weight=weight,
+            time_costs=objective.time_costs(t.stop.clients, settings, ready_s) if t.stop else (),
         )
         for t, (preferred, weight) in zip(targets, preferences, strict=True)
     )
-    settings = leg.rules.settings
     return Problem(
         time_s=tuple(time_s),
         nodes=nodes,
@@ -361,41 +375,3 @@ def _preference(
         return None, 0
     courier, weight = before.most_common(1)[0]
     return crew_of[courier], weight
-
-
-def _route(leg: Leg, crew: int, departure_s: int, visits: Sequence[tuple[_Target, int]]) -> Route:
-    steps = [Step("start", leg.depot, arrival_s=departure_s, departure_s=departure_s)]
-    previous, free_s = 0, departure_s
-    for target, start_s in visits:
-        steps.append(_step(leg, crew, target, previous, free_s, start_s))
-        previous, free_s = target.column, start_s + target.service_s
-    steps.append(Step("end", steps[-1].location, arrival_s=free_s, departure_s=free_s))
-    return Route(courier=leg.crews[crew].worker.id, steps=tuple(steps))
-
-
-def _step(leg: Leg, crew: int, target: _Target, previous: int, free_s: int, start_s: int) -> Step:
-    """The plan step of a visit that starts at ``start_s``, the crew free since ``free_s``."""
-    matrix = leg.matrix(crew)
-    travel = int(matrix.time_s[previous, target.column])
-    extra = leg.extra_s(crew, target.stairs_floors)
-    stop = target.stop
-    clients = sorted(stop.clients, key=lambda c: (c.floor, c.id)) if stop is not None else []
-    handover = target.relay
-    return Step(
-        "delivery" if stop is not None else "handover",
-        target.location,
-        building=stop.building if stop is not None else None,
-        clients=tuple(c.id for c in clients),
-        arrival_s=start_s,
-        waiting_s=start_s - (free_s + travel + extra),
-        service_s=target.service_s,
-        departure_s=start_s + target.service_s,
-        travel_s=travel,
-        distance_m=int(matrix.distance_m[previous, target.column]),
-        weather_s=extra,
-        relay_point=handover.point.id if handover is not None else None,
-        partners=handover.partners if handover is not None else (),
-        meals=target.meals,
-        snap_m=int(matrix.snap_m[target.column]) if matrix.snap_m is not None else 0,
-        estimated=bool(matrix.estimated[target.column]) if matrix.estimated is not None else False,
-    )

@@ -124,6 +124,16 @@ def client_door_to_door_s(plan: Plan) -> dict[str, int]:
     return out
 
 
+def client_cooked_to_door_s(plan: Plan, meals_ready_s: int) -> dict[str, int]:
+    """Client id → seconds from ``meals_ready`` (cooked) to the end of the client's stop."""
+    return {
+        i: (step.departure_s or 0) - meals_ready_s
+        for route in plan.routes
+        for step in route.deliveries
+        for i in step.clients
+    }
+
+
 def client_food_safe_by_s(part: PlanContext) -> dict[str, int]:
     """Client id → the latest end of the client's stop the food-safety limits allow.
 
@@ -175,6 +185,11 @@ def plan_figures(parts: Sequence[PlanContext]) -> dict[str, Any]:
     routes = [(part.clients, r) for part in parts for r in part.plan.routes]
     walker_ids = {w for part in parts for w in part.walkers}
     d2d = [v for part in parts for v in client_door_to_door_s(part.plan).values()]
+    cooked = [
+        v
+        for part in parts
+        for v in client_cooked_to_door_s(part.plan, part.scenario.canteen.meals_ready_s).values()
+    ]
     floors = [floors_climbed(clients, r) for clients, r in routes]
     deliveries = [st for _, r in routes for st in r.deliveries]
     served = [c for clients, r in routes for c in route_clients(clients, r)]
@@ -197,6 +212,8 @@ def plan_figures(parts: Sequence[PlanContext]) -> dict[str, Any]:
         "latest_delivery_s": max((st.departure_s or 0 for st in deliveries), default=0),
         "door_to_door_mean_s": round(sum(d2d) / len(d2d)) if d2d else 0,
         "door_to_door_max_s": max(d2d, default=0),
+        "cooked_to_door_mean_s": round(sum(cooked) / len(cooked)) if cooked else 0,
+        "cooked_to_door_max_s": max(cooked, default=0),
         "floors_climbed": sum(floors),
         "floors_per_person_max": max(floors, default=0),
         "floors_per_person_spread": max(floors, default=0) - min(floors, default=0),

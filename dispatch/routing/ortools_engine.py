@@ -7,54 +7,94 @@ no printing, no files.
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from time import monotonic
 
 import numpy as np
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
 from dispatch.routing.problem import (
+    Node,
     Problem,
     Solution,
     SolveParams,
     VehicleRoute,
-    Visit,
     drop_cost_unit,
     fixed_vehicle_cost,
+    has_time_costs,
+    schedule,
+    untimed,
 )
 
 # The search: parallel cheapest insertion for a first plan, then guided local search.
 FIRST_SOLUTION = routing_enums_pb2.FirstSolutionStrategy.PARALLEL_CHEAPEST_INSERTION
 METAHEURISTIC = routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH
 
+# Costs count in sixtieths of a second, so that time costs per minute stay integers.
+_SCALE = 60
+
 _TIME = "time"
 _LOAD = "load"
 _FLOORS = "floors"
 
 
-def solve(problem: Problem, params: SolveParams) -> Solution:
-    """Solve ``problem`` within ``params.time_limit_s`` seconds (or ``stall_s`` idle)."""
+def solve(problem: Problem, params: SolveParams, start: Solution | None = None) -> Solution:
+    """Solve ``problem`` within ``params.time_limit_s`` seconds (or ``stall_s`` idle).
+
+    From ``start`` (another engine's routes) the search improves those. Otherwise, with
+    time costs, it runs twice on half the budget each: first without them (soft time
+    bounds slow the search for fewer vehicles), then with them from the routes found.
+    """
     if not problem.vehicles or not problem.nodes:
         return Solution(routes=(), dropped=tuple(range(len(problem.nodes))))
+    if start is not None or not has_time_costs(problem):
+        return _search(problem, params, start)
+    half = replace(
+        params,
+        time_limit_s=params.time_limit_s / 2,
+        iterations=max(1, params.iterations // 2) if params.iterations else None,
+    )
+    first = _search(untimed(problem), half)
+    return _search(problem, half, first if first.found else None)
+
+
+def _search(problem: Problem, params: SolveParams, start: Solution | None = None) -> Solution:
     manager = pywrapcp.RoutingIndexManager(len(problem.nodes) + 1, len(problem.vehicles), 0)
     routing = pywrapcp.RoutingModel(manager)
     times, costs = _transit_matrices(problem)
     # A vehicle costs more than any total travel, so fewer vehicles always win; a drop
     # costs more than a vehicle and its two longest arcs, so serving always beats dropping.
-    time = _add_time(problem, routing, times, costs, fixed_vehicle_cost(problem))
+    time = _add_time(problem, routing, times, costs, fixed_vehicle_cost(problem) * _SCALE)
     _add_load(problem, routing)
     _add_climb_balance(problem, routing)
-    _add_nodes(problem, manager, routing, time, drop_cost_unit(problem))
+    _add_nodes(problem, manager, routing, time, drop_cost_unit(problem) * _SCALE)
     _add_vehicles(problem, routing, time)
     limit: object = (
         _add_budget(routing, params.iterations)
         if params.iterations
         else _add_stall_limit(routing, params.stall_s)
     )
-    assignment = routing.SolveWithParameters(_search_parameters(params))
+    search = _search_parameters(params)
+    routing.CloseModelWithParameters(search)
+    initial = None
+    if start is not None:  # None too when the routes do not fit the model
+        routes = [[v.node + 1 for v in r.visits] for r in _all_routes(problem, start)]
+        initial = routing.ReadAssignmentFromRoutes(routes, True)
+    if initial is None:
+        assignment = routing.SolveWithParameters(search)
+    else:
+        assignment = routing.SolveFromAssignmentWithParameters(initial, search) or initial
     del limit  # kept alive through the search
     if assignment is None:
         return Solution(routes=(), dropped=(), found=False)
-    return _read_back(problem, manager, routing, time, assignment)
+    return _read_back(problem, manager, routing, assignment)
+
+
+def _all_routes(problem: Problem, solution: Solution) -> list[VehicleRoute]:
+    """One route per vehicle, empty for the unused ones, in vehicle order."""
+    by_vehicle = {r.vehicle: r for r in solution.routes}
+    empty = VehicleRoute(vehicle=-1, departure_s=0, visits=())
+    return [by_vehicle.get(v, empty) for v in range(len(problem.vehicles))]
 
 
 class _StallLimit:
@@ -162,7 +202,7 @@ def _vehicle_costs(
     preferred by another vehicle (one matrix per vehicle only when some node has one)."""
     preferred = [n.preferred_vehicle for n in problem.nodes]
     if problem.keep_cost <= 0 or all(p is None for p in preferred):
-        shared = [routing.RegisterTransitMatrix(c.tolist()) for c in costs]
+        shared = [routing.RegisterTransitMatrix((c * _SCALE).tolist()) for c in costs]
         return [shared[v.profile] for v in problem.vehicles]
     weight = np.array([0] + [n.keep_weight for n in problem.nodes], dtype=np.int64)
     owner = np.array([-1] + [-1 if p is None else p for p in preferred])
@@ -170,7 +210,8 @@ def _vehicle_costs(
     for v, vehicle in enumerate(problem.vehicles):
         moved = (owner >= 0) & (owner != v)
         extra = np.where(moved, problem.keep_cost * weight, 0)
-        callbacks.append(routing.RegisterTransitMatrix((costs[vehicle.profile] + extra).tolist()))
+        scaled = (costs[vehicle.profile] + extra) * _SCALE
+        callbacks.append(routing.RegisterTransitMatrix(scaled.tolist()))
     return callbacks
 
 
@@ -182,7 +223,7 @@ def _add_climb_balance(problem: Problem, routing: pywrapcp.RoutingModel) -> None
     transit = routing.RegisterUnaryTransitVector(floors)
     routing.AddDimension(transit, 0, sum(floors), True, _FLOORS)
     dimension = routing.GetDimensionOrDie(_FLOORS)
-    dimension.SetGlobalSpanCostCoefficient(problem.climb_balance_cost)
+    dimension.SetGlobalSpanCostCoefficient(problem.climb_balance_cost * _SCALE)
 
 
 def _add_load(problem: Problem, routing: pywrapcp.RoutingModel) -> None:
@@ -206,6 +247,24 @@ def _add_nodes(
             routing.VehicleVar(index).RemoveValues(sorted(barred))
         if node.drop_penalty is not None:
             routing.AddDisjunction([index], node.drop_penalty * penalty_unit)
+        _add_time_costs(time, index, node)
+
+
+def _add_time_costs(time: pywrapcp.RoutingDimension, index: int, node: Node) -> None:
+    """A node's soft targets as soft bounds on its service start.
+
+    One soft upper bound at the earliest target (the late costs summed) and one soft lower
+    bound at the latest (the early costs summed): exact for one target, a guide for more;
+    the portfolio compares plans on the exact ``problem.cost``.
+    """
+    late = sum(c.late_per_min for c in node.time_costs)
+    early = sum(c.early_per_min for c in node.time_costs)
+    if late:
+        target = min(c.target_s for c in node.time_costs if c.late_per_min)
+        time.SetCumulVarSoftUpperBound(index, target, late)
+    if early:
+        target = max(c.target_s for c in node.time_costs if c.early_per_min)
+        time.SetCumulVarSoftLowerBound(index, target, early)
 
 
 def _add_vehicles(
@@ -217,10 +276,6 @@ def _add_vehicles(
         time.CumulVar(end).SetMax(vehicle.latest_end_s)
         if vehicle.max_span_s is not None:
             time.SetSpanUpperBoundForVehicle(vehicle.max_span_s, v)
-        # Leave as late as the windows allow, finish as early as possible:
-        # the shortest time between leaving the depot and the last service.
-        routing.AddVariableMaximizedByFinalizer(time.CumulVar(start))
-        routing.AddVariableMinimizedByFinalizer(time.CumulVar(end))
 
 
 def _search_parameters(params: SolveParams) -> pywrapcp.DefaultRoutingSearchParameters:
@@ -237,21 +292,19 @@ def _read_back(
     problem: Problem,
     manager: pywrapcp.RoutingIndexManager,
     routing: pywrapcp.RoutingModel,
-    time: pywrapcp.RoutingDimension,
     assignment: pywrapcp.Assignment,
 ) -> Solution:
+    """The routes found, each timed by ``problem.schedule`` as every engine's are."""
     routes: list[VehicleRoute] = []
     visited: set[int] = set()
     for v in range(len(problem.vehicles)):
         index = assignment.Value(routing.NextVar(routing.Start(v)))
-        visits: list[Visit] = []
+        nodes: list[int] = []
         while not routing.IsEnd(index):
-            node = manager.IndexToNode(index) - 1
-            visits.append(Visit(node=node, start_s=assignment.Min(time.CumulVar(index))))
-            visited.add(node)
+            nodes.append(manager.IndexToNode(index) - 1)
             index = assignment.Value(routing.NextVar(index))
-        if visits:
-            departure = assignment.Min(time.CumulVar(routing.Start(v)))
-            routes.append(VehicleRoute(vehicle=v, departure_s=departure, visits=tuple(visits)))
+        if nodes:
+            visited.update(nodes)
+            routes.append(schedule(problem, v, nodes))
     dropped = tuple(k for k in range(len(problem.nodes)) if k not in visited)
     return Solution(routes=tuple(routes), dropped=dropped)

@@ -4,8 +4,10 @@ With two workers the engines run at the same time, PyVRP in a forked child proce
 each with the whole time budget. With one worker they share it: PyVRP first (it usually
 finds fewer vehicles), then OR-Tools for the rest. Every answer is checked with
 ``vrp.check`` against the problem; the valid one with the lowest ``vrp.cost`` (drops,
-vehicles, travel) wins. If neither is valid the OR-Tools answer is returned as it is,
-so the planner's verifier reports what is wrong.
+vehicles, travel and every soft cost) wins. The engines race without the time costs,
+and the winner is then polished by OR-Tools on the soft costs its search did not see.
+If neither is valid the OR-Tools answer is returned as it is, so the planner's verifier
+reports what is wrong.
 """
 
 from __future__ import annotations
@@ -18,7 +20,17 @@ from dataclasses import replace
 from multiprocessing.connection import Connection
 
 from dispatch.routing import ortools_engine as solver
-from dispatch.routing.problem import Problem, Solution, SolveParams, check, cost
+from dispatch.routing.problem import (
+    Problem,
+    Solution,
+    SolveParams,
+    check,
+    cost,
+    has_soft_costs,
+    has_time_costs,
+    retimed,
+    untimed,
+)
 
 Engine = Callable[[Problem, SolveParams], Solution]
 
@@ -27,6 +39,9 @@ Engine = Callable[[Problem, SolveParams], Solution]
 STALL_S = 0.5
 # One worker: PyVRP's share of the budget; OR-Tools gets the rest.
 PYVRP_SHARE = 0.9
+# PyVRP's winning plan is polished by OR-Tools on this share of the budget (or half the
+# iterations).
+POLISH_SHARE = 0.25
 # How long to wait for the child past the budget before giving up on it.
 GRACE_S = 2.0
 
@@ -38,11 +53,35 @@ def solve(problem: Problem, params: SolveParams) -> Solution:
     """
     if params.stall_s is None:
         params = replace(params, stall_s=STALL_S)
+    # Both engines race without the time costs (soft time bounds slow OR-Tools' search for
+    # fewer vehicles); their routes are then timed and compared on the full problem.
+    race = untimed(problem)
     if _workers(params) >= 2 and "fork" in multiprocessing.get_all_start_methods():
-        answers = _in_parallel(problem, params)
+        answers = _in_parallel(race, params)
     else:
-        answers = _in_turn(problem, params)
-    return best(problem, answers)
+        answers = _in_turn(race, params)
+    answers = [retimed(problem, a) for a in answers]
+    return _polished(problem, params, answers[0], best(problem, answers))
+
+
+def _polished(
+    problem: Problem, params: SolveParams, ortools: Solution, winner: Solution
+) -> Solution:
+    """The winning plan improved by OR-Tools on the soft costs its search did not see.
+
+    PyVRP ignores every soft cost (climbing, keeping, time) and the race left the time
+    costs out for both engines; OR-Tools then searches from the winner's routes on the
+    full objective, on a share of the budget, and the better of the two plans is kept.
+    """
+    seen = winner is ortools and not has_time_costs(problem)
+    if seen or not has_soft_costs(problem):
+        return winner
+    share = replace(
+        params,
+        time_limit_s=params.time_limit_s * POLISH_SHARE,
+        iterations=max(1, params.iterations // 2) if params.iterations else None,
+    )
+    return best(problem, [winner, solver.solve(problem, share, start=winner)])
 
 
 def best(problem: Problem, answers: list[Solution]) -> Solution:
@@ -51,15 +90,6 @@ def best(problem: Problem, answers: list[Solution]) -> Solution:
     if not valid:
         return answers[0]
     return min(valid, key=lambda a: cost(problem, a))
-
-
-def _workers(params: SolveParams) -> int:
-    if params.workers is not None:
-        return params.workers
-    # Inside a pool worker the cores are already shared out: stay in this process.
-    if multiprocessing.parent_process() is not None:
-        return 1
-    return min(2, len(os.sched_getaffinity(0)))
 
 
 def load_engines() -> None:
@@ -74,6 +104,15 @@ def _pyvrp(problem: Problem, params: SolveParams) -> Solution:
     from dispatch.routing import pyvrp_engine
 
     return pyvrp_engine.solve(problem, params)
+
+
+def _workers(params: SolveParams) -> int:
+    if params.workers is not None:
+        return params.workers
+    # Inside a pool worker the cores are already shared out: stay in this process.
+    if multiprocessing.parent_process() is not None:
+        return 1
+    return min(2, len(os.sched_getaffinity(0)))
 
 
 def _in_turn(problem: Problem, params: SolveParams) -> list[Solution]:

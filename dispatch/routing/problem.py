@@ -6,7 +6,8 @@ Index 0 of every matrix is the depot; node ``k`` of ``Problem.nodes`` is matrix 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from itertools import pairwise
 
 import numpy as np
@@ -24,8 +25,27 @@ class Vehicle:
 
 
 @dataclass(frozen=True, slots=True)
+class TimeCost:
+    """A soft target for a node's service start: seconds of travel per minute early or late.
+
+    Per minute, so that a minute may weigh less than a minute of travel; ``of`` counts in
+    sixtieths of a second (per minute × seconds off the target).
+    """
+
+    target_s: int
+    early_per_min: int = 0
+    late_per_min: int = 0
+
+    def of(self, start_s: int) -> int:
+        """The cost of starting at ``start_s``, in sixtieths of a second of travel."""
+        early, late = max(0, self.target_s - start_s), max(0, start_s - self.target_s)
+        return self.early_per_min * early + self.late_per_min * late
+
+
+@dataclass(frozen=True, slots=True)
 class Node:
-    """A place to visit once: demand, service time, window on the service start."""
+    """A place to visit once: demand, service time, window on the service start, and
+    soft targets for the service start (``time_costs``)."""
 
     demand: int
     service_s: int
@@ -36,6 +56,7 @@ class Node:
     stairs_floors: int = 0
     preferred_vehicle: int | None = None
     keep_weight: int = 0
+    time_costs: tuple[TimeCost, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -47,10 +68,12 @@ class Problem:
     ``return_to_depot=False`` makes routes open: they end at the last visit and the
     vehicle's span runs from leaving the depot to finishing the last service.
     With ``minimise_vehicles`` the objective is fewest vehicles, then least travel time
-    plus two soft costs, in the same seconds: ``climb_balance_cost`` per stairs floor
+    plus soft costs, in the same seconds: ``climb_balance_cost`` per stairs floor
     climbed by the vehicle that climbs most (so one person does not climb everything),
     and ``keep_cost`` × ``keep_weight`` for a node served by another vehicle than its
-    ``preferred_vehicle`` (so a re-plan does not reshuffle everyone).
+    ``preferred_vehicle`` (so a re-plan does not reshuffle everyone); and each node's
+    ``time_costs`` at its service start (e.g. how long after cooking the meal is handed
+    over, or how far from a client's preferred time).
     """
 
     time_s: tuple[np.ndarray, ...]
@@ -107,11 +130,45 @@ class SolveParams:
     iterations: int | None = None
 
 
+def has_time_costs(problem: Problem) -> bool:
+    """Whether some node has a soft target for its service start."""
+    return any(n.time_costs for n in problem.nodes)
+
+
+def has_soft_costs(problem: Problem) -> bool:
+    """Whether the objective has costs PyVRP does not see (climbing, keeping, time)."""
+    climbs = problem.climb_balance_cost > 0 and any(n.stairs_floors for n in problem.nodes)
+    keeps = problem.keep_cost > 0 and any(n.preferred_vehicle is not None for n in problem.nodes)
+    return climbs or keeps or has_time_costs(problem)
+
+
+def untimed(problem: Problem) -> Problem:
+    """``problem`` without its time costs (the same problem when it has none)."""
+    if not has_time_costs(problem):
+        return problem
+    return replace(problem, nodes=tuple(replace(n, time_costs=()) for n in problem.nodes))
+
+
+def retimed(problem: Problem, solution: Solution) -> Solution:
+    """``solution``'s routes timed by ``schedule`` for ``problem``."""
+    if not solution.found:
+        return solution
+    routes = tuple(
+        schedule(problem, r.vehicle, [v.node for v in r.visits]) for r in solution.routes
+    )
+    return replace(solution, routes=routes)
+
+
 def _soft_bound(problem: Problem) -> int:
-    """An upper bound on the two soft costs of any plan."""
+    """An upper bound on the soft costs of any plan."""
     floors = sum(n.stairs_floors for n in problem.nodes)
     moves = sum(n.keep_weight for n in problem.nodes)
-    return problem.climb_balance_cost * floors + problem.keep_cost * moves
+    times = sum(
+        max(c.of(n.window_start_s), c.of(n.window_end_s))
+        for n in problem.nodes
+        for c in n.time_costs
+    )
+    return problem.climb_balance_cost * floors + problem.keep_cost * moves + -(-times // 60)
 
 
 def fixed_vehicle_cost(problem: Problem) -> int:
@@ -128,8 +185,18 @@ def drop_cost_unit(problem: Problem) -> int:
     return 2 * fixed_vehicle_cost(problem) + 2 * longest_arc + 1
 
 
-def soft_cost(problem: Problem, solution: Solution) -> int:
-    """The climbing-balance and keep-assignment costs of ``solution``."""
+def time_cost(problem: Problem, solution: Solution) -> int:
+    """The nodes' ``time_costs`` at their stated service starts, in sixtieths of a second."""
+    return sum(
+        c.of(v.start_s)
+        for r in solution.routes
+        for v in r.visits
+        for c in problem.nodes[v.node].time_costs
+    )
+
+
+def soft_cost(problem: Problem, solution: Solution) -> float:
+    """The climbing-balance, keep-assignment and time costs of ``solution``, in seconds."""
     climbed = [sum(problem.nodes[v.node].stairs_floors for v in r.visits) for r in solution.routes]
     moved = sum(
         problem.nodes[v.node].keep_weight
@@ -137,10 +204,11 @@ def soft_cost(problem: Problem, solution: Solution) -> int:
         for v in r.visits
         if problem.nodes[v.node].preferred_vehicle not in (None, r.vehicle)
     )
-    return problem.climb_balance_cost * max(climbed, default=0) + problem.keep_cost * moved
+    balance = problem.climb_balance_cost * max(climbed, default=0)
+    return balance + problem.keep_cost * moved + time_cost(problem, solution) / 60
 
 
-def cost(problem: Problem, solution: Solution) -> tuple[int, int, int]:
+def cost(problem: Problem, solution: Solution) -> tuple[int, int, float]:
     """Lexicographic cost: drop penalties, vehicles (if minimised), travel + soft costs.
 
     Travel back to the depot counts only on closed routes. Engines are compared on
@@ -156,6 +224,72 @@ def cost(problem: Problem, solution: Solution) -> tuple[int, int, int]:
         travel += sum(int(matrix[a, b]) for a, b in pairwise(path))
     vehicles = len(solution.routes) if problem.minimise_vehicles else 0
     return penalty, vehicles, travel + soft_cost(problem, solution)
+
+
+def schedule(problem: Problem, vehicle: int, nodes: Sequence[int]) -> VehicleRoute:
+    """The departure of least time cost (the latest among equals), then each service as
+    early as possible: the schedule every engine's routes get.
+
+    After leaving at ``D`` the ``i``-th service starts at ``max(D + A[i], B[i])`` (``A``:
+    travel and service so far, ``B``: the latest window start pushed forward), so every
+    service start, and every node's time cost, is a piecewise-linear function of ``D``
+    alone; its minimum over the departures that keep every rule lies at a kink or an end.
+    Without time costs this is the latest departure: the shortest time in the box.
+    """
+    spec = problem.vehicles[vehicle]
+    matrix = problem.time_s[spec.profile]
+    path = [0, *(k + 1 for k in nodes)]
+    offsets, floors = [], []
+    a, b, service = 0, -(2**62), 0
+    for position, k in enumerate(nodes):
+        leg = service + int(matrix[path[position], path[position + 1]])
+        a, b = a + leg, max(b + leg, problem.nodes[k].window_start_s)
+        offsets.append(a)
+        floors.append(b)
+        service = problem.nodes[k].service_s
+    back = int(matrix[path[-1], 0]) if problem.return_to_depot else 0
+    latest = min(
+        [spec.latest_end_s - (a + service + back)]
+        + [problem.nodes[k].window_end_s - o for k, o in zip(nodes, offsets, strict=True)]
+    )
+    earliest = spec.earliest_start_s
+    if spec.max_span_s is not None and nodes:
+        earliest = max(earliest, b + service + back - spec.max_span_s)
+    if latest < earliest:  # no departure keeps every rule: ``check`` says which breaks
+        departure = max(spec.earliest_start_s, latest)
+    else:
+        departure = _least_cost_departure(problem, nodes, offsets, floors, earliest, latest)
+    visits = [
+        Visit(node=k, start_s=max(departure + o, f))
+        for k, o, f in zip(nodes, offsets, floors, strict=True)
+    ]
+    return VehicleRoute(vehicle=vehicle, departure_s=departure, visits=tuple(visits))
+
+
+def _least_cost_departure(
+    problem: Problem,
+    nodes: Sequence[int],
+    offsets: Sequence[int],
+    floors: Sequence[int],
+    earliest_s: int,
+    latest_s: int,
+) -> int:
+    """The latest of the departures in ``[earliest_s, latest_s]`` with the least time cost."""
+    costs = list(zip(nodes, offsets, floors, strict=True))
+    if not any(problem.nodes[k].time_costs for k in nodes):
+        return latest_s
+    kinks = {latest_s}
+    for k, o, f in costs:
+        kinks.add(f - o)
+        kinks.update(c.target_s - o for c in problem.nodes[k].time_costs)
+    candidates = sorted({min(max(d, earliest_s), latest_s) for d in kinks}, reverse=True)
+
+    def total(departure: int) -> int:
+        return sum(
+            c.of(max(departure + o, f)) for k, o, f in costs for c in problem.nodes[k].time_costs
+        )
+
+    return min(candidates, key=total)  # the first minimum: the latest departure
 
 
 def check(problem: Problem, solution: Solution) -> list[str]:
@@ -218,98 +352,3 @@ def _check_route(problem: Problem, route: VehicleRoute) -> list[str]:
     if vehicle.max_span_s is not None and t - route.departure_s > vehicle.max_span_s:
         found.append(f"{name}: span over {vehicle.max_span_s}")
     return found
-
-
-def repair(problem: Problem, solution: Solution) -> Solution:
-    """``solution`` with every dropped node that fits put in: at the cheapest position of a
-    used vehicle's route, else with an idle vehicle, re-timed to keep every rule.
-
-    A search stopped by its budget may leave out a node that still fits; a drop costs more
-    than a vehicle, so each insertion lowers the cost. Untouched routes keep their times.
-    """
-    if not solution.found or not solution.dropped:
-        return solution
-    paths = {r.vehicle: [v.node for v in r.visits] for r in solution.routes}
-    changed: set[int] = set()
-    dropped = list(solution.dropped)
-    for node in sorted(dropped, key=lambda k: -(problem.nodes[k].drop_penalty or 0)):
-        choice = _cheapest_insertion(problem, paths, node)
-        if choice is not None:
-            paths[choice[0]] = choice[1]
-            changed.add(choice[0])
-            dropped.remove(node)
-    if not changed:
-        return solution
-    kept = [r for r in solution.routes if r.vehicle not in changed]
-    routes = kept + [_timed_route(problem, v, paths[v]) for v in sorted(changed)]
-    return Solution(tuple(sorted(routes, key=lambda r: r.vehicle)), tuple(dropped))
-
-
-def _cheapest_insertion(
-    problem: Problem, paths: dict[int, list[int]], node: int
-) -> tuple[int, list[int]] | None:
-    """The vehicle and its new path that take ``node`` at the least extra travel (a new
-    vehicle costs ``fixed_vehicle_cost`` more), or ``None`` when it fits nowhere."""
-    wanted = problem.nodes[node]
-    best: tuple[int, int, list[int]] | None = None
-    for vehicle, spec in enumerate(problem.vehicles):
-        allowed = wanted.allowed_vehicles
-        path = paths.get(vehicle, [])
-        load = sum(problem.nodes[k].demand for k in path)
-        if (allowed is not None and vehicle not in allowed) or load + wanted.demand > spec.capacity:
-            continue
-        base = _travel(problem, vehicle, path) + (0 if path else fixed_vehicle_cost(problem))
-        for k in range(len(path) + 1):
-            candidate = [*path[:k], node, *path[k:]]
-            if _schedule(problem, vehicle, candidate) is None:
-                continue
-            extra = _travel(problem, vehicle, candidate) - base
-            if best is None or extra < best[0]:
-                best = (extra, vehicle, candidate)
-    return None if best is None else (best[1], best[2])
-
-
-def _travel(problem: Problem, vehicle: int, path: list[int]) -> int:
-    matrix = problem.time_s[problem.vehicles[vehicle].profile]
-    stops = [0, *(k + 1 for k in path)] + ([0] if problem.return_to_depot and path else [])
-    return sum(int(matrix[a, b]) for a, b in pairwise(stops))
-
-
-def _run(
-    problem: Problem, vehicle: int, path: list[int], departure_s: int
-) -> tuple[list[int], int]:
-    """Service starts (waiting for windows) and the route's end, leaving at ``departure_s``."""
-    matrix = problem.time_s[problem.vehicles[vehicle].profile]
-    t, previous, starts = departure_s, 0, []
-    for k in path:
-        node = problem.nodes[k]
-        t = max(t + int(matrix[previous, k + 1]), node.window_start_s)
-        starts.append(t)
-        t, previous = t + node.service_s, k + 1
-    return starts, t + (int(matrix[previous, 0]) if problem.return_to_depot else 0)
-
-
-def _schedule(problem: Problem, vehicle: int, path: list[int]) -> tuple[int, list[int]] | None:
-    """The earliest departure that keeps the span, and the starts, if every rule holds.
-
-    Leaving later only delays starts and the end; leaving earlier only lengthens the span:
-    the earliest departure that keeps the span decides.
-    """
-    spec = problem.vehicles[vehicle]
-    departure = spec.earliest_start_s
-    if spec.max_span_s is not None:
-        departure = max(departure, _run(problem, vehicle, path, departure)[1] - spec.max_span_s)
-    starts, end = _run(problem, vehicle, path, departure)
-    late = any(s > problem.nodes[k].window_end_s for k, s in zip(path, starts, strict=True))
-    too_long = spec.max_span_s is not None and end - departure > spec.max_span_s
-    if late or too_long or end > spec.latest_end_s:
-        return None
-    return departure, starts
-
-
-def _timed_route(problem: Problem, vehicle: int, path: list[int]) -> VehicleRoute:
-    timed = _schedule(problem, vehicle, path)
-    assert timed is not None  # every path kept by _cheapest_insertion has a schedule
-    departure, starts = timed
-    visits = tuple(Visit(k, s) for k, s in zip(path, starts, strict=True))
-    return VehicleRoute(vehicle, departure, visits)

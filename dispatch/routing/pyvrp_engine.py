@@ -10,11 +10,12 @@ its inputs. What PyVRP has no word for is expressed in its terms:
 - *optional nodes*: a prize equal to the drop penalty (in the OR-Tools cost units);
 - *span*: PyVRP's shift duration; *start window*: the vehicle type's time window.
 
-PyVRP has no word for the soft costs (climbing balance, keeping assignments): it
-ignores them, and the portfolio compares both engines' plans on the full cost.
+PyVRP has no word for the soft costs (climbing balance, keeping assignments, time
+targets such as lunch soon after cooking): it ignores them, and the portfolio compares
+both engines' plans on the full cost and lets OR-Tools polish a winning PyVRP plan.
 
-PyVRP reports routes, not the schedule we promise (leave as late as the windows
-allow, then serve each node as early as possible), so the times are recomputed here.
+PyVRP reports routes, not the schedule we promise, so each route is timed by
+``problem.schedule``, as the OR-Tools engine's routes are.
 """
 
 from __future__ import annotations
@@ -37,9 +38,9 @@ from dispatch.routing.problem import (
     SolveParams,
     Vehicle,
     VehicleRoute,
-    Visit,
     drop_cost_unit,
     fixed_vehicle_cost,
+    schedule,
 )
 
 # Fleet reduction: shares of the budget for the first search and for taking vehicles
@@ -287,27 +288,3 @@ def _read_back(problem: Problem, groups: Sequence[_Group], best: pyvrp.Solution)
     routes.sort(key=lambda r: r.vehicle)
     dropped = tuple(k for k in range(len(problem.nodes)) if k not in visited)
     return Solution(routes=tuple(routes), dropped=dropped)
-
-
-def schedule(problem: Problem, vehicle: int, nodes: Sequence[int]) -> VehicleRoute:
-    """Leave as late as every window allows, then start each service as early as possible.
-
-    This is the schedule the OR-Tools engine's finalizers produce: the latest
-    departure also gives the shortest span, since waiting only shrinks.
-    """
-    spec = problem.vehicles[vehicle]
-    matrix = problem.time_s[spec.profile]
-    path = [0, *(k + 1 for k in nodes)]
-    latest = spec.latest_end_s - (int(matrix[path[-1], 0]) if problem.return_to_depot else 0)
-    for position in range(len(nodes) - 1, -1, -1):
-        node = problem.nodes[nodes[position]]
-        latest = min(node.window_end_s, latest - node.service_s)
-        latest -= int(matrix[path[position], path[position + 1]])
-    departure = max(spec.earliest_start_s, min(latest, spec.latest_end_s))
-    visits, t = [], departure
-    for position, k in enumerate(nodes):
-        node = problem.nodes[k]
-        t = max(t + int(matrix[path[position], path[position + 1]]), node.window_start_s)
-        visits.append(Visit(node=k, start_s=t))
-        t += node.service_s
-    return VehicleRoute(vehicle=vehicle, departure_s=departure, visits=tuple(visits))

@@ -28,6 +28,9 @@ CSV_COLUMNS = (
     "notes",
     "days",
     "usual_courier",
+    "priority",
+    "preferred_time",
+    "age",
 )
 REQUIRED_COLUMNS = ("id", "lat", "lon", "meals")
 _TRUE, _FALSE = {"true", "yes", "y", "1", "是", "有"}, {"false", "no", "n", "0", "否", "无"}
@@ -97,8 +100,11 @@ def client_from_cells(cells: Mapping[str, str], where: str) -> dict[str, Any]:
     out["location"] = {
         k: _cell(cells, k, where, float, "a number", "数字") for k in ("lat", "lon") if k in cells
     }
-    if "floor" in cells:
-        out["floor"] = _cell(cells, "floor", where, _integer, "an integer", "整数")
+    for column in ("floor", "priority", "age"):
+        if column in cells:
+            out[column] = _cell(cells, column, where, _integer, "an integer", "整数")
+    if "preferred_time" in cells:
+        out["preferred_time"] = cells["preferred_time"]
     if "lift" in cells:
         out["lift"] = _cell(
             cells, "lift", where, _boolean, "a boolean (true/false)", "布尔值（true/false）"

@@ -31,6 +31,9 @@ EXAMPLE = {
     "notes": "耳背，请大声敲门",
     "days": "mon;wed;fri",
     "usual_courier": "",
+    "priority": "",
+    "preferred_time": "",
+    "age": 82,
 }
 _ROWS = 500  # rows that carry the drop-down lists and number checks
 _GROUPS = ("living_alone", "severely_disabled")

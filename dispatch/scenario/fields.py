@@ -15,7 +15,7 @@ Locate = Callable[[str], str | None]
 
 # Fields whose values are a person's own: an error names their type, never their value
 # (a pause's ``reason`` may say why someone is in hospital).
-PERSONAL_FIELDS = frozenset({"name", "phone", "address", "notes", "group", "reason"})
+PERSONAL_FIELDS = frozenset({"name", "phone", "address", "notes", "group", "reason", "age"})
 # A string is quoted back only when it looks like a code, a time or a date, not a phone.
 _QUOTABLE = re.compile(r"^[A-Za-z0-9_.:+-]{1,32}$")
 _PHONE_LIKE = re.compile(r"[0-9]{7}")

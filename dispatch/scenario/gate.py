@@ -168,6 +168,7 @@ def _client(value: Mapping[str, Any], path: str, system: geo.CoordinateSystem) -
         reason = text("date_order", start=active["from"], end=active["to"])
         raise ScenarioError(f"{path}.active", reason)
     window = value.get("window")
+    preferred = value.get("preferred_time")
     return Client(
         id=value["id"],
         name=value.get("name", ""),
@@ -186,6 +187,9 @@ def _client(value: Mapping[str, Any], path: str, system: geo.CoordinateSystem) -
         notes=value.get("notes", ""),
         **client_schedule(value, path),
         social_worker=value.get("social_worker", ""),
+        priority=value.get("priority"),
+        preferred_s=_seconds(preferred) if preferred is not None else None,
+        age=value.get("age"),
     )
 
 

@@ -95,7 +95,8 @@ def broken(relay_plan, edit):
 def test_verifier_catches_a_walker_leaving_before_the_hand_over(relay_plan):
     def edit(routes):
         pick_up = routes["g1"]["steps"][0]
-        pick_up["departure_s"] = routes["r1"]["steps"][-2]["arrival_s"]
+        handover = next(s for s in routes["r1"]["steps"] if s["type"] == "handover")
+        pick_up["departure_s"] = handover["arrival_s"]
         routes["g1"]["steps"][1].pop("arrival_s")
 
     assert "handover_order" in broken(relay_plan, edit)

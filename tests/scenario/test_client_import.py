@@ -22,6 +22,21 @@ def test_add_clients_from_csv_reads_floor_lift_and_meals(tmp_path):
     )
 
 
+def test_add_clients_from_csv_reads_priority_preferred_time_and_age(tmp_path):
+    header = "id,lat,lon,meals,priority,preferred_time,age\n"
+    (tmp_path / "new.csv").write_text(header + "d,22.5745,113.1,regular:1,1,11:30,84\n")
+    (part,) = apply_to_base({"add_clients": "new.csv"}, folder=tmp_path)
+    added = parse_scenario(part).clients[-1]
+    assert (added.priority, added.preferred_s, added.age) == (1, 11 * 3600 + 30 * 60, 84)
+
+
+def test_an_impossible_age_is_refused_without_showing_it(tmp_path):
+    (tmp_path / "new.csv").write_text("id,lat,lon,meals,age\nd,22.5745,113.1,regular:1,150\n")
+    err = change_error({"add_clients": "new.csv"}, folder=tmp_path)
+    assert err.field.endswith("new.csv:row 2: age")
+    assert "150" not in err.reason.en and "150" not in err.reason.zh
+
+
 def test_csv_bad_row_names_the_row_and_the_column(tmp_path):
     rows = "".join(f"n{k},,22.57,113.1,2,no,,,regular:1\n" for k in range(5))
     bad = "n9,,22.57,113.1,0,no,,,regular:1\n"  # row 7: header + 5 rows + this one
