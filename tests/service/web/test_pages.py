@@ -424,3 +424,15 @@ def test_an_import_never_touches_another_canteens_client(web):
     assert "已属于其他饭堂" in page.text and 'id="confirm"' not in page.text
     store = web.extensions["dispatch"].store
     assert store.get_record("clients", "t-south").data["name"] == "黄婆婆"
+
+
+def test_logins_and_their_lockout_are_kept_in_every_store(store):
+    """On SQLite, and on PostgreSQL when ``DISPATCH_TEST_DATABASE_URL`` is set."""
+    create_user(store, "wang", PASSWORD, "planner", canteen="jn")
+    now = dt.datetime(2026, 11, 24, 9, 0, tzinfo=dt.UTC)
+    for _ in range(LOCKOUT_FAILURES):
+        with pytest.raises(AuthError):
+            sign_in(store, "wang", "wrong", now)
+    with pytest.raises(LockedError):
+        sign_in(store, "wang", PASSWORD, now)
+    assert sign_in(store, "wang", PASSWORD, now + dt.timedelta(seconds=LOCKOUT_S)).canteen == "jn"
