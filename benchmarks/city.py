@@ -147,7 +147,8 @@ def _clients(rng: random.Random, k: int, lat: float, lon: float) -> list[dict[st
 def write_plan(document: dict[str, Any], plan: Plan, out_root: Path) -> tuple[int, int, int]:
     """Write one canteen's plan; its couriers used, clients served and clients left out."""
     scenario = parse_scenario(document)
-    write_folder(render_files(PlanContext.of(scenario, plan)), out_root / scenario.name)
+    files = render_files(PlanContext.of(scenario, plan), pdf=False)  # the sheets, not typeset
+    write_folder(files, out_root / scenario.name)
     served = sum(len(s.clients) for r in plan.routes for s in r.deliveries)
     return len(plan.routes), served, len(plan.unassigned)
 

@@ -58,6 +58,17 @@ def test_plan_writes_plan_sheets_and_kitchen_and_verify_agrees(scenario_file, tm
         f"{r['courier']}.html" for r in plan["routes"]
     }
     assert "served 3/3" in capsys.readouterr().out
+
+
+def test_plan_writes_sheets_pdf_unless_told_not_to(scenario_file, tmp_path):
+    out, bare = tmp_path / "out", tmp_path / "bare"
+    assert main(["plan", str(scenario_file), "--out", str(out), "--iterations", "50"]) == 0
+    assert (out / "sheets.pdf").read_bytes().startswith(b"%PDF")
+    assert 'href="sheets.pdf"' in (out / "index.html").read_text(encoding="utf-8")
+    args = ["plan", str(scenario_file), "--out", str(bare), "--iterations", "50", "--no-pdf"]
+    assert main(args) == 0
+    assert not (bare / "sheets.pdf").exists() and (bare / "sheets").is_dir()
+    assert "sheets.pdf" not in (bare / "index.html").read_text(encoding="utf-8")
     assert main(["verify", str(scenario_file), str(out / "plan.json")]) == 0
 
 

@@ -44,8 +44,14 @@ def test_each_sentence_has_both_languages_and_the_chinese_is_chinese():
 
 
 def test_the_catalogues_parts_never_give_one_code_twice():
-    parts = [sheets.CATALOGUE, papers.CATALOGUE, command_line.CATALOGUE, service.CATALOGUE]
-    parts += [verifier.CATALOGUE, web.CATALOGUE]
+    parts = [
+        sheets.CATALOGUE,
+        papers.CATALOGUE,
+        verifier.CATALOGUE,
+        command_line.CATALOGUE,
+        service.CATALOGUE,
+        web.CATALOGUE,
+    ]
     source = (REPO / "dispatch" / "messages" / "__init__.py").read_text(encoding="utf-8")
     base = set(re.findall(r'^    "([a-z0-9_]+)": \(', source, re.M))
     codes = [c for part in parts for c in part] + sorted(base)

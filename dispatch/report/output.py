@@ -32,8 +32,9 @@ Content = str | bytes | Callable[[], bytes]
 openpyxl builds through temporary files: a full disk then fails as the folder's write)."""
 
 
-def render_files(part: PlanContext, lang: str = "zh") -> dict[str, Content]:
-    """Every output file as ``relative path → content``."""
+def render_files(part: PlanContext, lang: str = "zh", *, pdf: bool = True) -> dict[str, Content]:
+    """Every output file as ``relative path → content``; ``pdf=False`` leaves out
+    ``sheets.pdf`` (typesetting it takes about as long as planning the demo day)."""
     files: dict[str, Content] = {
         "plan.json": json.dumps(plan_to_dict(part), ensure_ascii=False, indent=2) + "\n",
         "kitchen.csv": kitchen_csv(part),
@@ -41,17 +42,17 @@ def render_files(part: PlanContext, lang: str = "zh") -> dict[str, Content]:
         "plan.xlsx": lambda: plan_xlsx(part),
         "routes.geojson": json.dumps(routes_geojson(part), ensure_ascii=False) + "\n",
     }
-    sheets = []
+    sheets, made = [], {}
     for route in part.plan.routes:
         name = f"sheets/{route.courier}.html"
-        files[name] = route_sheet_html(part, route, lang)
+        files[name] = made[route.courier] = route_sheet_html(part, route, lang)
         sheets.append((route.courier, name))
-    pdf = sheets_pdf_or_warn(part, lang)
-    if pdf is not None:
-        files["sheets.pdf"] = pdf
+    printed = sheets_pdf_or_warn(part, lang, made) if pdf else None
+    if printed is not None:
+        files["sheets.pdf"] = printed
     if any(r.handovers for r in part.plan.routes):
         files["relays.html"] = relay_schedule_html(part, lang)
-    files["index.html"] = index_html(part, sheets, lang, pdf="sheets.pdf" if pdf else None)
+    files["index.html"] = index_html(part, sheets, lang, pdf="sheets.pdf" if printed else None)
     return files
 
 

@@ -7,7 +7,7 @@ with one warning line naming the package, and every other file is still written.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import cache
 from typing import Any
 
@@ -41,10 +41,11 @@ def _render(html: str) -> Any:
     return _weasyprint().HTML(string=html).render()
 
 
-def _sheet(part: PlanContext, route: Route, lang: str) -> Any:
-    """One route sheet rendered; when it runs over a page, again with a smaller map."""
+def _sheet(part: PlanContext, route: Route, lang: str, html: str | None) -> Any:
+    """One route sheet rendered (from ``html``, the sheet as written beside the PDF, when
+    given); when it runs over a page, again with a smaller map."""
     height_mm = sheet_map_mm(part, route)
-    document = _render(route_sheet_html(part, route, lang, height_mm))
+    document = _render(html if html is not None else route_sheet_html(part, route, lang))
     while len(document.pages) > 1 and height_mm > MAP_MM[0]:
         height_mm = max(height_mm - MAP_STEP_MM, MAP_MM[0])
         document = _render(route_sheet_html(part, route, lang, height_mm))
@@ -64,8 +65,14 @@ def html_pdf(pages_html: Sequence[str]) -> bytes:
     return _pdf([_render(html) for html in pages_html])
 
 
-def sheets_pdf(part: PlanContext, lang: str = "zh", routes: Sequence[Route] | None = None) -> bytes:
-    """Every route sheet of the plan (or of ``routes``) in one A4 PDF, one page a sheet.
+def sheets_pdf(
+    part: PlanContext,
+    lang: str = "zh",
+    routes: Sequence[Route] | None = None,
+    html: Mapping[str, str] | None = None,
+) -> bytes:
+    """Every route sheet of the plan (or of ``routes``) in one A4 PDF, one page a sheet;
+    ``html`` (courier → the sheet's HTML in ``lang``, already made) spares drawing it again.
 
     For ``sheets.pdf`` in the output folder and the web app's download. Raises
     ``PdfUnavailable`` where WeasyPrint cannot load pango, ``ValueError`` without routes.
@@ -73,15 +80,18 @@ def sheets_pdf(part: PlanContext, lang: str = "zh", routes: Sequence[Route] | No
     chosen = list(part.plan.routes if routes is None else routes)
     if not chosen:
         raise ValueError("a PDF of no route sheets")
-    return _pdf([_sheet(part, route, lang) for route in chosen])
+    made = html or {}
+    return _pdf([_sheet(part, route, lang, made.get(route.courier)) for route in chosen])
 
 
-def sheets_pdf_or_warn(part: PlanContext, lang: str = "zh") -> bytes | None:
+def sheets_pdf_or_warn(
+    part: PlanContext, lang: str = "zh", html: Mapping[str, str] | None = None
+) -> bytes | None:
     """``sheets_pdf``, or None with one warning line where pango is missing or nobody rides."""
     if not part.plan.routes:
         return None
     try:
-        return sheets_pdf(part, lang)
+        return sheets_pdf(part, lang, html=html)
     except PdfUnavailable as err:
         message = text("warn_no_pdf", detail=str(err))
         log.warning("%s / %s", message.zh, message.en)
