@@ -1,7 +1,10 @@
-"""The HTTP API's app factory: ``create_app(config)``, the one error table, JSON errors.
+"""The app factory: ``create_app(config)``: the HTTP API at ``/v1``, the staff pages at ``/``,
+the one error table, JSON errors.
 
-The views are blueprints in ``dispatch.service.views`` (plans, ledger, compare, meta); what
-they share (services, the key check, request readers and caps) is ``dispatch.service.http``.
+The API's views are blueprints in ``dispatch.service.views`` (plans, ledger, compare, meta);
+what they share (services, the key check, request readers and caps) is
+``dispatch.service.http``. The pages are blueprints in ``dispatch.service.views.web``
+(docs/web.md), signed in with a login (``dispatch.service.users``) instead of a key.
 
 Conventions (docs/api.md): times are seconds after midnight of the scenario's date (``*_s``)
 plus ``HH:MM`` copies, durations seconds, distances metres, locations ``{lat, lon}`` WGS-84;
@@ -37,7 +40,11 @@ from dispatch.service.jobs import ProcessPool, RQRunner
 from dispatch.service.runner import Runner
 from dispatch.service.store import Store
 from dispatch.service.throttle import FailedAuthLimit
+from dispatch.service.users import session_secret
 from dispatch.service.views import compare, keys, ledger, meta, plans
+from dispatch.service.views.web import auth, imports, register, today, whatif
+from dispatch.service.views.web import plans as plan_pages
+from dispatch.service.views.web.common import init_pages
 
 log = logging.getLogger("dispatch.api")
 
@@ -53,6 +60,13 @@ DEFAULTS: dict[str, Any] = {
     "QUEUE_NAME": "dispatch",
     "MAPS_DIR": None,  # folder of the road networks a body may name (by file name)
     "AUTH_FAILURE_LIMIT": "10/minute",  # failed key checks per client address, then 429
+    # The staff pages (docs/web.md): signed session cookies, CSRF tokens valid per session.
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_HTTPONLY": True,
+    "PERMANENT_SESSION_LIFETIME": 12 * 3600,  # seconds a login stays signed in
+    "WTF_CSRF_TIME_LIMIT": None,
+    "PLAN_SETTINGS": None,  # settings of the days the Today page plans (e.g. iterations)
+    "TILE_URL": None,  # a map tile URL template for the pages' maps; none: no tiles
 }
 
 
@@ -101,9 +115,14 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         app.config["AUTH_FAILURE_LIMIT"], app.config.get("QUEUE_URL"), app.config["QUEUE_NAME"]
     )
     app.extensions["dispatch"] = Services(store, _runner(app, store), auth_failures)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = session_secret(app.config["DATABASE_URL"])
     _register_errors(app)
-    for views in (plans, ledger, keys, meta, compare):
-        app.register_blueprint(views.bp)
+    api = [views.bp for views in (plans, ledger, keys, meta, compare)]
+    for bp in api:
+        app.register_blueprint(bp)
+    pages = [auth.bp, today.bp, plan_pages.bp, whatif.bp, register.bp, imports.bp]
+    init_pages(app, api, pages)
     return app
 
 
@@ -121,12 +140,16 @@ def _environment() -> dict[str, Any]:
         "DISPATCH_WORKERS": "JOB_WORKERS",
         "DISPATCH_QUEUE_SIZE": "JOB_QUEUE_SIZE",
         "DISPATCH_MAPS_DIR": "MAPS_DIR",
+        "DISPATCH_TILE_URL": "TILE_URL",
+        "DISPATCH_COOKIE_SECURE": "SESSION_COOKIE_SECURE",
     }
     out: dict[str, Any] = {}
     for env, key in names.items():
         if os.environ.get(env):
             value = os.environ[env]
             out[key] = int(value) if key.startswith("JOB_") else value
+    if "SESSION_COOKIE_SECURE" in out:
+        out["SESSION_COOKIE_SECURE"] = out["SESSION_COOKIE_SECURE"].lower() in ("1", "true", "yes")
     return out
 
 

@@ -8,7 +8,8 @@ A plan that breaks a rule makes ``verify`` exit 1. When stdout is a pipe closed 
 the status of a process ended by SIGPIPE, without a message.
 
 Each command lives in its own module (``day``: plan and verify; ``compare``; ``imports``:
-clients from a spreadsheet; ``server``: serve, worker and keys), which adds its parser
+clients from a spreadsheet; ``server``: serve, worker and keys; ``staff``: the web pages'
+logins and demo register), which adds its parser
 and names its ``run`` function.
 """
 
@@ -20,7 +21,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from dispatch.cli import compare, day, imports, server
+from dispatch.cli import compare, day, imports, server, staff
 from dispatch.cli.common import EXIT_BAD_INPUT, EXIT_BROKEN_PIPE, MAX_CLIENTS
 from dispatch.errors import DispatchError
 from dispatch.messages import text
@@ -39,6 +40,7 @@ def _parser() -> argparse.ArgumentParser:
     compare.add_command(commands)
     imports.add_command(commands)
     server.add_commands(commands)
+    staff.add_commands(commands)
     return parser
 
 

@@ -14,7 +14,10 @@ from dispatch.messages import text
 
 
 def add_commands(commands: argparse._SubParsersAction) -> None:
-    serve = commands.add_parser("serve", help="run the HTTP API (waitress) / 启动 HTTP 服务")
+    serve = commands.add_parser(
+        "serve",
+        help="the staff pages at / and the HTTP API at /v1 (waitress) / 启动网页和 HTTP 服务",
+    )
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8080)
     serve.add_argument("--threads", type=int, default=16, help="request threads")
@@ -39,7 +42,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
 
 
 @contextmanager
-def _server_extra(command: str) -> Iterator[None]:
+def server_extra(command: str) -> Iterator[None]:
     """A server command's imports; without the ``server`` extra, one line and exit 2."""
     try:
         yield
@@ -48,7 +51,7 @@ def _server_extra(command: str) -> Iterator[None]:
         raise DispatchError(command, reason) from err
 
 
-def _database_url() -> str:
+def database_url() -> str:
     """``DISPATCH_DATABASE_URL``, else the server's default SQLite in its instance folder."""
     from api import instance_database_url
 
@@ -56,13 +59,13 @@ def _database_url() -> str:
 
 
 def run_serve(args: argparse.Namespace) -> int:
-    with _server_extra("serve"):
+    with server_extra("serve"):
         import waitress
 
         from api import create_app
 
     app = create_app()
-    print(f"dispatch serve: http://{args.host}:{args.port}/v1/health", file=sys.stderr)
+    print(f"dispatch serve: http://{args.host}:{args.port}/ (API: /v1)", file=sys.stderr)
     waitress.serve(app, host=args.host, port=args.port, threads=args.threads, ident="dispatch")
     return EXIT_OK
 
@@ -74,7 +77,7 @@ def run_worker(args: argparse.Namespace) -> int:
         missing = text("worker_needs_urls")
         print(f"错误 error: {missing.zh} / {missing.en}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    with _server_extra("worker"):  # rq is imported as the worker starts
+    with server_extra("worker"):  # rq is imported as the worker starts
         from dispatch.service.jobs import run_worker
 
         run_worker(queue_url, database_url, name=args.queue, burst=args.burst)
@@ -82,11 +85,11 @@ def run_worker(args: argparse.Namespace) -> int:
 
 
 def run_keys(args: argparse.Namespace) -> int:
-    with _server_extra("keys"):
+    with server_extra("keys"):
         from dispatch.service.keys import create_key, revoke_key
         from dispatch.service.store import Store
 
-    store = Store(_database_url())
+    store = Store(database_url())
     store.migrate()
     if args.keys_command == "revoke":
         revoked = revoke_key(store, args.key_id) is not None

@@ -2,14 +2,15 @@
 
 Every sentence a canteen worker or a courier may read is written here once, in both
 languages, and rendered with ``text(code, **params)``: the catalogue below and its parts in
-``sheets``, ``papers``, ``verifier``, ``command_line`` and ``service`` beside it.
+``sheets``, ``papers``, ``verifier``, ``command_line``, ``service`` and ``web`` (the staff
+pages) beside it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from dispatch.messages import command_line, papers, service, sheets, verifier
+from dispatch.messages import command_line, papers, service, sheets, verifier, web
 
 
 @dataclass(frozen=True, slots=True)
@@ -313,6 +314,7 @@ _CATALOGUE |= (
     | verifier.CATALOGUE
     | command_line.CATALOGUE
     | service.CATALOGUE
+    | web.CATALOGUE
 )
 
 

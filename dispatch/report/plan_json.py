@@ -190,6 +190,12 @@ def _step_from(data: Any, path: str) -> Step:
         relay_point=data.get("relay_point"),
         partners=_partners(data, path),
         meals=(_optional_int(data, "meals", path) or 0) if kind == "handover" else 0,
+        # A stored plan read back keeps its legs' figures (km and hours on the pages).
+        travel_s=_optional_int(data, "travel_s", path) or 0,
+        distance_m=_optional_int(data, "distance_m", path) or 0,
+        weather_s=_optional_int(data, "weather_s", path) or 0,
+        waiting_s=_optional_int(data, "waiting_s", path) or 0,
+        service_s=_optional_int(data, "service_s", path) or 0,
     )
 
 

@@ -1,4 +1,5 @@
-"""Ledger records: one client, courier or canteen, checked by the scenario gate's own rules.
+"""Ledger records: one client, courier, canteen, relay point or grid worker, checked by the
+scenario gate's own rules.
 
 A record is placed into a minimal valid scenario and that scenario is parsed, so a ledger
 record is checked by exactly the rules (and messages) a scenario file's record is; field paths
@@ -14,7 +15,7 @@ from dispatch.errors import ScenarioError
 from dispatch.messages import text as message
 from dispatch.scenario import parse_scenario
 
-Kind = Literal["clients", "couriers", "canteens"]
+Kind = Literal["clients", "couriers", "canteens", "relay_points", "walkers"]
 
 # A minimal valid scenario into which one ledger record is placed, so that a record is
 # checked by exactly the rules a scenario file's record is checked by.
@@ -25,7 +26,13 @@ _FRAME: dict[str, Any] = {
     "couriers": [{"id": "frame", "mode": "walk", "capacity": 1, "shift": ["00:00", "23:59"]}],
     "clients": [],
 }
-_SLOT: dict[str, str] = {"clients": "clients[0]", "couriers": "couriers[0]", "canteens": "canteen"}
+_SLOT: dict[str, str] = {
+    "clients": "clients[0]",
+    "couriers": "couriers[0]",
+    "canteens": "canteen",
+    "relay_points": "relay_points[0]",
+    "walkers": "walkers[0]",
+}
 
 
 def validate_record(
@@ -33,7 +40,7 @@ def validate_record(
 ) -> None:
     """Check one ledger record with the scenario rules; field paths are relative to the record.
 
-    Clients and couriers also name the ``canteen`` (a ledger canteen id) they belong to;
+    Every record but a canteen also names the ``canteen`` (a ledger canteen id) they belong to;
     ``check_canteen(id)``, when given, raises if there is no such canteen. It runs before the
     record's other fields are checked, so an unknown canteen is the error reported first.
     """
@@ -51,6 +58,10 @@ def validate_record(
         frame["canteen"] = record
     else:
         frame = {**frame, kind: [record]}
+    if kind == "walkers" and isinstance(record.get("relay_point"), str):
+        # The relay point a grid worker names is another record; here it only has to exist.
+        place = {"id": record["relay_point"], "location": {"lat": 0, "lon": 0}}
+        frame["relay_points"] = [{**place, "open": ["00:00", "23:59"], "capacity": 1}]
     try:
         parse_scenario(frame)
     except ScenarioError as err:

@@ -79,12 +79,12 @@ def data_key(url: str) -> str:
         return os.environ[ENV]
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
-        return _key_file(Path(f"{parsed.database}.key"))
+        return key_file(Path(f"{parsed.database}.key"))
     reason = text("data_key_missing", env=ENV, make_one=MAKE_ONE)
     raise DataKeyError(ENV, reason)
 
 
-def _key_file(path: Path) -> str:
+def key_file(path: Path) -> str:
     """The key kept in ``path``, made (readable by this user only) if there is none yet."""
     try:
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

@@ -1,4 +1,4 @@
-"""The ORM tables of the store: plans and their jobs, ledger record versions, API keys.
+"""The ORM tables of the store: plans and their jobs, ledger record versions, API keys, logins.
 
 Ledger records and the scenarios and plans of jobs hold personal data: they are sealed
 (``SealedJSON``, see ``dispatch.service.sealing``). The schema itself is created and
@@ -78,3 +78,21 @@ class KeyRow(Base):
     token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class UserRow(Base):
+    """A staff login of the web pages: the argon2 hash of the password, never the password.
+    ``canteen`` as a key's (``None``: the street office); ``failed_logins`` and
+    ``locked_until`` hold the lockout (``dispatch.service.users``)."""
+
+    __tablename__ = "users"
+
+    id: Mapped[str] = mapped_column(String(16), primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(16))
+    canteen: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    disabled_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)

@@ -1,4 +1,5 @@
-"""The ledger over HTTP: clients, couriers and canteens as versioned records."""
+"""The ledger over HTTP: clients, couriers, canteens, relay points and grid workers as
+versioned records."""
 
 from __future__ import annotations
 
@@ -94,3 +95,42 @@ def test_ledger_reports_an_unknown_canteen_before_the_records_other_fields(
     body = ledger_client("a", lat=200, canteen="nowhere")
     response = client.post("/v1/clients", json=body, headers=planner)
     assert (response.status_code, error_of(response)["field"]) == (422, "canteen")
+
+
+def test_relay_points_and_grid_workers_are_ledger_records_checked_by_the_gate(
+    client, keys, ledger_canteen
+):
+    planner = keys["planner"]
+    client.post("/v1/canteens", json=ledger_canteen, headers=planner)
+    place = {"canteen": "jn", "id": "rp-1", "name": "居委会", "open": ["10:30", "13:00"],
+             "location": {"lat": 22.57, "lon": 113.1}, "capacity": 10}  # fmt: skip
+    assert client.post("/v1/relay_points", json=place, headers=planner).status_code == 201
+    walker = {"canteen": "jn", "id": "g-1", "relay_point": "rp-1", "capacity": 8,
+              "shift": ["10:45", "13:00"]}  # fmt: skip
+    assert client.post("/v1/walkers", json=walker, headers=planner).status_code == 201
+    bad = client.post("/v1/walkers", json={**walker, "id": "g-2", "capacity": 0}, headers=planner)
+    assert bad.status_code == 422 and error_of(bad)["field"] == "capacity"
+    listed = client.get("/v1/walkers", headers=keys["viewer"]).get_json()["walkers"]
+    assert [w["id"] for w in listed] == ["g-1"]
+
+
+def test_a_plan_from_the_ledger_brings_the_canteens_relay_points_and_grid_workers(
+    app, client, keys, ledger_canteen, ledger_courier, ledger_client
+):
+    planner = keys["planner"]
+    client.post("/v1/canteens", json=ledger_canteen, headers=planner)
+    client.post("/v1/couriers", json=ledger_courier, headers=planner)
+    client.post("/v1/clients", json=ledger_client("a"), headers=planner)
+    place = {"canteen": "jn", "id": "rp-1", "open": ["10:30", "13:00"],
+             "location": {"lat": 22.5745, "lon": 113.1}, "capacity": 10}  # fmt: skip
+    client.post("/v1/relay_points", json=place, headers=planner)
+    walker = {"canteen": "jn", "id": "g-1", "relay_point": "rp-1", "capacity": 8,
+              "shift": ["10:45", "13:00"]}  # fmt: skip
+    client.post("/v1/walkers", json=walker, headers=planner)
+    body = {"canteen": "jn", "date": "2026-11-24", "settings": {"iterations": 20}}
+    job = client.post("/v1/plans?wait=60", json=body, headers=planner).get_json()
+    stored = client.get(f"/v1/plans/{job['id']}", headers=planner).get_json()
+    assert stored["status"] == "done"
+    scenario = app.extensions["dispatch"].store.get_plan(job["id"]).scenario
+    assert [p["id"] for p in scenario["relay_points"]] == ["rp-1"]
+    assert [w["id"] for w in scenario["walkers"]] == ["g-1"]

@@ -44,18 +44,7 @@ def post_compare() -> Any:
         raise ScenarioError("base.canteen.id", reason)
     body["base"].setdefault("date", today().isoformat())  # a register's today, pinned now
     wait_s = min(number_arg("wait", 0.0), current_app.config["MAX_WAIT_S"])
-    store, runner = services().store, services().runner
-    job_id = store.create_plan(
-        body, time_limit_s=time_limit_s, seed=seed, version=__version__, owner=runner.owner,
-        kind="compare", about=body["base"],
-    )  # fmt: skip
-    try:
-        runner.submit(JobSpec(job_id, body, time_limit_s, seed, kind="compare", parts=parts))
-    except UnavailableError:  # a full or silent queue: the job was never accepted
-        store.delete_plan(job_id)
-        raise
-    log.info("comparison %s queued (%d what-if(s), %d plans)", job_id, len(body["whatifs"]), parts)
-    row = wait_for(job_id, wait_s, "compare")
+    row = wait_for(submit_comparison(body, parts, time_limit_s, seed), wait_s, "compare")
     return _answer(row, 202 if row.status in ("queued", "running") else 200)
 
 
@@ -72,6 +61,24 @@ def cancel_compare(job_id: str) -> Any:
     services().runner.cancel(job_id)
     log.info("comparison %s cancelled", job_id)
     return _answer(services().store.get_plan(job_id, "compare"), 200)
+
+
+def submit_comparison(
+    body: dict[str, Any], parts: int, time_limit_s: float, seed: int | None
+) -> str:
+    """Store a checked comparison (``read_comparison``) and queue it; its job id."""
+    store, runner = services().store, services().runner
+    job_id = store.create_plan(
+        body, time_limit_s=time_limit_s, seed=seed, version=__version__, owner=runner.owner,
+        kind="compare", about=body["base"],
+    )  # fmt: skip
+    try:
+        runner.submit(JobSpec(job_id, body, time_limit_s, seed, kind="compare", parts=parts))
+    except UnavailableError:  # a full or silent queue: the job was never accepted
+        store.delete_plan(job_id)
+        raise
+    log.info("comparison %s queued (%d what-if(s), %d plans)", job_id, len(body["whatifs"]), parts)
+    return job_id
 
 
 def _answer(row: PlanRow, status: int) -> Any:

@@ -1,4 +1,5 @@
-"""The ledger: clients, couriers and canteens as versioned records (``/v1/<kind>``).
+"""The ledger: clients, couriers, canteens, relay points and grid workers (``walkers``) as
+versioned records (``/v1/<kind>``).
 
 A key sees and changes only its canteen's records (a street office's key: all of them);
 another canteen's record is "not found", as a missing one is. A viewer reads clients
@@ -27,7 +28,7 @@ from dispatch.service.tables import LedgerRow
 
 bp = Blueprint("ledger", __name__, url_prefix="/v1")
 
-RECORDS = "/<any(clients, couriers, canteens):kind>"
+RECORDS = "/<any(clients, couriers, canteens, relay_points, walkers):kind>"
 WITHHELD = ("phone", "group", "notes", "paused")  # of clients, from viewers (pauses say why)
 
 

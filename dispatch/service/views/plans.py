@@ -27,6 +27,7 @@ from dispatch.report.sheets import LANGUAGES, kitchen_csv, route_sheet_html
 from dispatch.scenario import parse_scenario
 from dispatch.scenario.fields import got
 from dispatch.scenario.schedule import read_date, today
+from dispatch.service.day import add_relays
 from dispatch.service.http import (
     check_client_cap,
     iso,
@@ -177,6 +178,7 @@ def _plan_document(body: dict[str, Any]) -> dict[str, Any]:
     document = services().store.ledger_document(
         day.isoformat(), body["canteen"], name=body.get("name"), settings=body.get("settings")
     )
+    add_relays(services().store, document, body["canteen"])
     keep = _keep_from(body.get("keep_from", LAST_PLAN), body["canteen"])
     clients = {c["id"] for c in document["clients"]}
     document["keep"] = {c: w for c, w in keep.items() if c in clients}
@@ -184,6 +186,12 @@ def _plan_document(body: dict[str, Any]) -> dict[str, Any]:
 
 
 LAST_PLAN = object()  # ``keep_from`` left out: the canteen's last done plan
+
+
+def last_plan_keep(canteen: str) -> dict[str, str]:
+    """Client → courier of the canteen's last done plan, kept where it can be (the staff
+    pages' Today plans a ledger day as ``POST /v1/plans`` without ``keep_from`` does)."""
+    return _keep_from(LAST_PLAN, canteen)
 
 
 def _keep_from(keep_from: object, canteen: str) -> dict[str, str]:

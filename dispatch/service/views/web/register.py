@@ -1,0 +1,264 @@
+"""The register (台账): clients, couriers and canteens of the ledger; search and filter, one
+form per record checked by the scenario gate's rules, its history, deactivate (never delete).
+
+The pages call the ledger's store methods as ``/v1/<kind>`` does, with the login's canteen
+as the scope; a viewer sees clients without phone, group and notes, as over the API.
+"""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from flask import redirect, render_template, request, url_for
+
+from dispatch.errors import DispatchError
+from dispatch.model import WEEKDAYS
+from dispatch.scenario.records import Kind
+from dispatch.service.http import scope, services
+from dispatch.service.tables import LedgerRow
+from dispatch.service.views.ledger import record_view
+from dispatch.service.views.web.common import needs_role, said, web_blueprint
+from dispatch.service.views.web.today import canteens
+
+bp = web_blueprint("web_register")
+KINDS = "<any(clients, couriers, canteens, relay_points, walkers):kind>"
+# The street's five special groups, then the canteen's own; stored by these codes.
+GROUPS = (
+    "empty_nest", "children_in_difficulty", "pregnant", "severe_disability", "serious_illness",
+    "living_alone", "severely_disabled", "low_income_disabled", "temporary",
+)  # fmt: skip
+# Each form field: (name, kind of input); the record field it fills is in ``_to_record``.
+FORMS: dict[str, tuple[tuple[str, str], ...]] = {
+    "clients": (
+        ("id", "text"), ("name", "text"), ("phone", "tel"), ("address", "text"),
+        ("lat", "number"), ("lon", "number"), ("coordinates", "system"),
+        ("building", "text"), ("floor", "int"), ("lift", "bool"), ("helper", "bool"),
+        ("meals", "text"), ("window_start", "time"), ("window_end", "time"),
+        ("group", "group"), ("active_from", "date"), ("active_to", "date"), ("notes", "textarea"),
+    ),
+    "couriers": (
+        ("id", "text"), ("name", "text"), ("mode", "mode"), ("capacity", "int"),
+        ("shift_start", "time"), ("shift_end", "time"), ("max_floor_no_lift", "int"),
+    ),
+    "canteens": (
+        ("id", "text"), ("name", "text"), ("lat", "number"), ("lon", "number"),
+        ("coordinates", "system"), ("meals_ready", "time"),
+    ),
+    "relay_points": (
+        ("id", "text"), ("name", "text"), ("lat", "number"), ("lon", "number"),
+        ("coordinates", "system"), ("open_start", "time"), ("open_end", "time"),
+        ("capacity", "int"),
+    ),
+    "walkers": (
+        ("id", "text"), ("name", "text"), ("relay_point", "relay"), ("capacity", "int"),
+        ("shift_start", "time"), ("shift_end", "time"), ("max_floor_no_lift", "int"),
+    ),
+}  # fmt: skip
+# Where an error in a record field shows on the form (first prefix that matches).
+_FIELD_OF = (
+    ("location.lat", "lat"), ("location.lon", "lon"), ("location.coordinates", "coordinates"),
+    ("location", "lat"), ("window[0]", "window_start"), ("window", "window_end"),
+    ("shift[0]", "shift_start"), ("shift", "shift_end"), ("active.from", "active_from"),
+    ("active", "active_to"), ("meals", "meals"), ("open[0]", "open_start"), ("open", "open_end"),
+)  # fmt: skip
+
+
+def _kind(kind: str) -> Kind:
+    return cast(Kind, kind)
+
+
+@bp.get(f"/register/{KINDS}")
+def listing(kind: str) -> Any:
+    args = request.args
+    rows = services().store.list_records(
+        _kind(kind), canteen=scope(), include_inactive=args.get("inactive") == "1"
+    )
+    shown = [r for r in rows if _matches(r, args)]
+    return render_template(
+        "register.html", kind=kind, rows=[record_view(r) for r in shown], total=len(rows),
+        groups=GROUPS, weekdays=WEEKDAYS, args=args,
+    )  # fmt: skip
+
+
+def _matches(row: LedgerRow, args: Any) -> bool:
+    """The search box (id, name, address) and the filters of the register page: group, above
+    the ground floor without a lift, due on a weekday (a client without ``days`` is due
+    every day), active on a date."""
+    data, query = row.data, args.get("q", "").strip().lower()
+    if query and not any(query in str(data.get(k, "")).lower() for k in ("id", "name", "address")):
+        return False
+    if args.get("group") and data.get("group") != args["group"]:
+        return False
+    if args.get("nolift") == "1" and (data.get("lift") or int(data.get("floor", 1)) <= 1):
+        return False
+    weekday = args.get("weekday", "")
+    if weekday and weekday not in data.get("days", WEEKDAYS):
+        return False
+    on = args.get("on", "")
+    if on:
+        active = data.get("active", {})
+        if active.get("from", on) > on or active.get("to", on) < on:
+            return False
+    return True
+
+
+@bp.get(f"/register/{KINDS}/new")
+@needs_role("planner")
+def new(kind: str) -> Any:
+    return _form_page(kind, None, {}, {})
+
+
+@bp.post(f"/register/{KINDS}/new")
+@needs_role("planner")
+def create(kind: str) -> Any:
+    record = _to_record(kind, request.form, {})
+    try:
+        services().store.create_record(_kind(kind), record, canteen=scope())
+    except DispatchError as err:
+        return _form_page(kind, None, request.form, {_field(err.field): said(err.reason)})
+    return redirect(url_for("web_register.record", kind=kind, record_id=record["id"]))
+
+
+@bp.get(f"/register/{KINDS}/<record_id>")
+def record(kind: str, record_id: str) -> Any:
+    row = services().store.get_record(_kind(kind), record_id, canteen=scope())
+    return _form_page(kind, row, record_cells(record_view(row)["data"]), {})
+
+
+@bp.post(f"/register/{KINDS}/<record_id>")
+@needs_role("planner")
+def update(kind: str, record_id: str) -> Any:
+    store = services().store
+    row = store.get_record(_kind(kind), record_id, canteen=scope())
+    record = {**_to_record(kind, request.form, row.data), "id": record_id}
+    try:
+        store.update_record(_kind(kind), record, canteen=scope())
+    except DispatchError as err:
+        return _form_page(kind, row, request.form, {_field(err.field): said(err.reason)})
+    return redirect(url_for("web_register.record", kind=kind, record_id=record_id, saved=1))
+
+
+@bp.post(f"/register/{KINDS}/<record_id>/deactivate")
+@needs_role("planner")
+def deactivate(kind: str, record_id: str) -> Any:
+    services().store.deactivate_record(_kind(kind), record_id, canteen=scope())
+    return redirect(url_for("web_register.record", kind=kind, record_id=record_id))
+
+
+def _form_page(kind: str, row: LedgerRow | None, values: Any, errors: dict[str, str]) -> Any:
+    history = []
+    if row is not None:
+        versions = services().store.record_history(_kind(kind), row.record_id, canteen=scope())
+        history = _history([record_view(v) for v in versions])
+    page = render_template(
+        "record.html", kind=kind, row=row, values=values, errors=errors, fields=FORMS[kind],
+        groups=GROUPS, history=history, canteens=canteens(), relay_points=_relay_points(),
+    )  # fmt: skip
+    return page, (422 if errors else 200)
+
+
+def _relay_points() -> list[str]:
+    return [r.record_id for r in services().store.list_records("relay_points", canteen=scope())]
+
+
+def _history(views: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each version with the fields it changed against the one before, newest first."""
+    out: list[dict[str, Any]] = []
+    before: dict[str, Any] = {}
+    for view in views:
+        data = view["data"]
+        changed = sorted(k for k in data.keys() | before.keys() if data.get(k) != before.get(k))
+        out.append({**view, "changed": changed})
+        before = data
+    return out[::-1]
+
+
+def _field(record_field: str) -> str:
+    return next(
+        (f for prefix, f in _FIELD_OF if record_field == prefix or record_field.startswith(prefix)),
+        record_field.split(".")[0].split("[")[0],
+    )
+
+
+def record_cells(data: dict[str, Any]) -> dict[str, str]:
+    """A record as the form's text fields (the import's CSV columns among them)."""
+    form = {k: str(v) for k, v in data.items() if not isinstance(v, dict | list)}
+    location = data.get("location", {})
+    form |= {k: str(location[k]) for k in ("lat", "lon", "coordinates") if k in location}
+    for name in ("window", "shift", "open"):
+        pair = data.get(name)
+        if pair:
+            form[f"{name}_start"], form[f"{name}_end"] = pair
+    active = data.get("active", {})
+    form |= {f"active_{k}": str(active[k]) for k in ("from", "to") if k in active}
+    if "meals" in data:
+        form["meals"] = ";".join(f"{v}:{n}" for v, n in data["meals"].items())
+    if isinstance(data.get("days"), list):
+        form["days"] = ";".join(data["days"])  # the import's days column: mon;wed;fri
+    for name in ("lift", "helper"):
+        form[name] = "1" if data.get(name) else ""
+    return form
+
+
+def _to_record(kind: str, form: Any, current: dict[str, Any]) -> dict[str, Any]:
+    """The form as a ledger record over ``current`` (fields the form lacks are kept)."""
+    cells = {name: form.get(name, "").strip() for name, _ in FORMS[kind]}
+    record = {k: v for k, v in current.items() if k not in _FORM_FIELDS[kind]}
+    for name in ("id", "name", "phone", "address", "building", "group", "notes", "mode",
+                 "relay_point"):  # fmt: skip
+        if cells.get(name):
+            record[name] = cells[name]
+    if kind != "canteens":
+        record["canteen"] = current.get("canteen") or scope() or form.get("canteen", "")
+    if kind in ("couriers", "walkers"):
+        record["shift"] = [cells["shift_start"], cells["shift_end"]]
+    if kind == "relay_points":
+        record["open"] = [cells["open_start"], cells["open_end"]]
+    for name in ("floor", "capacity", "max_floor_no_lift"):
+        if cells.get(name):
+            record[name] = _number(cells[name], int)
+    for name in ("lift", "helper"):
+        if name in cells:
+            record[name] = cells[name] == "1"
+    if "lat" in cells:
+        record["location"] = {k: _number(cells[k], float) for k in ("lat", "lon") if cells[k]}
+        if cells.get("coordinates"):
+            record["location"]["coordinates"] = cells["coordinates"]
+    if cells.get("meals_ready"):
+        record["meals_ready"] = cells["meals_ready"]
+    if cells.get("window_start") or cells.get("window_end"):
+        record["window"] = [cells["window_start"], cells["window_end"]]
+    active = {k: cells[f"active_{k}"] for k in ("from", "to") if cells.get(f"active_{k}")}
+    if active:
+        record["active"] = active
+    if cells.get("meals"):
+        record["meals"] = _meals(cells["meals"])
+    return record
+
+
+# Record fields the form owns: a field left empty on the form is removed from the record.
+_FORM_FIELDS = {
+    "clients": {"id", "name", "phone", "address", "building", "floor", "lift", "helper",
+                "location", "meals", "window", "group", "active", "notes"},
+    "couriers": {"id", "name", "mode", "capacity", "shift", "max_floor_no_lift"},
+    "canteens": {"id", "name", "location", "meals_ready"},
+    "relay_points": {"id", "name", "location", "open", "capacity"},
+    "walkers": {"id", "name", "relay_point", "capacity", "shift", "max_floor_no_lift"},
+}  # fmt: skip
+
+
+def _number(cell: str, kind: type) -> Any:
+    """A number, or the text as typed, so the gate names the field and what it expected."""
+    try:
+        return kind(cell)
+    except ValueError:
+        return cell
+
+
+def _meals(cell: str) -> Any:
+    """``regular:1;soft:1`` → ``{regular: 1, soft: 1}``; anything else as typed, for the gate."""
+    meals: dict[str, Any] = {}
+    for part in filter(None, (p.strip() for p in cell.split(";"))):
+        variant, _, count = part.partition(":")
+        meals[variant.strip()] = _number(count.strip() or "1", int)
+    return meals
