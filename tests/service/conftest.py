@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -25,10 +26,11 @@ POSTGRES = os.environ.get("DISPATCH_TEST_DATABASE_URL")
 
 @pytest.fixture(autouse=True)
 def data_key(monkeypatch) -> str:
-    """Every service test runs with a data key, as a server on PostgreSQL must; the tests of a
-    missing key take it away themselves."""
+    """Every service test runs with a data key and a session key, as a server on PostgreSQL
+    must; the tests of a missing key take it away themselves."""
     key = Fernet.generate_key().decode()
     monkeypatch.setenv("DISPATCH_DATA_KEY", key)
+    monkeypatch.setenv("DISPATCH_SECRET_KEY", secrets.token_urlsafe(32))
     return key
 
 
