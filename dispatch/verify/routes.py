@@ -120,14 +120,19 @@ def check_rider(ctx: Context, route: Route) -> list[Violation]:
     if departure < ready:
         message = text("v_meals_ready", departure=clock(departure), ready=clock(ready))
         found.append(finding("meals_ready", message, worker.id))
-    if departure < worker.shift.start_s:
-        message = text(
-            "v_shift_start", departure=clock(departure), start=clock_up(worker.shift.start_s)
-        )
-        found.append(finding("shift", message, worker.id))
+    found += _before_shift(worker, departure)
     timed, broken = rider_timeline(ctx, worker, route_visits, departure)
     ctx.riders[worker.id] = (departure, [t for t in timed if t.visit.step.type == "handover"])
     return found + broken
+
+
+def _before_shift(worker: Courier, departure_s: int) -> list[Violation]:
+    """``shift`` when ``worker`` leaves before their shift starts."""
+    if departure_s >= worker.shift.start_s:
+        return []
+    start = clock_up(worker.shift.start_s)
+    message = text("v_shift_start", departure=clock(departure_s), start=start)
+    return [finding("shift", message, worker.id)]
 
 
 def rider_timeline(
@@ -235,11 +240,7 @@ def check_walker(ctx: Context, route: Route) -> list[Violation]:
     if departure < done:
         message = text("v_handover_order", departure=clock(departure), done=clock_up(done))
         found.append(finding("handover_order", message, walker.id))
-    if departure < walker.shift.start_s:
-        message = text(
-            "v_shift_start", departure=clock(departure), start=clock_up(walker.shift.start_s)
-        )
-        found.append(finding("shift", message, walker.id))
+    found += _before_shift(walker, departure)
     route_visits = visits(ctx, route, ctx.relays[relay].location)
     # The trip of each visit: 0 from the first pick-up, 1 from the second, …
     trip = [n - 1 for n in accumulate(int(v.step.type == "handover") for v in route_visits)]
