@@ -70,6 +70,16 @@ def finished(base: str, response: requests.Response, headers: dict[str, str]) ->
     return code, body.get("status", "done" if "plans" in body else "")
 
 
+def wait_healthy(base: str) -> None:
+    """Wait up to about 30 s for the server at ``base`` to answer its health check."""
+    for _ in range(150):
+        try:
+            if requests.get(f"{base}/v1/health", timeout=2).ok:
+                return
+        except requests.ConnectionError:
+            time.sleep(0.2)
+
+
 def start_server(folder: Path, workers: int) -> tuple[subprocess.Popen[bytes], str, dict[str, str]]:
     env = {**os.environ, "DISPATCH_DATABASE_URL": f"sqlite:///{folder / 'load.sqlite'}"}
     env["DISPATCH_WORKERS"] = str(workers)
@@ -80,12 +90,7 @@ def start_server(folder: Path, workers: int) -> tuple[subprocess.Popen[bytes], s
     server = subprocess.Popen([*cli, "serve", "--port", str(port), "--threads", "64"], env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
     base = f"http://127.0.0.1:{port}"
-    for _ in range(150):
-        try:
-            if requests.get(f"{base}/v1/health", timeout=2).ok:
-                break
-        except requests.ConnectionError:
-            time.sleep(0.2)
+    wait_healthy(base)
     return server, base, {"Authorization": f"Bearer {made.stdout.strip()}"}
 
 

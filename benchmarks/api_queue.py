@@ -28,7 +28,7 @@ from typing import Any
 
 import psycopg
 import requests
-from api_load import free_port
+from api_load import free_port, wait_healthy
 from city import city_documents
 from cryptography.fernet import Fernet
 from redis import Redis
@@ -125,12 +125,7 @@ def one_round(args: argparse.Namespace, workers: int, documents: list[dict[str, 
         for _ in range(workers):
             start(stack, ["worker"], env)
         base = f"http://127.0.0.1:{port}"
-        for _ in range(150):
-            try:
-                if requests.get(f"{base}/v1/health", timeout=2).ok:
-                    break
-            except requests.ConnectionError:
-                time.sleep(0.2)
+        wait_healthy(base)
         ids = {submit(base, headers, d, args.time_limit) for d in documents}
         rows = wait_done(base, headers, ids)
         plans = [
