@@ -14,6 +14,7 @@ message_zh, field}}`` with the status from ``ERROR_STATUS``.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 from collections.abc import Mapping
@@ -37,14 +38,17 @@ from dispatch.errors import (
 from dispatch.messages import Text, text
 from dispatch.service.http import Services
 from dispatch.service.jobs import ProcessPool, RQRunner
+from dispatch.service.notify import sender_for
 from dispatch.service.runner import Runner
 from dispatch.service.store import Store
 from dispatch.service.throttle import FailedAuthLimit
 from dispatch.service.users import session_secret
-from dispatch.service.views import compare, keys, ledger, meta, plans
+from dispatch.service.views import compare, keys, ledger, meta, outcomes, plans
 from dispatch.service.views.web import auth, imports, register, today, whatif
 from dispatch.service.views.web import plans as plan_pages
 from dispatch.service.views.web.common import init_pages
+from dispatch.service.welfare import DEFAULT_STEPS
+from dispatch.service.welfare_ticker import WelfareTicker, read_steps
 
 log = logging.getLogger("dispatch.api")
 
@@ -67,6 +71,11 @@ DEFAULTS: dict[str, Any] = {
     "WTF_CSRF_TIME_LIMIT": None,
     "PLAN_SETTINGS": None,  # settings of the days the Today page plans (e.g. iterations)
     "TILE_URL": None,  # a map tile URL template for the pages' maps; none: no tiles
+    # Welfare cases (docs/api.md "Outcomes and welfare cases"): the escalation and its sender.
+    "WELFARE_TICK_S": 60,  # seconds between escalation ticks; 0: no ticker in this server
+    "WELFARE_STEPS": [dict(s) for s in DEFAULT_STEPS],  # [{after_min, action, to?}]
+    "NOTIFY_WEBHOOK_URL": None,  # POST each escalation notice here; none: log them
+    "NOTIFY_TIMEOUT_S": 5.0,  # seconds a webhook call may take
 }
 
 
@@ -114,11 +123,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     auth_failures = FailedAuthLimit(
         app.config["AUTH_FAILURE_LIMIT"], app.config.get("QUEUE_URL"), app.config["QUEUE_NAME"]
     )
-    app.extensions["dispatch"] = Services(store, _runner(app, store), auth_failures)
+    ticker = _welfare_ticker(app, store)
+    app.extensions["dispatch"] = Services(store, _runner(app, store), auth_failures, ticker)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = session_secret(app.config["DATABASE_URL"])
     _register_errors(app)
-    api = [views.bp for views in (plans, ledger, keys, meta, compare)]
+    api = [views.bp for views in (plans, ledger, keys, meta, compare, outcomes)]
     for bp in api:
         app.register_blueprint(bp)
     pages = [auth.bp, today.bp, plan_pages.bp, whatif.bp, register.bp, imports.bp]
@@ -142,15 +152,31 @@ def _environment() -> dict[str, Any]:
         "DISPATCH_MAPS_DIR": "MAPS_DIR",
         "DISPATCH_TILE_URL": "TILE_URL",
         "DISPATCH_COOKIE_SECURE": "SESSION_COOKIE_SECURE",
+        "DISPATCH_NOTIFY_WEBHOOK": "NOTIFY_WEBHOOK_URL",
+        "DISPATCH_WELFARE_TICK_S": "WELFARE_TICK_S",
+        "DISPATCH_WELFARE_STEPS": "WELFARE_STEPS",
     }
     out: dict[str, Any] = {}
     for env, key in names.items():
         if os.environ.get(env):
             value = os.environ[env]
             out[key] = int(value) if key.startswith("JOB_") else value
+    if "WELFARE_TICK_S" in out:
+        out["WELFARE_TICK_S"] = float(out["WELFARE_TICK_S"])
+    if "WELFARE_STEPS" in out:  # JSON, as the setting
+        out["WELFARE_STEPS"] = json.loads(out["WELFARE_STEPS"])
     if "SESSION_COOKIE_SECURE" in out:
         out["SESSION_COOKIE_SECURE"] = out["SESSION_COOKIE_SECURE"].lower() in ("1", "true", "yes")
     return out
+
+
+def _welfare_ticker(app: Flask, store: Store) -> WelfareTicker | None:
+    """The escalation ticker, unless ``WELFARE_TICK_S`` is 0; the steps are checked on start."""
+    steps = read_steps(app.config["WELFARE_STEPS"])
+    if not app.config["WELFARE_TICK_S"]:
+        return None
+    sender = sender_for(app.config["NOTIFY_WEBHOOK_URL"], float(app.config["NOTIFY_TIMEOUT_S"]))
+    return WelfareTicker(store, sender, float(app.config["WELFARE_TICK_S"]), steps)
 
 
 def _runner(app: Flask, store: Store) -> Runner:

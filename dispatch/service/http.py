@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from dispatch.service.runner import Runner
     from dispatch.service.store import Store
     from dispatch.service.throttle import FailedAuthLimit
+    from dispatch.service.welfare_ticker import WelfareTicker
 
 MAX_SEED = 2**31 - 1  # a seed fits a 32-bit signed column on every store
 _DIGITS = re.compile(r"[0-9]{1,10}")
@@ -38,14 +39,17 @@ NOT_IN_MAPS = message("network_not_in_maps")
 
 @dataclass
 class Services:
-    """What ``create_app`` builds once per app: the store, the job runner and the count of
-    failed key checks."""
+    """What ``create_app`` builds once per app: the store, the job runner, the count of
+    failed key checks and the welfare ticker (``None``: none runs in this server)."""
 
     store: Store
     runner: Runner
     auth_failures: FailedAuthLimit
+    ticker: WelfareTicker | None = None
 
     def close(self) -> None:
+        if self.ticker is not None:
+            self.ticker.close()
         self.runner.close()
         self.store.close()
 

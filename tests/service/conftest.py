@@ -45,7 +45,7 @@ def make_app(db_url) -> Iterator[Callable[..., Flask]]:
     made: list[Flask] = []
 
     def make(**config: Any) -> Flask:
-        app = create_app({"DATABASE_URL": db_url, "JOB_WORKERS": 1, **config})
+        app = create_app({"DATABASE_URL": db_url, "JOB_WORKERS": 1, "WELFARE_TICK_S": 0, **config})
         made.append(app)
         return app
 

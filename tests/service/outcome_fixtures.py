@@ -5,10 +5,12 @@ at 11:15, on 2026-11-24 in Asia/Shanghai)."""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 from dispatch.service.store import Store
 
+TINY = Path(__file__).parents[1] / "data" / "tiny.yaml"
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
 DAY = dt.date(2026, 11, 24)
 
