@@ -61,6 +61,10 @@ class WelfareTicker:
         self._thread = threading.Thread(target=self._loop, name="welfare-ticker", daemon=True)
         self._thread.start()
 
+    @property
+    def alive(self) -> bool:
+        return self._thread.is_alive()
+
     def close(self) -> None:
         self._stop.set()
         self._thread.join(timeout=5)
