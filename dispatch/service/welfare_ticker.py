@@ -22,6 +22,8 @@ from dispatch.service.welfare import ESCALATION_ACTIONS, tick
 
 log = logging.getLogger("dispatch.welfare")
 
+RECEIVERS = ("social_worker", "station")  # who a notice may be for; a step's default: station
+
 
 def read_steps(raw: Any, where: str = "WELFARE_STEPS") -> tuple[dict[str, Any], ...]:
     """The escalation setting: a list of ``{after_min, action, to?}``, in time order."""
@@ -42,7 +44,12 @@ def read_steps(raw: Any, where: str = "WELFARE_STEPS") -> tuple[dict[str, Any], 
             allowed = ", ".join(ESCALATION_ACTIONS)
             shown = got(step.get("action"), "action")
             raise InputError(f"{path}.action", text("not_one_of", allowed=allowed, got=shown))
-        steps.append({"after_min": after, "action": step["action"], "to": step.get("to")})
+        to = step.get("to", list(RECEIVERS[1:]))
+        if not isinstance(to, list) or not to or any(r not in RECEIVERS for r in to):
+            shown = got(to, "to")
+            reason = text("not_one_of", allowed=", ".join(RECEIVERS), got=shown)
+            raise InputError(f"{path}.to", reason)
+        steps.append({"after_min": after, "action": step["action"], "to": list(to)})
     return tuple(sorted(steps, key=lambda s: s["after_min"]))
 
 

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from outcome_fixtures import done_plan, local, outcome
 
+from dispatch.errors import InputError
 from dispatch.service.keys import create_key
 from dispatch.service.notify import LogSender, WebhookSender, sender_for
 from dispatch.service.outcomes import record_outcomes
@@ -131,6 +132,24 @@ def test_an_unreachable_webhook_never_breaks_a_tick(store, tiny):
 def test_the_setting_picks_the_sender():
     assert isinstance(sender_for(None), LogSender)
     assert isinstance(sender_for("http://127.0.0.1:1/x"), WebhookSender)
+
+
+@pytest.mark.parametrize(
+    ("steps", "field"),
+    [
+        ([], "WELFARE_STEPS"),
+        ([{"after_min": -1, "action": "notify"}], "WELFARE_STEPS[0].after_min"),
+        (
+            [{"after_min": 0, "action": "notify"}, {"after_min": 5, "action": "sms"}],
+            "WELFARE_STEPS[1].action",
+        ),
+        ([{"after_min": 0, "action": "notify", "to": ["mayor"]}], "WELFARE_STEPS[0].to"),
+    ],
+)
+def test_a_bad_escalation_setting_stops_the_start(make_app, steps, field):
+    with pytest.raises(InputError) as caught:
+        make_app(WELFARE_STEPS=steps)
+    assert caught.value.field == field
 
 
 def test_the_apps_ticker_escalates_by_itself(make_app, tiny, receiver):

@@ -3,12 +3,15 @@ later rows, checked against the plan, sealed at rest; the day's progress from th
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 import sqlalchemy as sa
 from outcome_fixtures import done_plan, local, outcome
 
 from dispatch.errors import ConflictError, InputError, NotFoundError
-from dispatch.service.outcomes import outcomes_of, progress, record_outcomes
+from dispatch.service.outcomes import Recorded, outcomes_of, progress, record_outcomes
 
 
 @pytest.fixture
@@ -152,3 +155,28 @@ def test_progress_of_a_finished_route_has_no_next_stop(store, plan_id):
     record_outcomes(store, plan_id, batch, recorded_by="k")
     b = progress(store, plan_id, local("13:00"))["routes"][1]
     assert (b["to_do"], b["next"], b["late_s"]) == (0, None, 10 * 60)  # t-tower 11:15 → 11:25
+
+
+def test_racing_inserts_of_one_batch_store_it_once_and_open_one_case(store, plan_id):
+    """Threads sending the same batch at once (and other no-answers of the same client): on
+    PostgreSQL the losers meet the unique indexes and are answered as repeats, never an error."""
+    senders = 12
+    start = threading.Barrier(senders)
+
+    def send(k: int) -> Recorded:
+        batch = [
+            outcome("same-1", "t-south", "no_answer"),
+            outcome(f"own-{k}", "t-south", "no_answer", "11:07"),
+        ]
+        start.wait(timeout=60)
+        return record_outcomes(store, plan_id, batch, recorded_by=f"k{k}")
+
+    with ThreadPoolExecutor(senders) as pool:
+        answers = list(pool.map(send, range(senders)))
+    assert sorted(s for a in answers for s in a.stored).count("same-1") == 1
+    assert all(f"own-{k}" in a.stored for k, a in enumerate(answers))
+    assert len({c for a in answers for c in a.cases}) == 1
+    with store.session() as session:
+        count = session.execute(sa.text("SELECT count(*) FROM outcomes")).scalar()
+        cases = session.execute(sa.text("SELECT count(*) FROM welfare_cases")).scalar()
+    assert (count, cases) == (senders + 1, 1)
