@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import logging
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -115,6 +115,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         app.config.from_mapping(config)
     if not app.config.get("DATABASE_URL"):
         app.config["DATABASE_URL"] = instance_database_url(app)
+    steps = read_steps(app.config["WELFARE_STEPS"])  # a bad setting stops the start, first
     store = Store(app.config["DATABASE_URL"])
     store.migrate()
     orphans = store.fail_orphans()
@@ -123,7 +124,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     auth_failures = FailedAuthLimit(
         app.config["AUTH_FAILURE_LIMIT"], app.config.get("QUEUE_URL"), app.config["QUEUE_NAME"]
     )
-    ticker = _welfare_ticker(app, store)
+    ticker = _welfare_ticker(app, store, steps)
     app.extensions["dispatch"] = Services(store, _runner(app, store), auth_failures, ticker)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = session_secret(app.config["DATABASE_URL"])
@@ -170,9 +171,10 @@ def _environment() -> dict[str, Any]:
     return out
 
 
-def _welfare_ticker(app: Flask, store: Store) -> WelfareTicker | None:
-    """The escalation ticker, unless ``WELFARE_TICK_S`` is 0; the steps are checked on start."""
-    steps = read_steps(app.config["WELFARE_STEPS"])
+def _welfare_ticker(
+    app: Flask, store: Store, steps: Sequence[Mapping[str, Any]]
+) -> WelfareTicker | None:
+    """The escalation ticker of this server, unless ``WELFARE_TICK_S`` is 0."""
     if not app.config["WELFARE_TICK_S"]:
         return None
     sender = sender_for(app.config["NOTIFY_WEBHOOK_URL"], float(app.config["NOTIFY_TIMEOUT_S"]))
