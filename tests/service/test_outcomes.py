@@ -53,6 +53,13 @@ def test_one_id_twice_in_a_batch_is_a_repeat_or_a_conflict(store, plan_id):
         record_outcomes(store, plan_id, batch, recorded_by="k")
 
 
+def test_an_id_of_another_plan_is_refused(store, plan_id, tiny):
+    record_outcomes(store, plan_id, [outcome("o1", "t-south")], recorded_by="k")
+    other = done_plan(store, tiny)
+    with pytest.raises(ConflictError):
+        record_outcomes(store, other, [outcome("o1", "t-south")], recorded_by="k")
+
+
 def test_a_correction_is_a_new_row_and_the_latest_time_wins(store, plan_id):
     for oid, kind, at in (("o1", "not_home", "11:16"), ("o2", "delivered", "11:40")):
         record_outcomes(store, plan_id, [outcome(oid, "t-tower", kind, at)], recorded_by="k")

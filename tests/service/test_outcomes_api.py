@@ -3,7 +3,10 @@
 
 from __future__ import annotations
 
+import os
 import threading
+import uuid
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -11,6 +14,7 @@ import pytest
 import requests
 import sqlalchemy as sa
 from conftest import error_of
+from flask import Flask
 from outcome_fixtures import TINY, done_plan, outcome
 from werkzeug.serving import make_server
 
@@ -22,6 +26,8 @@ from dispatch.scenario import parse_scenario, read_document
 from dispatch.service.keys import create_key
 from dispatch.service.outcomes import outcomes_of
 from dispatch.service.welfare import open_cases
+
+POSTGRES = os.environ.get("DISPATCH_TEST_DATABASE_URL")
 
 
 @pytest.fixture(scope="module")
@@ -157,9 +163,31 @@ def _many_routes(couriers: int, per_route: int) -> dict[str, Any]:
     return {"format": 1, "routes": routes, "unassigned": []}
 
 
-def test_thirty_couriers_posting_at_once_are_all_stored_once(make_app, tiny):
+@pytest.fixture(params=["sqlite", "postgresql"])
+def server_app(request, make_app) -> Iterator[Flask]:
+    """An app on SQLite, and on PostgreSQL (a schema of its own) when
+    ``DISPATCH_TEST_DATABASE_URL`` is set."""
+    if request.param == "sqlite":
+        yield make_app()
+        return
+    if not POSTGRES:
+        pytest.skip("DISPATCH_TEST_DATABASE_URL is not set (PostgreSQL tests)")
+    schema = f"t_{uuid.uuid4().hex[:10]}"
+    admin = sa.create_engine(POSTGRES)
+    with admin.begin() as connection:
+        connection.execute(sa.text(f"CREATE SCHEMA {schema}"))
+    separator = "&" if "?" in POSTGRES else "?"
+    app = make_app(DATABASE_URL=f"{POSTGRES}{separator}options=-csearch_path%3D{schema}")
+    yield app
+    app.extensions["dispatch"].close()  # its connections go before its schema
+    with admin.begin() as connection:
+        connection.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
+    admin.dispose()
+
+
+def test_thirty_couriers_posting_at_once_are_all_stored_once(server_app, tiny):
     couriers, per_route = 30, 4
-    app = make_app()
+    app = server_app
     store = app.extensions["dispatch"].store
     plan_id = done_plan(store, tiny, _many_routes(couriers, per_route))
     headers = _key(app, "planner")
