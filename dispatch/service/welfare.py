@@ -219,7 +219,8 @@ def on_outcome(
 ) -> str | None:
     """What an outcome just stored means for the client's welfare: a no-answer or urgent
     concern opens a case (or, with one open, adds a step to it); any other outcome of a client
-    with an open case is a step of it. The case id when the outcome was a reason for one."""
+    with an open case is a step of it (with the outcome's note). The case id when the outcome
+    was a reason for one."""
     reason = item.welfare_reason
     query = select(WelfareCaseRow).where(
         WelfareCaseRow.canteen == plan.canteen,
@@ -242,11 +243,11 @@ def on_outcome(
         )
         session.add(case)
         session.flush()  # a racing open of the same client's case fails here, not later
-        session.add(CaseStepRow(case=case.id, at=now, by=by, action="open"))
+        session.add(CaseStepRow(case=case.id, at=now, by=by, action="open", note=item.note))
         log.info("welfare case %s opened for client %s: %s", case.id, item.client, reason)
     else:
         action = item.concern if item.concern else item.outcome
-        session.add(CaseStepRow(case=case.id, at=now, by=by, action=action))
+        session.add(CaseStepRow(case=case.id, at=now, by=by, action=action, note=item.note))
     return case.id if reason is not None else None
 
 

@@ -69,6 +69,7 @@ def test_an_urgent_concern_opens_a_case_even_when_delivered(store, plan_id, conc
     done = record_outcomes(store, plan_id, batch, recorded_by="k")
     (case,) = open_cases(store, None)
     assert done.cases == [case.id] and case.reason == concern
+    assert [(s.action, s.note) for s in case.steps] == [("open", "看起来不太好")]
 
 
 def test_other_outcomes_open_no_case_but_are_steps_of_an_open_one(store, plan_id):
