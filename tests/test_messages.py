@@ -7,7 +7,17 @@ import re
 
 from conftest import REPO
 
-from dispatch.messages import _CATALOGUE, command_line, papers, service, sheets, text, verifier, web
+from dispatch.messages import (
+    _CATALOGUE,
+    command_line,
+    papers,
+    service,
+    sheets,
+    street,
+    text,
+    verifier,
+    web,
+)
 
 
 def sources():
@@ -51,6 +61,7 @@ def test_the_catalogues_parts_never_give_one_code_twice():
         command_line.CATALOGUE,
         service.CATALOGUE,
         web.CATALOGUE,
+        street.CATALOGUE,
     ]
     source = (REPO / "dispatch" / "messages" / "__init__.py").read_text(encoding="utf-8")
     base = set(re.findall(r'^    "([a-z0-9_]+)": \(', source, re.M))

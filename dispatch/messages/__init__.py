@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from dispatch.messages import command_line, papers, service, sheets, verifier, web
+from dispatch.messages import command_line, papers, service, sheets, street, verifier, web
 
 
 @dataclass(frozen=True, slots=True)
@@ -315,6 +315,7 @@ _CATALOGUE |= (
     | command_line.CATALOGUE
     | service.CATALOGUE
     | web.CATALOGUE
+    | street.CATALOGUE
 )
 
 
