@@ -43,6 +43,31 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "小分队账号只能查看网格台账（网格、小分队、楼栋、住户）",
     ),
     "street_unknown_team": ("no team '{team}' in the register", "台账中没有小分队“{team}”"),
+    # Special groups (the register's five) and the household sheet's columns.
+    "street_group_empty_nest_elderly": ("empty-nest or living-alone elderly", "空巢独居老年人"),
+    "street_group_children_in_difficulty": ("child in difficulty", "困境儿童"),
+    "street_group_pregnant_postpartum": ("pregnant or postpartum", "孕产妇"),
+    "street_group_severely_disabled": ("severely disabled", "重度残疾人"),
+    "street_group_seriously_ill": ("seriously ill", "重病患者"),
+    "street_column_id": ("household id", "住户编号"),
+    "street_column_building": ("building id", "楼栋编号"),
+    "street_column_floor": ("floor", "楼层"),
+    "street_column_unit": ("unit and flat", "单元门牌"),
+    "street_column_member": ("resident's name", "成员姓名"),
+    "street_column_group": ("special group", "特殊群体"),
+    "street_column_responsible": ("responsible member's id", "责任人编号"),
+    "street_column_needs": ("needs", "需求"),
+    "street_column_notes": ("notes", "备注"),
+    "street_column_client_canteen": ("canteen of the client", "饭堂（已是送餐客户）"),
+    "street_column_client_id": ("client id at the canteen", "送餐客户编号"),
+    "street_column_last_contact": ("last contact (YYYY-MM-DD)", "最近联系日期"),
+    "street_template_note": (
+        "One row a household; up to three residents (more on the register's page). Groups by "
+        "their Chinese name or code; the building and the responsible member must be in the "
+        "register. Delete the example row.",
+        "每户一行；最多三名成员（更多成员请在台账页面添加）。特殊群体填中文名称或代码；楼栋和责任人"
+        "须已在台账中。请删除示例行。",
+    ),
     "key_scope_team": ("team {team}", "小分队 {team}"),
     "street_missing": ("no street '{street}' in the register", "台账中没有街道“{street}”"),
 }
