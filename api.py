@@ -41,7 +41,7 @@ from dispatch.service.runner import Runner
 from dispatch.service.store import Store
 from dispatch.service.throttle import FailedAuthLimit
 from dispatch.service.users import session_secret
-from dispatch.service.views import compare, keys, ledger, meta, plans, street
+from dispatch.service.views import compare, keys, ledger, meta, plans, requests, street
 from dispatch.service.views.web import auth, imports, register, today, whatif
 from dispatch.service.views.web import plans as plan_pages
 from dispatch.service.views.web.common import init_pages
@@ -118,7 +118,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = session_secret(app.config["DATABASE_URL"])
     _register_errors(app)
-    api = [views.bp for views in (plans, ledger, keys, meta, compare, street)]
+    api = [views.bp for views in (plans, ledger, keys, meta, compare, street, requests)]
     for bp in api:
         app.register_blueprint(bp)
     pages = [auth.bp, today.bp, plan_pages.bp, whatif.bp, register.bp, imports.bp]

@@ -11,6 +11,7 @@ from dispatch.messages import (
     _CATALOGUE,
     command_line,
     papers,
+    requests,
     service,
     sheets,
     street,
@@ -62,6 +63,7 @@ def test_the_catalogues_parts_never_give_one_code_twice():
         service.CATALOGUE,
         web.CATALOGUE,
         street.CATALOGUE,
+        requests.CATALOGUE,
     ]
     source = (REPO / "dispatch" / "messages" / "__init__.py").read_text(encoding="utf-8")
     base = set(re.findall(r'^    "([a-z0-9_]+)": \(', source, re.M))

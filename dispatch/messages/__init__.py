@@ -10,7 +10,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from dispatch.messages import command_line, papers, service, sheets, street, verifier, web
+from dispatch.messages import (
+    command_line,
+    papers,
+    requests,
+    service,
+    sheets,
+    street,
+    verifier,
+    web,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -316,6 +325,7 @@ _CATALOGUE |= (
     | service.CATALOGUE
     | web.CATALOGUE
     | street.CATALOGUE
+    | requests.CATALOGUE
 )
 
 
