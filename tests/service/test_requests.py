@@ -77,7 +77,8 @@ def test_bad_requests_name_their_field_and_store_nothing(street, fields, field):
 
 def test_the_team_solves_one_at_once_and_reports_another_up_to_the_office(street):
     solved, hard = new(street).id, new(street, kind="repair", needed="屋顶漏水").id
-    assert board.add_step(street, solved, "done", viewer=T1, note="已送达", now=NOW).status == "done"
+    done = board.add_step(street, solved, "done", viewer=T1, note="已送达", now=NOW)
+    assert done.status == "done"
     with pytest.raises(InputError) as no_reason:
         board.add_step(street, hard, "reported_up", viewer=T1, now=NOW)
     assert no_reason.value.field == "reason"

@@ -29,7 +29,8 @@ def _view(row: board.RequestRow, *, steps: bool = False) -> dict[str, Any]:
     if request_key().role == "viewer":
         out = {k: v for k, v in out.items() if k not in PRIVATE}
         if "steps" in out:
-            out["steps"] = [{k: v for k, v in s.items() if k not in PRIVATE_STEP} for s in out["steps"]]
+            shown = out["steps"]
+            out["steps"] = [{k: v for k, v in s.items() if k not in PRIVATE_STEP} for s in shown]
     return out
 
 
