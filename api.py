@@ -42,7 +42,7 @@ from dispatch.service.store import Store
 from dispatch.service.throttle import FailedAuthLimit
 from dispatch.service.users import session_secret
 from dispatch.service.views import compare, keys, ledger, meta, plans, requests, street
-from dispatch.service.views.web import auth, imports, register, today, whatif
+from dispatch.service.views.web import auth, imports, register, street_requests, today, whatif
 from dispatch.service.views.web import plans as plan_pages
 from dispatch.service.views.web.common import init_pages
 
@@ -122,6 +122,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     for bp in api:
         app.register_blueprint(bp)
     pages = [auth.bp, today.bp, plan_pages.bp, whatif.bp, register.bp, imports.bp]
+    pages.append(street_requests.bp)
     init_pages(app, api, pages)
     return app
 
