@@ -43,8 +43,8 @@ from dispatch.service.runner import Runner
 from dispatch.service.store import Store
 from dispatch.service.throttle import FailedAuthLimit
 from dispatch.service.users import session_secret
-from dispatch.service.views import compare, keys, ledger, meta, outcomes, plans
-from dispatch.service.views.web import auth, imports, register, today, whatif
+from dispatch.service.views import compare, keys, ledger, meta, outcomes, plans, requests, street
+from dispatch.service.views.web import auth, imports, register, street_requests, today, whatif
 from dispatch.service.views.web import plans as plan_pages
 from dispatch.service.views.web.common import init_pages
 from dispatch.service.welfare import DEFAULT_STEPS
@@ -129,10 +129,11 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = session_secret(app.config["DATABASE_URL"])
     _register_errors(app)
-    api = [views.bp for views in (plans, ledger, keys, meta, compare, outcomes)]
+    api = [views.bp for views in (plans, ledger, keys, meta, compare, outcomes, street, requests)]
     for bp in api:
         app.register_blueprint(bp)
     pages = [auth.bp, today.bp, plan_pages.bp, whatif.bp, register.bp, imports.bp]
+    pages.append(street_requests.bp)
     init_pages(app, api, pages)
     return app
 

@@ -12,8 +12,10 @@ from dispatch.messages import (
     command_line,
     outcomes,
     papers,
+    requests,
     service,
     sheets,
+    street,
     text,
     verifier,
     web,
@@ -62,6 +64,8 @@ def test_the_catalogues_parts_never_give_one_code_twice():
         service.CATALOGUE,
         web.CATALOGUE,
         outcomes.CATALOGUE,
+        street.CATALOGUE,
+        requests.CATALOGUE,
     ]
     source = (REPO / "dispatch" / "messages" / "__init__.py").read_text(encoding="utf-8")
     base = set(re.findall(r'^    "([a-z0-9_]+)": \(', source, re.M))

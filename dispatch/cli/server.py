@@ -36,6 +36,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     scope.add_argument(
         "--scope", choices=("street",), help="street: every canteen of the store / 街道级"
     )
+    scope.add_argument("--team", help="one grid service team's register / 所属网格小分队")
     revoke = key_commands.add_parser("revoke", help="revoke a key by its id")
     revoke.add_argument("key_id")
     keys.set_defaults(run=run_keys)
@@ -88,6 +89,7 @@ def run_keys(args: argparse.Namespace) -> int:
     with server_extra("keys"):
         from dispatch.service.keys import create_key, revoke_key
         from dispatch.service.store import Store
+        from dispatch.service.street_ledger import require_team
 
     store = Store(database_url())
     store.migrate()
@@ -96,10 +98,14 @@ def run_keys(args: argparse.Namespace) -> int:
         said = text("key_revoked" if revoked else "key_not_active", key_id=args.key_id)
         print(f"{said.zh} / {said.en}", file=sys.stderr)
         return EXIT_OK if revoked else EXIT_BAD_INPUT
-    key = create_key(store, args.role, args.name, canteen=args.canteen)
+    if args.team:
+        require_team(store, args.team)
+    key = create_key(store, args.role, args.name, canteen=args.canteen, team=args.team)
     scope = (
         text("key_scope_canteen", canteen=args.canteen)
         if args.canteen
+        else text("key_scope_team", team=args.team)
+        if args.team
         else text("key_scope_street")
     )
     made = text("key_created", key_id=key.info.id, role=key.info.role, scope=scope)

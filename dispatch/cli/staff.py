@@ -23,10 +23,14 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     scope = create.add_mutually_exclusive_group(required=True)
     scope.add_argument("--canteen", help="the one canteen the login sees / 所属饭堂")
     scope.add_argument("--scope", choices=("street",), help="street: every canteen / 街道级")
+    scope.add_argument("--team", help="one grid service team's register / 所属网格小分队")
     users.set_defaults(run=run_users)
     seed = commands.add_parser("seed-demo", help="load the demo register / 载入演示台账")
     seed.add_argument("--scenario", type=Path, default=Path("scenarios/jiangnan-rainstorm.yaml"))
     seed.add_argument("--canteen", default="jiangnan", help="the canteen's id in the register")
+    seed.add_argument(
+        "--street", type=Path, help="also a street of grid teams (scenarios/demo-street.yaml)"
+    )
     seed.set_defaults(run=run_seed_demo)
 
 
@@ -46,12 +50,22 @@ def run_users(args: argparse.Namespace) -> int:
     """A new login, said on stderr (nothing secret is printed)."""
     with server_extra("users"):
         from dispatch.service.store import Store
+        from dispatch.service.street_ledger import require_team
         from dispatch.service.users import create_user
 
     store = Store(database_url())
     store.migrate()
-    info = create_user(store, args.name, read_password(), args.role, canteen=args.canteen)
-    where = text("key_scope_canteen", canteen=info.canteen) if info.canteen else None
+    if args.team:
+        require_team(store, args.team)
+    password = read_password()
+    info = create_user(store, args.name, password, args.role, canteen=args.canteen, team=args.team)
+    where = (
+        text("key_scope_canteen", canteen=info.canteen)
+        if info.canteen
+        else text("key_scope_team", team=info.team)
+        if info.team
+        else None
+    )
     made = text("web_login_created", name=info.name, role=info.role,
                 scope=where or text("key_scope_street"))  # fmt: skip
     print(f"{made.zh} / {made.en}", file=sys.stderr)
@@ -63,9 +77,12 @@ def run_seed_demo(args: argparse.Namespace) -> int:
     with server_extra("seed-demo"):
         from dispatch.service.demo import seed
         from dispatch.service.store import Store
+        from dispatch.service.street_register import seed_street
 
     store = Store(database_url())
     store.migrate()
     counts = seed(store, args.scenario, args.canteen)
+    if args.street:
+        counts |= seed_street(store, args.street)
     say(" · ".join(f"{kind} {n}" for kind, n in counts.items()))
     return EXIT_OK

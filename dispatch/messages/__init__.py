@@ -10,7 +10,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from dispatch.messages import command_line, outcomes, papers, service, sheets, verifier, web
+from dispatch.messages import (
+    command_line,
+    outcomes,
+    papers,
+    requests,
+    service,
+    sheets,
+    street,
+    verifier,
+    web,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -316,6 +326,8 @@ _CATALOGUE |= (
     | service.CATALOGUE
     | web.CATALOGUE
     | outcomes.CATALOGUE
+    | street.CATALOGUE
+    | requests.CATALOGUE
 )
 
 

@@ -68,8 +68,8 @@ def services() -> Services:
     return cast(Services, current_app.extensions["dispatch"])
 
 
-def needs(role: Role) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """A view that needs a key of at least ``role``."""
+def needs(role: Role, *, teams: bool = False) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """A view that needs a key of at least ``role``; a grid team's key only where ``teams``."""
 
     def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
         @wraps(view)
@@ -79,7 +79,7 @@ def needs(role: Role) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
             except AuthError:
                 services().auth_failures.failed(request.remote_addr or "")
                 raise
-            require_role(key, role)
+            require_role(key, role, teams=teams)
             g.key = key
             return view(*args, **kwargs)
 

@@ -3,7 +3,9 @@
 Roles are ordered: a ``viewer`` reads plans, sheets and the ledger (without clients' phones,
 groups and notes); a ``planner`` also submits and cancels plans and writes the ledger; an
 ``admin`` may do everything and manages keys. Every key belongs to one canteen, or to a
-street office (``canteen`` is ``None``), which sees every canteen of the store. A token is 32
+street office (``canteen`` is ``None``), which sees every canteen of the store; a street
+office's key may be narrowed to one grid service ``team``, which sees only that team's part
+of the grid register (``dispatch.service.street_ledger``) and no canteen's data. A token is 32
 random bytes from ``secrets``, so a plain SHA-256 (no salt, no stretching) is enough to make
 the stored hash useless to a thief.
 
@@ -20,7 +22,7 @@ from typing import TYPE_CHECKING, Literal, cast
 
 from sqlalchemy import select
 
-from dispatch.errors import AuthError, ForbiddenError
+from dispatch.errors import AuthError, ForbiddenError, InputError
 from dispatch.messages import text
 from dispatch.service.tables import KeyRow
 
@@ -42,15 +44,16 @@ class KeyInfo:
     canteen: str | None  # None: a street office's key, which sees every canteen
     created_at: dt.datetime
     revoked_at: dt.datetime | None = None
+    team: str | None = None  # a grid service team's: sees only its team's register
 
     @classmethod
     def of(cls, row: KeyRow) -> KeyInfo:
         role = cast(Role, row.role)
-        return cls(row.id, row.name, role, row.canteen, row.created_at, row.revoked_at)
+        return cls(row.id, row.name, role, row.canteen, row.created_at, row.revoked_at, row.team)
 
     def sees(self, canteen: str | None) -> bool:
-        """Whether this key may see what belongs to ``canteen``."""
-        return self.canteen is None or self.canteen == canteen
+        """Whether this key may see what belongs to ``canteen`` (a team's key: no canteen's)."""
+        return self.team is None and (self.canteen is None or self.canteen == canteen)
 
 
 @dataclass(frozen=True)
@@ -65,8 +68,17 @@ def token_sha256(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def create_key(store: Store, role: Role, name: str = "", *, canteen: str | None = None) -> NewKey:
-    """A new key of ``role`` for ``canteen`` (``None``: the whole street office)."""
+def create_key(
+    store: Store,
+    role: Role,
+    name: str = "",
+    *,
+    canteen: str | None = None,
+    team: str | None = None,
+) -> NewKey:
+    """A new key of ``role`` for ``canteen`` (``None``: the whole street office), or for one
+    grid service ``team`` of the street office."""
+    check_team_scope(canteen, team)
     key_id = secrets.token_hex(6)
     token = f"{TOKEN_PREFIX}{secrets.token_urlsafe(32)}"
     row = KeyRow(
@@ -74,6 +86,7 @@ def create_key(store: Store, role: Role, name: str = "", *, canteen: str | None 
         name=name or key_id,
         role=role,
         canteen=canteen,
+        team=team,
         token_sha256=token_sha256(token),
         created_at=dt.datetime.now(dt.UTC),
     )
@@ -123,7 +136,16 @@ def authenticate(store: Store, header: str | None) -> KeyInfo:
     return KeyInfo.of(row)
 
 
-def require_role(key: KeyInfo, role: Role) -> None:
+def check_team_scope(canteen: str | None, team: str | None) -> None:
+    """A team belongs to the street office: its key or login names no canteen."""
+    if team is not None and canteen is not None:
+        raise InputError("team", text("street_team_key_scope"))
+
+
+def require_role(key: KeyInfo, role: Role, *, teams: bool = False) -> None:
+    """At least ``role``; a team's key only where ``teams`` (the grid register's views)."""
+    if key.team is not None and not teams:
+        raise ForbiddenError("Authorization", text("street_team_only"))
     if ROLES.index(key.role) < ROLES.index(role):
         raise ForbiddenError(
             "Authorization",

@@ -67,7 +67,8 @@ class LedgerRow(Base):
 
 class KeyRow(Base):
     """An API key: only the SHA-256 of the token is kept. ``canteen`` is the one canteen the
-    key sees; ``None`` is a street office's key, which sees every canteen of the store."""
+        key sees; ``None`` is a street office's key, which sees every canteen of the store. ``team``
+    narrows a street office's key to one grid service team's register (``street_ledger``)."""
 
     __tablename__ = "api_keys"
 
@@ -75,6 +76,7 @@ class KeyRow(Base):
     name: Mapped[str] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(16))
     canteen: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    team: Mapped[str | None] = mapped_column(String(64), nullable=True)  # a grid team's key
     token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
@@ -92,6 +94,7 @@ class UserRow(Base):
     password_hash: Mapped[str] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(16))
     canteen: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    team: Mapped[str | None] = mapped_column(String(64), nullable=True)  # a grid team's login
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))

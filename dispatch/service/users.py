@@ -25,7 +25,7 @@ from sqlalchemy.engine import make_url
 
 from dispatch.errors import AuthError, ConflictError, DataKeyError, InputError
 from dispatch.messages import text
-from dispatch.service.keys import ROLES, KeyInfo, Role
+from dispatch.service.keys import ROLES, KeyInfo, Role, check_team_scope
 from dispatch.service.sealing import key_file
 from dispatch.service.tables import UserRow
 
@@ -58,13 +58,22 @@ def _utc(moment: dt.datetime) -> dt.datetime:
 
 
 def _info(row: UserRow) -> KeyInfo:
-    return KeyInfo(f"user:{row.id}", row.name, cast(Role, row.role), row.canteen, row.created_at)
+    role = cast(Role, row.role)
+    return KeyInfo(f"user:{row.id}", row.name, role, row.canteen, row.created_at, team=row.team)
 
 
 def create_user(
-    store: Store, name: str, password: str, role: Role, *, canteen: str | None
+    store: Store,
+    name: str,
+    password: str,
+    role: Role,
+    *,
+    canteen: str | None,
+    team: str | None = None,
 ) -> KeyInfo:
-    """A new login; the name is unique and the password at least ``MIN_PASSWORD`` long."""
+    """A new login; the name is unique and the password at least ``MIN_PASSWORD`` long.
+    A login of a grid service ``team`` belongs to the street office (no ``canteen``)."""
+    check_team_scope(canteen, team)
     name = name.strip()
     if not name or len(name) > 64:
         raise InputError("name", text("web_user_name"))
@@ -81,6 +90,7 @@ def create_user(
             password_hash=_HASHER.hash(password),
             role=role,
             canteen=canteen,
+            team=team,
             failed_logins=0,
             created_at=dt.datetime.now(dt.UTC),
         )

@@ -75,8 +75,9 @@ def safe_next(target: str | None) -> str:
     return url_for("web_today.today")
 
 
-def web_blueprint(name: str, *, public: bool = False) -> Blueprint:
-    """A blueprint of pages; unless ``public``, every view needs a signed-in login."""
+def web_blueprint(name: str, *, public: bool = False, teams: bool = False) -> Blueprint:
+    """A blueprint of pages; unless ``public``, every view needs a signed-in login, and
+    unless ``teams`` (the grid register's pages) not a grid team's, which sees no canteen."""
     bp = Blueprint(name, PACKAGE, template_folder="templates")
 
     @bp.before_request
@@ -84,6 +85,8 @@ def web_blueprint(name: str, *, public: bool = False) -> Blueprint:
         info = signed_in(services().store, str(session.get("user", "")))
         if info is not None:
             g.key = info
+            if info.team is not None and not (public or teams):
+                raise ForbiddenError("Authorization", message("street_team_only"))
         elif not public:
             session.pop("user", None)
             return redirect(url_for("web_auth.login", next=request.full_path.rstrip("?")))
@@ -99,8 +102,11 @@ def web_blueprint(name: str, *, public: bool = False) -> Blueprint:
     return bp
 
 
-def needs_role(role: Role) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """A page only a login of at least ``role`` may use (403 page otherwise)."""
+def needs_role(
+    role: Role, *, teams: bool = False
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """A page only a login of at least ``role`` may use (403 page otherwise); a grid team's
+    login only where ``teams`` (the grid register's pages)."""
 
     def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
         @wraps(view)
@@ -108,7 +114,7 @@ def needs_role(role: Role) -> Callable[[Callable[..., Any]], Callable[..., Any]]
             info = user()
             if info is None:
                 return redirect(url_for("web_auth.login"))
-            require_role(info, role)
+            require_role(info, role, teams=teams)
             return view(*args, **kwargs)
 
         return wrapped
