@@ -44,6 +44,7 @@ from dispatch.service.users import session_secret
 from dispatch.service.views import compare, keys, ledger, meta, plans, street
 from dispatch.service.views.web import auth, imports, register, today, whatif
 from dispatch.service.views.web import plans as plan_pages
+from dispatch.service.views.web import street as street_pages
 from dispatch.service.views.web.common import init_pages
 
 log = logging.getLogger("dispatch.api")
@@ -121,7 +122,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     api = [views.bp for views in (plans, ledger, keys, meta, compare, street)]
     for bp in api:
         app.register_blueprint(bp)
-    pages = [auth.bp, today.bp, plan_pages.bp, whatif.bp, register.bp, imports.bp]
+    pages = [auth.bp, today.bp, plan_pages.bp, whatif.bp, register.bp, imports.bp, street_pages.bp]
     init_pages(app, api, pages)
     return app
 
