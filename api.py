@@ -46,6 +46,7 @@ from dispatch.service.users import session_secret
 from dispatch.service.views import compare, keys, ledger, meta, outcomes, plans, requests, street
 from dispatch.service.views.web import auth, imports, register, street_requests, today, whatif
 from dispatch.service.views.web import plans as plan_pages
+from dispatch.service.views.web import street as street_pages
 from dispatch.service.views.web.common import init_pages
 from dispatch.service.welfare import DEFAULT_STEPS
 from dispatch.service.welfare_ticker import WelfareTicker, read_steps
@@ -132,7 +133,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     api = [views.bp for views in (plans, ledger, keys, meta, compare, outcomes, street, requests)]
     for bp in api:
         app.register_blueprint(bp)
-    pages = [auth.bp, today.bp, plan_pages.bp, whatif.bp, register.bp, imports.bp]
+    pages = [auth.bp, today.bp, plan_pages.bp, whatif.bp, register.bp, imports.bp, street_pages.bp]
     pages.append(street_requests.bp)
     init_pages(app, api, pages)
     return app

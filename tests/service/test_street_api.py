@@ -102,3 +102,10 @@ def test_a_bad_record_is_422_with_its_field_and_no_personal_data(client, street)
     mismatch = client.put("/v1/households/h01", headers=office, json={**body, "id": "h02"})
     assert mismatch.status_code == 422 and mismatch.get_json()["error"]["field"] == "id"
     assert client.get("/v1/households/h92", headers=office).status_code == 404
+
+
+def test_a_teams_key_is_listed_with_its_team(client, street):
+    street("viewer", team="t3")
+    listed = client.get("/v1/keys", headers=street("admin")).get_json()["keys"]
+    scopes = {(k["scope"], k["canteen"], k["team"]) for k in listed}
+    assert ("team", None, "t3") in scopes and ("street", None, None) in scopes

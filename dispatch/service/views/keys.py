@@ -60,8 +60,9 @@ def key_view(key: KeyInfo) -> dict[str, Any]:
         "id": key.id,
         "name": key.name,
         "role": key.role,
-        "scope": "street" if key.canteen is None else "canteen",
+        "scope": "canteen" if key.canteen else "team" if key.team else "street",
         "canteen": key.canteen,
+        "team": key.team,
         "created_at": iso(key.created_at),
         "revoked_at": iso(key.revoked_at),
     }

@@ -9,13 +9,16 @@ from flask import redirect, render_template, request, session, url_for
 from dispatch.errors import AuthError
 from dispatch.service.http import services
 from dispatch.service.users import sign_in
-from dispatch.service.views.web.common import LANGUAGES, safe_next, said, web_blueprint
+from dispatch.service.views.web.common import LANGUAGES, safe_next, said, user, web_blueprint
 
 bp = web_blueprint("web_auth", public=True)
 
 
 @bp.get("/")
 def home() -> Any:
+    info = user()
+    if info is not None and info.team is not None:  # a team's login has the register only
+        return redirect(url_for("web_street.register"))
     return redirect(url_for("web_today.today"))
 
 
@@ -38,6 +41,8 @@ def login_post() -> Any:
     session["user"] = info.id
     if language:
         session["lang"] = language
+    if info.team is not None and not target:  # a team's login has the register only
+        return redirect(url_for("web_street.register"))
     return redirect(safe_next(target))
 
 
