@@ -25,6 +25,7 @@ from dispatch.errors import ConflictError, InputError, NotFoundError
 from dispatch.messages import text
 from dispatch.model import clock
 from dispatch.scenario import parse_scenario
+from dispatch.service.case_teams import reach_teams
 from dispatch.service.outcome_items import (
     Item,
     PlannedStop,
@@ -137,7 +138,9 @@ def record_outcomes(
     for attempt in range(RACE_RETRIES):
         try:
             with store.session() as session:
-                return _record(session, plan, read, stops, recorded_by, moment, field)
+                recorded = _record(session, plan, read, stops, recorded_by, moment, field)
+            reach_teams(store, recorded.cases)
+            return recorded
         except IntegrityError:
             if attempt == RACE_RETRIES - 1:
                 raise
