@@ -10,42 +10,22 @@ import io
 import os
 import re
 import shutil
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from browsing import ARTIFACTS, PASSWORD, check, serving, signed_in
 from cryptography.fernet import Fernet
 from openpyxl import Workbook
 from pypdf import PdfReader
-from werkzeug.serving import make_server
 
 from api import create_app
 from dispatch.service.demo import seed
 from dispatch.service.users import create_user
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-]  # fmt: skip
 HERE = Path(__file__).parent
 TINY = HERE.parents[1] / "data" / "tiny.yaml"
-AXE = HERE / "vendor" / "axe.min.js"
-ARTIFACTS = HERE.parents[1] / "artifacts" / "web"
-PASSWORD = "correct horse"
-# axe-core rules of labels and contrast (WCAG 2 A/AA) every page must pass.
-AXE_RULES = [
-    "label", "color-contrast", "select-name", "button-name", "link-name", "image-alt",
-    "input-button-name", "aria-input-field-name", "document-title", "html-has-lang",
-]  # fmt: skip
-
-sync_api = pytest.importorskip("playwright.sync_api")
-if not CHROMIUM.exists():
-    if os.environ.get("CI"):
-        raise RuntimeError("CI needs Debian's chromium at /usr/bin/chromium (.ci/run installs it)")
-    pytest.skip("no /usr/bin/chromium (apt-get install chromium)", allow_module_level=True)
 
 
 @pytest.fixture(scope="module")
@@ -63,39 +43,12 @@ def server(tmp_path_factory) -> Iterator[tuple[str, Any]]:
                                      "location": {"lat": 22.6, "lon": 113.2}})  # fmt: skip
     create_user(store, "pa", PASSWORD, "planner", canteen="a")
     create_user(store, "pb", PASSWORD, "planner", canteen="b")
-    http = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=http.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{http.port}", store
-    http.shutdown()
-    app.extensions["dispatch"].close()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield browser
-        browser.close()
+    with serving(app) as base:
+        yield base, store
 
 
 def page_of(browser, base: str, user: str) -> Any:
-    page = browser.new_page(viewport={"width": 1280, "height": 800}, base_url=base)
-    page.errors = []  # script errors and failed assets or fetches, each a failure of the page
-    page.on("pageerror", lambda err: page.errors.append(str(err)))
-    page.on("response", lambda r: _failed(page, r))
-    page.goto("/login")
-    page.get_by_label(re.compile("用户名")).fill(user)
-    page.get_by_label(re.compile("密码")).fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(re.compile("/today"))
-    return page
-
-
-def _failed(page: Any, response: Any) -> None:
-    """A page may answer 4xx (a form with errors); what it loads may not."""
-    if response.status >= 400 and response.request.resource_type != "document":
-        page.errors.append(f"{response.status} {response.url}")
+    return signed_in(browser, base, user, "/today")
 
 
 def client_sheet(folder: Path, rows: list[tuple[Any, ...]]) -> Path:
@@ -107,20 +60,6 @@ def client_sheet(folder: Path, rows: list[tuple[Any, ...]]) -> Path:
     path = folder / "clients.xlsx"
     book.save(path)
     return path
-
-
-def check(page: Any, name: str) -> None:
-    """No axe-core violation of labels or contrast; a full-page screenshot as an artifact."""
-    page.add_script_tag(path=str(AXE))
-    found = page.evaluate(
-        "rules => axe.run(document, {runOnly: {type: 'rule', values: rules}})"
-        ".then(r => r.violations.map(v => v.id + ': ' + v.nodes.map(n => n.target).join(' ')))",
-        AXE_RULES,
-    )
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
-    assert found == [], f"{name}: {found}"
-    assert page.errors == [], f"{name}: {page.errors}"
 
 
 def test_log_in_import_plan_see_the_map_open_a_sheet_print_all_and_compare(

@@ -6,40 +6,19 @@ checked with axe-core (vendored) and photographed into ``tests/artifacts/``."""
 from __future__ import annotations
 
 import os
-import re
-import threading
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
+from browsing import PASSWORD, check, serving, signed_in
 from conftest import REPO
 from cryptography.fernet import Fernet
-from werkzeug.serving import make_server
 
 from api import create_app
 from dispatch.service import requests as board
 from dispatch.service.demo import seed
 from dispatch.service.street_register import seed_street
 from dispatch.service.users import create_user
-
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]  # fmt: skip
-HERE = Path(__file__).parent
-AXE = HERE / "vendor" / "axe.min.js"
-ARTIFACTS = HERE.parents[1] / "artifacts" / "web"
-PASSWORD = "correct horse"
-AXE_RULES = [
-    "label", "color-contrast", "select-name", "button-name", "link-name", "image-alt",
-    "input-button-name", "aria-input-field-name", "document-title", "html-has-lang",
-]  # fmt: skip
-
-sync_api = pytest.importorskip("playwright.sync_api")
-if not CHROMIUM.exists():
-    if os.environ.get("CI"):
-        raise RuntimeError("CI needs Debian's chromium at /usr/bin/chromium (.ci/run installs it)")
-    pytest.skip("no /usr/bin/chromium (apt-get install chromium)", allow_module_level=True)
 
 
 @pytest.fixture(scope="module")
@@ -61,43 +40,14 @@ def server(tmp_path_factory) -> Iterator[tuple[str, Any]]:
         body = {"id": rid, "kind": kind, "household": household, "needed": "所需",
                 "by": "2999-01-01T12:00+08:00", "source": "phone"}  # fmt: skip
         board.create_request(store, body, viewer=office)
-    http = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=http.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{http.port}", store
-    http.shutdown()
-    app.extensions["dispatch"].close()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield browser
-        browser.close()
+    with serving(app) as base:
+        yield base, store
 
 
 def board_of(browser, base: str, user: str) -> Any:
-    page = browser.new_page(viewport={"width": 1280, "height": 800}, base_url=base)
-    page.goto("/login")
-    page.get_by_label(re.compile("用户名")).fill(user)
-    page.get_by_label(re.compile("密码")).fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_load_state()
+    page = signed_in(browser, base, user, "/(street|today)")
     page.goto("/street/requests")
     return page
-
-
-def check(page: Any, name: str) -> None:
-    page.add_script_tag(path=str(AXE))
-    found = page.evaluate(
-        "rules => axe.run(document, {runOnly: {type: 'rule', values: rules}})"
-        ".then(r => r.violations.map(v => v.id + ': ' + v.nodes.map(n => n.target).join(' ')))",
-        AXE_RULES,
-    )
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
-    assert found == [], f"{name}: {found}"
 
 
 def step(page: Any, rid: str, action: str, **fields: str) -> None:

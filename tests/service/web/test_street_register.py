@@ -7,42 +7,20 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from browsing import PASSWORD, check, serving, signed_in
 from conftest import REPO
 from cryptography.fernet import Fernet
 from openpyxl import Workbook
-from werkzeug.serving import make_server
 
 from api import create_app
 from dispatch.service.demo import seed
 from dispatch.service.street_register import seed_street
 from dispatch.service.users import create_user
-
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-]  # fmt: skip
-HERE = Path(__file__).parent
-AXE = HERE / "vendor" / "axe.min.js"
-ARTIFACTS = HERE.parents[1] / "artifacts" / "web"
-PASSWORD = "correct horse"
-AXE_RULES = [
-    "label", "color-contrast", "select-name", "button-name", "link-name", "image-alt",
-    "input-button-name", "aria-input-field-name", "document-title", "html-has-lang",
-]  # fmt: skip
-
-sync_api = pytest.importorskip("playwright.sync_api")
-if not CHROMIUM.exists():
-    if os.environ.get("CI"):
-        raise RuntimeError("CI needs Debian's chromium at /usr/bin/chromium (.ci/run installs it)")
-    pytest.skip("no /usr/bin/chromium (apt-get install chromium)", allow_module_level=True)
 
 
 @pytest.fixture(scope="module")
@@ -60,53 +38,8 @@ def server(tmp_path_factory) -> Iterator[str]:
     seed_street(store, REPO / "scenarios" / "demo-street.yaml")
     create_user(store, "office", PASSWORD, "planner", canteen=None)
     create_user(store, "leader3", PASSWORD, "planner", canteen=None, team="t3")
-    http = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=http.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{http.port}"
-    http.shutdown()
-    app.extensions["dispatch"].close()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    assert shutil.which(str(CHROMIUM))
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield browser
-        browser.close()
-
-
-def page_of(browser, base: str, user: str, lands: str, size=(1280, 800)) -> Any:
-    page = browser.new_page(viewport={"width": size[0], "height": size[1]}, base_url=base)
-    page.errors = []
-    page.on("pageerror", lambda err: page.errors.append(str(err)))
-    page.on("response", lambda r: _failed(page, r))
-    page.goto("/login")
-    page.get_by_label(re.compile("用户名")).fill(user)
-    page.get_by_label(re.compile("密码")).fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(re.compile(lands))
-    return page
-
-
-def _failed(page: Any, response: Any) -> None:
-    if response.status >= 400 and response.request.resource_type != "document":
-        page.errors.append(f"{response.status} {response.url}")
-
-
-def check(page: Any, name: str) -> None:
-    """No axe-core violation of labels or contrast; a full-page screenshot as an artifact."""
-    page.add_script_tag(path=str(AXE))
-    found = page.evaluate(
-        "rules => axe.run(document, {runOnly: {type: 'rule', values: rules}})"
-        ".then(r => r.violations.map(v => v.id + ': ' + v.nodes.map(n => n.target).join(' ')))",
-        AXE_RULES,
-    )
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
-    assert found == [], f"{name}: {found}"
-    assert page.errors == [], f"{name}: {page.errors}"
+    with serving(app) as base:
+        yield base
 
 
 def household_sheet(folder: Path, rows: list[tuple[Any, ...]]) -> Path:
@@ -128,7 +61,7 @@ def household_ids(page: Any) -> set[str]:
 def test_the_office_imports_a_sheet_with_a_bad_row_fixes_it_and_sees_the_households(
     server, browser, tmp_path
 ):
-    page = page_of(browser, server, "office", "/today")
+    page = signed_in(browser, server, "office", "/today")
     page.get_by_role("link", name="网格台账").click()
     assert len(household_ids(page)) == 60
     check(page, "street-register")
@@ -160,7 +93,7 @@ def test_the_office_imports_a_sheet_with_a_bad_row_fixes_it_and_sees_the_househo
 
 
 def test_a_team_leader_sees_only_their_team_on_a_phone(server, browser):
-    page = page_of(browser, server, "leader3", r"/street$", size=(360, 640))
+    page = signed_in(browser, server, "leader3", r"/street$", size=(360, 640))
     ids = household_ids(page)
     assert ids == {f"h{n:02d}" for n in range(31, 46)}
     assert page.get_by_text("金桂社区第一网格暖心服务小分队").count() == 0
