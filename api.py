@@ -44,7 +44,15 @@ from dispatch.service.store import Store
 from dispatch.service.throttle import FailedAuthLimit
 from dispatch.service.users import session_secret
 from dispatch.service.views import compare, keys, ledger, meta, outcomes, plans, requests, street
-from dispatch.service.views.web import auth, imports, register, street_requests, today, whatif
+from dispatch.service.views.web import (
+    auth,
+    board,
+    imports,
+    register,
+    street_requests,
+    today,
+    whatif,
+)
 from dispatch.service.views.web import plans as plan_pages
 from dispatch.service.views.web import street as street_pages
 from dispatch.service.views.web.common import init_pages
@@ -77,6 +85,7 @@ DEFAULTS: dict[str, Any] = {
     "WELFARE_STEPS": [dict(s) for s in DEFAULT_STEPS],  # [{after_min, action, to?}]
     "NOTIFY_WEBHOOK_URL": None,  # POST each escalation notice here; none: log them
     "NOTIFY_TIMEOUT_S": 5.0,  # seconds a webhook call may take
+    "BOARD_POLL_S": 15.0,  # seconds between the station head's board's updates
 }
 
 
@@ -133,7 +142,16 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     api = [views.bp for views in (plans, ledger, keys, meta, compare, outcomes, street, requests)]
     for bp in api:
         app.register_blueprint(bp)
-    pages = [auth.bp, today.bp, plan_pages.bp, whatif.bp, register.bp, imports.bp, street_pages.bp]
+    pages = [
+        auth.bp,
+        today.bp,
+        board.bp,
+        plan_pages.bp,
+        whatif.bp,
+        register.bp,
+        imports.bp,
+        street_pages.bp,
+    ]
     pages.append(street_requests.bp)
     init_pages(app, api, pages)
     return app

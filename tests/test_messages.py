@@ -3,23 +3,14 @@
 from __future__ import annotations
 
 import ast
+import importlib
+import pkgutil
 import re
 
 from conftest import REPO
 
-from dispatch.messages import (
-    _CATALOGUE,
-    command_line,
-    outcomes,
-    papers,
-    requests,
-    service,
-    sheets,
-    street,
-    text,
-    verifier,
-    web,
-)
+import dispatch.messages
+from dispatch.messages import _CATALOGUE, text
 
 
 def sources():
@@ -56,17 +47,8 @@ def test_each_sentence_has_both_languages_and_the_chinese_is_chinese():
 
 
 def test_the_catalogues_parts_never_give_one_code_twice():
-    parts = [
-        sheets.CATALOGUE,
-        papers.CATALOGUE,
-        verifier.CATALOGUE,
-        command_line.CATALOGUE,
-        service.CATALOGUE,
-        web.CATALOGUE,
-        outcomes.CATALOGUE,
-        street.CATALOGUE,
-        requests.CATALOGUE,
-    ]
+    names = [m.name for m in pkgutil.iter_modules(dispatch.messages.__path__)]
+    parts = [importlib.import_module(f"dispatch.messages.{n}").CATALOGUE for n in names]
     source = (REPO / "dispatch" / "messages" / "__init__.py").read_text(encoding="utf-8")
     base = set(re.findall(r'^    "([a-z0-9_]+)": \(', source, re.M))
     codes = [c for part in parts for c in part] + sorted(base)

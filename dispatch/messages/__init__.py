@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from dispatch.messages import (
+    board,
     command_line,
     outcomes,
     papers,
@@ -326,6 +327,7 @@ _CATALOGUE |= (
     | service.CATALOGUE
     | web.CATALOGUE
     | outcomes.CATALOGUE
+    | board.CATALOGUE
     | street.CATALOGUE
     | requests.CATALOGUE
 )

@@ -22,7 +22,7 @@
       },
       onEachFeature: function (f, l) {
         if (f.geometry.type === "LineString") { l.getElement && l.on("add", function () { var e = l.getElement(); if (e) { e.setAttribute("data-courier", f.properties.courier); e.classList.add("route-line"); } }); }
-        if (f.geometry.type === "Point") { l.on("add", function () { var e = l.getElement(); if (e) { e.style.borderColor = colour[f.properties.courier]; } }); }
+        if (f.geometry.type === "Point") { l.on("add", function () { var e = l.getElement(); if (e) { e.style.borderColor = colour[f.properties.courier]; e.setAttribute("data-clients", (f.properties.clients || []).join(" ")); } }); }
         l.bindPopup(f.properties.courier + (f.properties.order ? " #" + f.properties.order + " " + f.properties.arrival : ""));
       }
     });
@@ -42,5 +42,6 @@
     credits.forEach(function (c) { map.attributionControl.addAttribution(c); });
     box.dataset.routes = String(couriers.length);
     box.dataset.ready = "1";
+    box.dispatchEvent(new Event("map-ready"));
   });
 })();
