@@ -47,6 +47,7 @@ from dispatch.service.views import compare, keys, ledger, meta, outcomes, plans,
 from dispatch.service.views.web import (
     auth,
     board,
+    courier,
     imports,
     register,
     street_requests,
@@ -140,12 +141,14 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         app.config["SECRET_KEY"] = session_secret(app.config["DATABASE_URL"])
     _register_errors(app)
     api = [views.bp for views in (plans, ledger, keys, meta, compare, outcomes, street, requests)]
+    api.append(courier.api_bp)  # the courier's page posts here, with its link, not a cookie
     for bp in api:
         app.register_blueprint(bp)
     pages = [
         auth.bp,
         today.bp,
         board.bp,
+        courier.bp,
         plan_pages.bp,
         whatif.bp,
         register.bp,

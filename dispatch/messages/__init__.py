@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from dispatch.messages import (
     board,
     command_line,
+    courier,
     outcomes,
     papers,
     requests,
@@ -328,6 +329,7 @@ _CATALOGUE |= (
     | web.CATALOGUE
     | outcomes.CATALOGUE
     | board.CATALOGUE
+    | courier.CATALOGUE
     | street.CATALOGUE
     | requests.CATALOGUE
 )

@@ -163,7 +163,8 @@ def _handover_line(part: PlanContext, route: Route, order: int, step: Step) -> S
     )
 
 
-def _lines(part: PlanContext, route: Route, lang: str) -> list[SheetLine]:
+def sheet_lines(part: PlanContext, route: Route, lang: str) -> list[SheetLine]:
+    """The rows of ``route``'s sheet, in order (the courier's page shows the same)."""
     lines: list[SheetLine] = []
     safe_by_s = client_food_safe_by_s(part)
     stops = [s for s in route.steps if s.type in ("delivery", "handover")]
@@ -214,7 +215,7 @@ def same_building(first: str, client: Client) -> str:
     return "… " + address[shared:] if shared >= 4 and shared < len(address) else address
 
 
-def _contacts(part: PlanContext, route: Route) -> list[tuple[str, Contact]]:
+def sheet_contacts(part: PlanContext, route: Route) -> list[tuple[str, Contact]]:
     """The station, then the social workers of this route's clients: (label key, contact)."""
     contacts = part.scenario.contacts
     found: list[tuple[str, Contact]] = [("station", contacts.station)] if contacts.station else []
@@ -240,7 +241,7 @@ def map_height_mm(rows: int, contacts: bool) -> float:
 
 def sheet_map_mm(part: PlanContext, route: Route) -> float:
     """The height of the route map on ``route``'s sheet (``map_height_mm`` of its rows)."""
-    return map_height_mm(len(_lines(part, route, "en")), bool(_contacts(part, route)))
+    return map_height_mm(len(sheet_lines(part, route, "en")), bool(sheet_contacts(part, route)))
 
 
 def route_sheet_html(
@@ -249,8 +250,8 @@ def route_sheet_html(
     """The printable sheet for one courier's or grid worker's route, one A4 page for up to
     20 rows; ``map_mm`` overrides the route map's height (``map_height_mm``)."""
     carried = carried_clients(part.clients, part.plan, route)
-    lines = _lines(part, route, lang)
-    contacts = _contacts(part, route)
+    lines = sheet_lines(part, route, lang)
+    contacts = sheet_contacts(part, route)
     height_mm = map_mm if map_mm is not None else sheet_map_mm(part, route)
     return _render(
         "route_sheet.html",

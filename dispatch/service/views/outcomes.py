@@ -33,22 +33,25 @@ def recorder() -> str:
     return key if key.startswith("user:") else f"key:{key}"
 
 
+def batch_of(body: dict[str, Any]) -> tuple[list[Any], str]:
+    """The outcomes of a body (one outcome, or ``{"outcomes": [...]}``) and their field."""
+    if "outcomes" not in body:
+        return [body], ""
+    extra = next((k for k in body if k != "outcomes"), None)
+    if extra is not None:
+        raise InputError(extra, text("unknown_field", name=extra))
+    items = body["outcomes"]
+    if not isinstance(items, list):
+        shown = got(items, "outcomes")
+        reason = text("wrong_type", expected="a list", expected_zh="列表", got=shown)
+        raise InputError("outcomes", reason)
+    return items, "outcomes"
+
+
 @bp.post("/plans/<plan_id>/outcomes")
 @needs("planner")
 def post_outcomes(plan_id: str) -> Any:
-    body = json_body()
-    if "outcomes" in body:
-        extra = next((k for k in body if k != "outcomes"), None)
-        if extra is not None:
-            raise InputError(extra, text("unknown_field", name=extra))
-        items = body["outcomes"]
-        if not isinstance(items, list):
-            shown = got(items, "outcomes")
-            reason = text("wrong_type", expected="a list", expected_zh="列表", got=shown)
-            raise InputError("outcomes", reason)
-        field = "outcomes"
-    else:
-        items, field = [body], ""
+    items, field = batch_of(json_body())
     store = services().store
     store.get_plan(plan_id, canteen=scope())
     recorded = record_outcomes(store, plan_id, items, recorded_by=recorder(), field=field)

@@ -1,6 +1,6 @@
 """What the browser tests share: Debian's chromium driven by Playwright (never a downloaded
-browser), the app served on a free loopback port, a signed-in page that counts its own
-failures, and the axe-core check of labels and contrast with a screenshot kept in
+browser), a signed-in page that counts its own failures (the app itself is served by
+``served.serving``), and the axe-core check of labels and contrast with a screenshot kept in
 ``tests/artifacts/web/`` (not committed).
 
 A test module imports this first (``from browsing import ...``): without Playwright or
@@ -10,15 +10,12 @@ from __future__ import annotations
 
 import os
 import re
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
-from flask import Flask
-from werkzeug.serving import make_server
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [
@@ -42,19 +39,6 @@ if not CHROMIUM.exists():
     if os.environ.get("CI"):
         raise RuntimeError("CI needs Debian's chromium at /usr/bin/chromium (.ci/run installs it)")
     pytest.skip("no /usr/bin/chromium (apt-get install chromium)", allow_module_level=True)
-
-
-@contextmanager
-def serving(app: Flask) -> Iterator[str]:
-    """``app`` on a free loopback port (threaded) until the block ends; yields its base URL."""
-    http = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=http.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{http.port}"
-    finally:
-        http.shutdown()
-        app.extensions["dispatch"].close()
 
 
 @contextmanager

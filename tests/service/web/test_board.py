@@ -12,9 +12,10 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from browsing import check, serving, signed_in
+from browsing import check, signed_in
 from cryptography.fernet import Fernet
 from outcome_fixtures import TINY, done_plan, local
+from served import serving
 from test_board_pages import PASSWORD
 
 from api import create_app

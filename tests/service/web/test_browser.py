@@ -15,10 +15,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browsing import ARTIFACTS, PASSWORD, check, serving, signed_in
+from browsing import ARTIFACTS, PASSWORD, check, signed_in
 from cryptography.fernet import Fernet
 from openpyxl import Workbook
 from pypdf import PdfReader
+from served import serving
 
 from api import create_app
 from dispatch.service.demo import seed

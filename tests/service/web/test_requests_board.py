@@ -10,9 +10,10 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from browsing import PASSWORD, check, serving, signed_in
+from browsing import PASSWORD, check, signed_in
 from conftest import REPO
 from cryptography.fernet import Fernet
+from served import serving
 
 from api import create_app
 from dispatch.service import requests as board

@@ -12,10 +12,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browsing import PASSWORD, check, serving, signed_in
+from browsing import PASSWORD, check, signed_in
 from conftest import REPO
 from cryptography.fernet import Fernet
 from openpyxl import Workbook
+from served import serving
 
 from api import create_app
 from dispatch.service.demo import seed

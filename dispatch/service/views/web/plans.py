@@ -21,9 +21,11 @@ from dispatch.report.sheets import kitchen_csv, kitchen_rows, route_sheet_html
 from dispatch.report.workbooks import kitchen_xlsx, plan_xlsx
 from dispatch.scenario.whatif import WhatIf
 from dispatch.service.http import iso, scope, services
+from dispatch.service.keys import ROLES
 from dispatch.service.tables import PlanRow
 from dispatch.service.views.plans import finished_plan
-from dispatch.service.views.web.common import lang, t, web_blueprint
+from dispatch.service.views.web.common import lang, t, user, web_blueprint
+from dispatch.service.views.web.courier import courier_link
 
 bp = web_blueprint("web_plans")
 UNFINISHED = ("queued", "running")
@@ -42,7 +44,12 @@ def plan(plan_id: str) -> Any:
     if row.status != "done":
         return render_template("progress.html", row=row, unfinished=row.status in UNFINISHED)
     part = finished_plan(plan_id)
-    return render_template("result.html", row=row, **result_of(part))
+    info = user()
+    hands_out = info is not None and ROLES.index(info.role) >= ROLES.index("planner")
+    links = [courier_link(row.id, i, row.date) for i in range(len(part.plan.routes))]
+    return render_template(
+        "result.html", row=row, links=links if hands_out else [], **result_of(part)
+    )
 
 
 def result_of(part: PlanContext) -> dict[str, Any]:
