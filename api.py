@@ -43,7 +43,17 @@ from dispatch.service.runner import Runner
 from dispatch.service.store import Store
 from dispatch.service.throttle import FailedAuthLimit
 from dispatch.service.users import session_secret
-from dispatch.service.views import compare, keys, ledger, meta, outcomes, plans, requests, street
+from dispatch.service.views import (
+    compare,
+    keys,
+    ledger,
+    meta,
+    outcomes,
+    plans,
+    reports,
+    requests,
+    street,
+)
 from dispatch.service.views.web import (
     auth,
     board,
@@ -55,6 +65,9 @@ from dispatch.service.views.web import (
     whatif,
 )
 from dispatch.service.views.web import plans as plan_pages
+from dispatch.service.views.web import (
+    reports as report_pages,
+)
 from dispatch.service.views.web import street as street_pages
 from dispatch.service.views.web.common import init_pages
 from dispatch.service.welfare import DEFAULT_STEPS
@@ -141,6 +154,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         app.config["SECRET_KEY"] = session_secret(app.config["DATABASE_URL"])
     _register_errors(app)
     api = [views.bp for views in (plans, ledger, keys, meta, compare, outcomes, street, requests)]
+    api.append(reports.bp)
     api.append(courier.api_bp)  # the courier's page posts here, with its link, not a cookie
     for bp in api:
         app.register_blueprint(bp)
@@ -155,7 +169,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         imports.bp,
         street_pages.bp,
     ]
-    pages.append(street_requests.bp)
+    pages += [street_requests.bp, report_pages.bp]
     init_pages(app, api, pages)
     return app
 

@@ -16,6 +16,7 @@ from dispatch.messages import (
     courier,
     outcomes,
     papers,
+    reports,
     requests,
     service,
     sheets,
@@ -330,6 +331,7 @@ _CATALOGUE |= (
     | outcomes.CATALOGUE
     | board.CATALOGUE
     | courier.CATALOGUE
+    | reports.CATALOGUE
     | street.CATALOGUE
     | requests.CATALOGUE
 )

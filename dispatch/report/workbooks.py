@@ -42,7 +42,7 @@ def kitchen_xlsx(part: PlanContext) -> bytes:
     """``kitchen.csv`` as a workbook: the same columns and rows, numbers as numbers."""
     fields = ["route", "load_order", "stop", "via", "client", *part.variants, "total"]
     rows = [[row[f] for f in fields] for row in kitchen_rows(part)]
-    return _workbook("厨房 kitchen", fields, rows)
+    return workbook("厨房 kitchen", fields, rows)
 
 
 def plan_xlsx(part: PlanContext) -> bytes:
@@ -53,7 +53,7 @@ def plan_xlsx(part: PlanContext) -> bytes:
         for number, step in enumerate(_stops(route), start=1)
         for row in _step_rows(part, route, number, step)
     ]
-    return _workbook("路线 plan", list(PLAN_COLUMNS), rows, labels=True)
+    return workbook("路线 plan", list(PLAN_COLUMNS), rows, labels=True)
 
 
 def _stops(route: Route) -> list[Step]:
@@ -76,7 +76,7 @@ def _step_rows(part: PlanContext, route: Route, number: int, step: Step) -> list
     return rows
 
 
-def _workbook(
+def workbook(
     title: str, fields: Sequence[str], rows: Sequence[Sequence[object]], labels: bool = False
 ) -> bytes:
     book = openpyxl.Workbook()

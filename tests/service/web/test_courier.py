@@ -2,15 +2,19 @@
 it: the planner hands out the links from the plan page; one courier marks every door of
 their route (one no answer), which opens a welfare case the board shows; the other works
 without network: what they mark waits on the phone, shown as not sent, and arrives once
-when the network returns, even after the page was closed in between."""
+when the network returns, even after the page was closed in between. The station head then
+reads the day in the delivery report and downloads the subsidy sheet."""
 
 from __future__ import annotations
 
+import io
 import os
 import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pytest
 from browsing import PHONE, check, new_page, signed_in
 from courier_fixtures import CLIENT_PHONE, todays_plan
@@ -21,6 +25,8 @@ from test_board_pages import PASSWORD
 
 from api import create_app
 from dispatch.service.outcome_tables import OutcomeRow
+from dispatch.service.outcomes import outcomes_of
+from dispatch.service.reports import DELIVERED
 from dispatch.service.users import create_user
 from dispatch.service.welfare import list_cases
 
@@ -145,4 +151,37 @@ def test_offline_outcomes_wait_on_the_phone_and_arrive_once(server, browser, lin
         ids = session.execute(select(func.count(OutcomeRow.id.distinct()))).scalar_one()
         total = session.execute(select(func.count()).select_from(OutcomeRow)).scalar_one()
     assert ids == total
+    page.close()
+
+
+def test_the_station_head_reads_the_day_in_the_report_and_downloads_the_subsidy_sheet(
+    server, browser, links
+):
+    base, store, plan_id = server
+    courier = new_page(browser, base, PHONE)
+    courier.goto(links[0])
+    mark(courier, "t-b1-low", "已送达")  # at least one delivery today, whatever ran before
+    courier.wait_for_function("document.querySelector('#unsent').dataset.count === '0'", **SENT)
+    courier.close()
+    delivered = {r.client: r for r in outcomes_of(store, plan_id=plan_id) if r.outcome in DELIVERED}
+    page = signed_in(browser, base, "pa", "/today")
+    page.get_by_role("link", name="报表").click()
+    page.wait_for_url(re.compile("/reports"))
+    page.get_by_label("分组").select_option("courier")
+    page.get_by_role("button", name="查询").click()
+    page.wait_for_selector("#charts[data-ready='1']")
+    assert page.locator("#total-deliveries").inner_text() == str(len(delivered))
+    check(page, "report-couriers")
+    page.get_by_label("分组").select_option("subsidy")
+    page.get_by_role("button", name="查询").click()
+    page.wait_for_url(re.compile("by=subsidy"))
+    assert "陈婆婆" in page.locator("#report").inner_text()  # staff see names
+    with page.expect_download() as download:
+        page.get_by_role("link", name="下载 Excel").click()
+    assert download.value.suggested_filename.endswith(".xlsx")
+    sheet = openpyxl.load_workbook(io.BytesIO(Path(download.value.path()).read_bytes())).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:3] == ("月份 Month", "客户 Client", "姓名 Name")
+    assert sorted(r[1] for r in rows[1:-1]) == sorted(delivered)
+    assert rows[-1][3] == len(delivered)  # the totals' row: deliveries
     page.close()

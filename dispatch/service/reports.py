@@ -1,0 +1,174 @@
+"""Delivery reports (issue 17): what the programme counts, read from the outcome records.
+
+A **delivery** is a client's day whose outcome is 已送达 ``delivered`` or 交给护工/邻居
+``left_with_helper``: the client's latest outcome over that day's plans, so a day planned
+twice still counts once. Its meals are the client's meals on that plan, by variant. The
+subsidy sheet is the deliveries and meals per client per month. Rows carry ids, never names:
+a page that shows names adds them itself.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from dispatch.errors import InputError
+from dispatch.messages import text
+from dispatch.report.workbooks import workbook
+from dispatch.scenario.fields import got
+from dispatch.service.outcomes import OutcomeRecord, outcomes_of
+from dispatch.service.store import Store
+
+DELIVERED = frozenset({"delivered", "left_with_helper"})
+GROUPS = ("client", "courier", "variant", "subsidy")
+MAX_DAYS = 366  # the longest range one report covers
+
+
+@dataclass(frozen=True)
+class DayOutcome:
+    """A client's outcome of one day, with the meals the plan carried to them."""
+
+    date: str
+    client: str
+    courier: str
+    outcome: str
+    meals: Mapping[str, int]
+
+    @property
+    def delivered(self) -> bool:
+        return self.outcome in DELIVERED
+
+
+def check_range(date_from: dt.date, date_to: dt.date) -> None:
+    """A report's range: ``from`` on or before ``to``, at most ``MAX_DAYS`` days."""
+    if date_to < date_from:
+        raise InputError("to", text("report_range_backwards", start=date_from, end=date_to))
+    if (date_to - date_from).days + 1 > MAX_DAYS:
+        raise InputError("to", text("report_range_too_long", cap=MAX_DAYS))
+
+
+def day_outcomes(
+    store: Store, canteen: str | None, date_from: dt.date, date_to: dt.date
+) -> list[DayOutcome]:
+    """Each client's outcome per day in the range (of ``canteen``; ``None``: every one)."""
+    latest: dict[tuple[str, str], OutcomeRecord] = {}
+    for record in outcomes_of(store, canteen=canteen, date_from=date_from, date_to=date_to):
+        key = (record.date, record.client)
+        held = latest.get(key)
+        if held is None or (record.at, record.recorded_at) >= (held.at, held.recorded_at):
+            latest[key] = record
+    meals = _meals(store, {r.plan for r in latest.values()})
+    return [
+        DayOutcome(r.date, r.client, r.route, r.outcome, meals[r.plan].get(r.client, {}))
+        for r in sorted(latest.values(), key=lambda r: (r.date, r.client))
+    ]
+
+
+def _meals(store: Store, plans: Iterable[str]) -> dict[str, dict[str, dict[str, int]]]:
+    """Plan id → client → meals by variant, from each plan's scenario."""
+    out: dict[str, dict[str, dict[str, int]]] = {}
+    for plan_id in plans:
+        clients = store.get_plan(plan_id).scenario.get("clients", [])
+        out[plan_id] = {str(c["id"]): dict(c.get("meals", {})) for c in clients}
+    return out
+
+
+def report(days: list[DayOutcome], by: str) -> dict[str, Any]:
+    """``{"by", "rows", "total"}`` of ``days`` grouped ``by`` one of ``GROUPS``."""
+    if by not in GROUPS:
+        raise InputError("by", text("report_by", allowed=", ".join(GROUPS), got=got(by, "by")))
+    done = [d for d in days if d.delivered]
+    total = {
+        "deliveries": len(done),
+        "meals": sum(sum(d.meals.values()) for d in done),
+        "clients": len({d.client for d in done}),
+        "couriers": len({d.courier for d in done}),
+        "no_answers": sum(d.outcome == "no_answer" for d in days),
+        "outcomes": len(days),
+    }
+    return {"by": by, "rows": _ROWS[by](days), "total": total}
+
+
+def _by_client(days: list[DayOutcome]) -> list[dict[str, Any]]:
+    rows: dict[str, Counter[str]] = defaultdict(Counter)
+    for d in days:
+        row = rows[d.client]
+        row["deliveries"] += d.delivered
+        row["meals"] += sum(d.meals.values()) if d.delivered else 0
+        row["no_answers"] += d.outcome == "no_answer"
+        row["refused"] += d.outcome == "refused"
+        row["not_home"] += d.outcome == "not_home"
+    fields = ("deliveries", "meals", "no_answers", "refused", "not_home")
+    return [{"client": c} | {f: rows[c][f] for f in fields} for c in sorted(rows)]
+
+
+def _by_courier(days: list[DayOutcome]) -> list[dict[str, Any]]:
+    done: dict[str, list[DayOutcome]] = defaultdict(list)
+    for d in days:
+        if d.delivered:
+            done[d.courier].append(d)
+    return [
+        {
+            "courier": courier,
+            "deliveries": len(ds),
+            "meals": sum(sum(d.meals.values()) for d in ds),
+            "clients": len({d.client for d in ds}),
+            "days": len({d.date for d in ds}),
+        }
+        for courier, ds in sorted(done.items())
+    ]
+
+
+def _by_variant(days: list[DayOutcome]) -> list[dict[str, Any]]:
+    meals: Counter[str] = Counter()
+    for d in days:
+        if d.delivered:
+            meals.update(d.meals)
+    return [{"variant": v, "meals": n} for v, n in sorted(meals.items())]
+
+
+def _subsidy(days: list[DayOutcome]) -> list[dict[str, Any]]:
+    """Deliveries and meals per month and client: what the subsidy is settled on."""
+    rows: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+    for d in days:
+        if d.delivered:
+            row = rows[(d.date[:7], d.client)]
+            row["deliveries"] += 1
+            row["meals"] += sum(d.meals.values())
+    return [
+        {"month": month, "client": client} | dict(rows[(month, client)])
+        for month, client in sorted(rows)
+    ]
+
+
+_ROWS = {"client": _by_client, "courier": _by_courier, "variant": _by_variant, "subsidy": _subsidy}
+
+
+def report_xlsx(body: Mapping[str, Any], names: Mapping[str, str] | None = None) -> bytes:
+    """The report as a workbook: its rows under bilingual headers, then the totals' row; a
+    client's name beside the id when ``names`` has it (a staff page's download)."""
+    rows: list[dict[str, Any]] = list(body["rows"])
+    if names is not None and body["by"] in ("client", "subsidy"):
+        rows = [_named(r, names) for r in rows]
+    fields = list(rows[0]) if rows else [_key(body["by"]), "meals"]
+    header = [f"{text(f'report_col.{f}').zh} {text(f'report_col.{f}').en}" for f in fields]
+    table = [[r.get(f, "") for f in fields] for r in rows]
+    first = text("report_totals")
+    table.append([f"{first.zh} {first.en}"] + [body["total"].get(f, "") for f in fields[1:]])
+    return workbook(text(f"report_by.{body['by']}").zh[:31], header, table)
+
+
+def _key(by: str) -> str:
+    return {"subsidy": "month"}.get(by, by)
+
+
+def _named(row: Mapping[str, Any], names: Mapping[str, str]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for field, value in row.items():
+        out[field] = value
+        if field == "client":
+            out["name"] = names.get(str(value), "")
+    return out

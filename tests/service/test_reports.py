@@ -1,0 +1,112 @@
+"""Delivery reports from a month of generated outcomes on the tiny register: the totals
+and every grouping match what the generator decided, a day planned twice counts once, the
+workbook holds the same numbers, and a bad range or grouping is a 422 with its field."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import random
+from collections import Counter
+from typing import Any
+
+import openpyxl
+import pytest
+from outcome_fixtures import HAND_PLAN, TINY, done_plan, local
+
+from dispatch.scenario import read_document
+from dispatch.service.demo import seed
+from dispatch.service.keys import create_key
+from dispatch.service.outcomes import record_outcomes
+from dispatch.service.reports import DELIVERED, day_outcomes, report
+
+MONTH = [dt.date(2026, 11, d) for d in range(1, 31)]
+ROUTE_OF = {c: s["courier"] for s in HAND_PLAN["routes"] for st in s["steps"]
+            for c in st.get("clients", [])}  # fmt: skip
+MEALS = {"t-b1-low": 1, "t-b1-high": 1, "t-tower": 2, "t-south": 1, "t-temp": 1}
+KINDS = ("delivered", "delivered", "delivered", "left_with_helper", "no_answer", "refused",
+         "not_home")  # fmt: skip
+
+
+def month_of_outcomes(store: Any) -> dict[tuple[str, str], tuple[str, str]]:
+    """Canteen ``a``'s November: a plan a day (two on each 7th day: the second's outcomes
+    are later and count), a random outcome per client; (date, client) → (outcome, courier)
+    as the generator decided."""
+    seed(store, TINY, "a")
+    draw = random.Random(17)
+    decided: dict[tuple[str, str], tuple[str, str]] = {}
+    for day in MONTH:
+        document = read_document(TINY)
+        document["date"] = day.isoformat()
+        document["canteen"]["id"] = "a"
+        for attempt in range(2 if day.day % 7 == 0 else 1):
+            plan_id = done_plan(store, document)
+            items = []
+            for n, client in enumerate(ROUTE_OF):
+                kind = draw.choice(KINDS)
+                at = local(f"11:{10 * attempt + n:02d}", day).isoformat()
+                items.append({"id": f"{day}-{attempt}-{client}", "client": client,
+                              "outcome": kind, "at": at})  # fmt: skip
+                decided[(day.isoformat(), client)] = (kind, ROUTE_OF[client])
+            record_outcomes(store, plan_id, items, recorded_by="test")
+    return decided
+
+
+@pytest.fixture
+def month(make_app):
+    app = make_app()
+    store = app.extensions["dispatch"].store
+    return app, store, month_of_outcomes(store)
+
+
+def test_the_month_totals_match_what_happened(month):
+    _, store, decided = month
+    days = day_outcomes(store, "a", MONTH[0], MONTH[-1])
+    assert len(days) == len(decided) == 30 * 5  # a day planned twice counts once
+    body = report(days, "client")
+    done = [(d, c) for (d, c), (kind, _) in decided.items() if kind in DELIVERED]
+    assert body["total"]["deliveries"] == len(done)
+    assert body["total"]["meals"] == sum(MEALS[c] for _, c in done)
+    assert body["total"]["no_answers"] == sum(k == "no_answer" for k, _ in decided.values())
+    per_client = Counter(c for _, c in done)
+    assert {r["client"]: r["deliveries"] for r in body["rows"]} == dict(per_client)
+    per_courier = Counter(decided[key][1] for key in done)
+    couriers = report(days, "courier")["rows"]
+    assert {r["courier"]: r["deliveries"] for r in couriers} == dict(per_courier)
+    subsidy = report(days, "subsidy")["rows"]
+    assert {r["month"] for r in subsidy} == {"2026-11"}
+    assert sum(r["meals"] for r in subsidy) == body["total"]["meals"]
+    variants = {r["variant"]: r["meals"] for r in report(days, "variant")["rows"]}
+    assert sum(variants.values()) == body["total"]["meals"]
+    assert variants.get("low_salt", 0) == per_client["t-tower"]
+
+
+def test_the_api_answers_json_and_the_same_numbers_as_a_workbook(month):
+    app, store, _ = month
+    headers = {"Authorization": f"Bearer {create_key(store, 'viewer', canteen='a').token}"}
+    client = app.test_client()
+    query = "?from=2026-11-01&to=2026-11-30&by=courier"
+    body = client.get("/v1/reports/deliveries" + query, headers=headers).json
+    assert body["from"] == "2026-11-01" and body["canteen"] == "a"
+    assert sum(r["deliveries"] for r in body["rows"]) == body["total"]["deliveries"]
+    answer = client.get("/v1/reports/deliveries.xlsx" + query, headers=headers)
+    assert answer.mimetype.endswith("spreadsheetml.sheet")
+    sheet = openpyxl.load_workbook(io.BytesIO(answer.data)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:2] == ("骑手 Courier", "送达次数 Deliveries")
+    assert [r[1] for r in rows[1:-1]] == [r["deliveries"] for r in body["rows"]]
+    assert rows[-1][1] == body["total"]["deliveries"]
+    other = {"Authorization": f"Bearer {create_key(store, 'viewer', canteen='b').token}"}
+    assert client.get("/v1/reports/deliveries" + query, headers=other).json["rows"] == []
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [("?from=2026-11-30&to=2026-11-01", "to"), ("?from=2026-11-31", "from"),
+     ("?from=2025-01-01&to=2026-11-30", "to"), ("?by=weather", "by")],
+)  # fmt: skip
+def test_a_bad_range_or_grouping_is_422_with_its_field(app, query, field):
+    store = app.extensions["dispatch"].store
+    headers = {"Authorization": f"Bearer {create_key(store, 'viewer').token}"}
+    answer = app.test_client().get("/v1/reports/deliveries" + query, headers=headers)
+    assert answer.status_code == 422 and answer.json["error"]["field"] == field
