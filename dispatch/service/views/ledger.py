@@ -3,7 +3,7 @@ versioned records (``/v1/<kind>``).
 
 A key sees and changes only its canteen's records (a street office's key: all of them);
 another canteen's record is "not found", as a missing one is. A viewer reads clients
-without their phone, group, notes and pauses (``WITHHELD``).
+without their phone, emergency contact, group, notes and pauses (``WITHHELD``).
 """
 
 from __future__ import annotations
@@ -29,7 +29,8 @@ from dispatch.service.tables import LedgerRow
 bp = Blueprint("ledger", __name__, url_prefix="/v1")
 
 RECORDS = "/<any(clients, couriers, canteens, relay_points, walkers):kind>"
-WITHHELD = ("phone", "group", "notes", "paused")  # of clients, from viewers (pauses say why)
+# Of clients, from viewers: numbers, groups, notes and pauses (which say why).
+WITHHELD = ("phone", "emergency_contact", "group", "notes", "paused")
 
 
 @bp.post(RECORDS)

@@ -436,3 +436,25 @@ def test_logins_and_their_lockout_are_kept_in_every_store(store):
     with pytest.raises(LockedError):
         sign_in(store, "wang", PASSWORD, now)
     assert sign_in(store, "wang", PASSWORD, now + dt.timedelta(seconds=LOCKOUT_S)).canteen == "jn"
+
+
+def test_a_clients_emergency_contact_is_kept_from_the_form_and_withheld_from_viewers(web):
+    client = web.test_client()
+    log_in(client, "pa")
+    token = csrf_of(client.get("/register/clients/t-south").text)
+    data = {
+        "csrf_token": token, "name": "黄婆婆", "lat": "22.5673", "lon": "113.1",
+        "meals": "diabetic:1", "window_start": "11:00", "window_end": "11:30",
+        "emergency_name": "黄先生", "emergency_relation": "儿子", "emergency_phone": "1",
+    }  # fmt: skip
+    refused = client.post("/register/clients/t-south", data=data)
+    assert refused.status_code == 422 and 'id="e-emergency_phone"' in refused.text
+    data["emergency_phone"] = "13900000002"
+    assert client.post("/register/clients/t-south", data=data).status_code == 302
+    store = web.extensions["dispatch"].store
+    saved = store.record_history("clients", "t-south")[-1].data["emergency_contact"]
+    assert saved == {"name": "黄先生", "relation": "儿子", "phone": "13900000002"}
+    assert 'value="13900000002"' in client.get("/register/clients/t-south").text
+    viewer = web.test_client()
+    log_in(viewer, "va")
+    assert "13900000002" not in viewer.get("/register/clients/t-south").text

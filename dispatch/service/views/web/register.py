@@ -2,7 +2,7 @@
 form per record checked by the scenario gate's rules, its history, deactivate (never delete).
 
 The pages call the ledger's store methods as ``/v1/<kind>`` does, with the login's canteen
-as the scope; a viewer sees clients without phone, group and notes, as over the API.
+as the scope; a viewer sees clients without phone, emergency contact, group and notes, as over the API.
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ FORMS: dict[str, tuple[tuple[str, str], ...]] = {
         ("building", "text"), ("floor", "int"), ("lift", "bool"), ("helper", "bool"),
         ("meals", "text"), ("window_start", "time"), ("window_end", "time"),
         ("group", "group"), ("active_from", "date"), ("active_to", "date"), ("notes", "textarea"),
+        ("emergency_name", "text"), ("emergency_relation", "text"), ("emergency_phone", "tel"),
     ),
     "couriers": (
         ("id", "text"), ("name", "text"), ("mode", "mode"), ("capacity", "int"),
@@ -54,12 +55,15 @@ FORMS: dict[str, tuple[tuple[str, str], ...]] = {
         ("shift_start", "time"), ("shift_end", "time"), ("max_floor_no_lift", "int"),
     ),
 }  # fmt: skip
+EMERGENCY = ("name", "relation", "phone")  # a client's emergency contact, on the form
 # Where an error in a record field shows on the form (first prefix that matches).
 _FIELD_OF = (
     ("location.lat", "lat"), ("location.lon", "lon"), ("location.coordinates", "coordinates"),
     ("location", "lat"), ("window[0]", "window_start"), ("window", "window_end"),
     ("shift[0]", "shift_start"), ("shift", "shift_end"), ("active.from", "active_from"),
     ("active", "active_to"), ("meals", "meals"), ("open[0]", "open_start"), ("open", "open_end"),
+    ("emergency_contact.name", "emergency_name"),
+    ("emergency_contact.relation", "emergency_relation"), ("emergency_contact", "emergency_phone"),
 )  # fmt: skip
 
 
@@ -197,6 +201,8 @@ def record_cells(data: dict[str, Any]) -> dict[str, str]:
         form["days"] = ";".join(data["days"])  # the import's days column: mon;wed;fri
     for name in ("lift", "helper"):
         form[name] = "1" if data.get(name) else ""
+    contact = data.get("emergency_contact") or {}
+    form |= {f"emergency_{k}": str(contact[k]) for k in EMERGENCY if k in contact}
     return form
 
 
@@ -233,13 +239,16 @@ def _to_record(kind: str, form: Any, current: dict[str, Any]) -> dict[str, Any]:
         record["active"] = active
     if cells.get("meals"):
         record["meals"] = _meals(cells["meals"])
+    contact = {k: cells[f"emergency_{k}"] for k in EMERGENCY if cells.get(f"emergency_{k}")}
+    if contact:
+        record["emergency_contact"] = contact
     return record
 
 
 # Record fields the form owns: a field left empty on the form is removed from the record.
 _FORM_FIELDS = {
     "clients": {"id", "name", "phone", "address", "building", "floor", "lift", "helper",
-                "location", "meals", "window", "group", "active", "notes"},
+                "location", "meals", "window", "group", "active", "notes", "emergency_contact"},
     "couriers": {"id", "name", "mode", "capacity", "shift", "max_floor_no_lift"},
     "canteens": {"id", "name", "location", "meals_ready"},
     "relay_points": {"id", "name", "location", "open", "capacity"},
