@@ -266,6 +266,16 @@ def _meal_labels(value: Mapping[str, Mapping[str, str]]) -> dict[str, MealLabel]
     return {key: MealLabel(zh=item["zh"], en=item.get("en", key)) for key, item in value.items()}
 
 
+def _check_sponsors(sponsors: list[Mapping[str, Any]]) -> None:
+    """Sponsors' ids are unique and each one's dates run forwards. The clients a sponsor
+    names are the register's, not only the day's: they are not checked against the file."""
+    _check_unique(sponsors, "sponsors")
+    for i, sponsor in enumerate(sponsors):
+        if "from" in sponsor and "to" in sponsor and sponsor["to"] < sponsor["from"]:
+            reason = text("date_order", start=sponsor["from"], end=sponsor["to"])
+            raise ScenarioError(f"sponsors[{i}].to", reason)
+
+
 def _build(data: Mapping[str, Any], base_dir: Path) -> Scenario:
     system = cast(geo.CoordinateSystem, data.get("coordinates", "wgs84"))
     walkers = data.get("walkers", [])
@@ -274,6 +284,7 @@ def _build(data: Mapping[str, Any], base_dir: Path) -> Scenario:
     _check_unique(data["clients"], "clients")
     _check_unique(relay_points, "relay_points")
     _check_relay_references(walkers, {r["id"] for r in relay_points})
+    _check_sponsors(data.get("sponsors", []))
     canteen_data = data["canteen"]
     canteen = Canteen(
         id=canteen_data["id"],

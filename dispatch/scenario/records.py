@@ -1,5 +1,5 @@
-"""Ledger records: one client, courier, canteen, relay point or grid worker, checked by the
-scenario gate's own rules.
+"""Ledger records: one client, courier, canteen, relay point, grid worker or sponsor, checked
+by the scenario gate's own rules.
 
 A record is placed into a minimal valid scenario and that scenario is parsed, so a ledger
 record is checked by exactly the rules (and messages) a scenario file's record is; field paths
@@ -15,7 +15,7 @@ from dispatch.errors import ScenarioError
 from dispatch.messages import text as message
 from dispatch.scenario import parse_scenario
 
-Kind = Literal["clients", "couriers", "canteens", "relay_points", "walkers"]
+Kind = Literal["clients", "couriers", "canteens", "relay_points", "walkers", "sponsors"]
 
 # A minimal valid scenario into which one ledger record is placed, so that a record is
 # checked by exactly the rules a scenario file's record is checked by.
@@ -32,6 +32,7 @@ _SLOT: dict[str, str] = {
     "canteens": "canteen",
     "relay_points": "relay_points[0]",
     "walkers": "walkers[0]",
+    "sponsors": "sponsors[0]",
 }
 
 

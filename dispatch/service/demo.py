@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from dispatch.service.store import Store
 
 DEMO = Path("scenarios/jiangnan-rainstorm.yaml")
-KINDS: tuple[Kind, ...] = ("couriers", "relay_points", "walkers", "clients")
+KINDS: tuple[Kind, ...] = ("couriers", "relay_points", "walkers", "clients", "sponsors")
 DEMO_CANTEEN = "jiangnan"  # the id the README's login names (--canteen jiangnan)
 
 

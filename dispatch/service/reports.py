@@ -3,7 +3,8 @@
 A **delivery** is a client's day whose outcome is 已送达 ``delivered`` or 交给护工/邻居
 ``left_with_helper``: the client's latest outcome over that day's plans, so a day planned
 twice still counts once. Its meals are the client's meals on that plan, by variant. The
-subsidy sheet is the deliveries and meals per client per month. Rows carry ids, never names:
+subsidy sheet is the deliveries and meals per client per month; a sponsor (认捐) pays its fee
+for each delivery to its paired clients between its dates. Rows carry ids, never names:
 a page that shows names adds them itself.
 """
 
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,7 +24,7 @@ from dispatch.service.outcomes import OutcomeRecord, outcomes_of
 from dispatch.service.store import Store
 
 DELIVERED = frozenset({"delivered", "left_with_helper"})
-GROUPS = ("client", "courier", "variant", "subsidy")
+GROUPS = ("client", "courier", "sponsor", "variant", "subsidy")
 MAX_DAYS = 366  # the longest range one report covers
 
 
@@ -76,8 +77,11 @@ def _meals(store: Store, plans: Iterable[str]) -> dict[str, dict[str, dict[str, 
     return out
 
 
-def report(days: list[DayOutcome], by: str) -> dict[str, Any]:
-    """``{"by", "rows", "total"}`` of ``days`` grouped ``by`` one of ``GROUPS``."""
+def report(
+    days: list[DayOutcome], by: str, sponsors: Sequence[Mapping[str, Any]] = ()
+) -> dict[str, Any]:
+    """``{"by", "rows", "total"}`` of ``days`` grouped ``by`` one of ``GROUPS``; by sponsor,
+    ``sponsors`` are the register's sponsor records."""
     if by not in GROUPS:
         raise InputError("by", text("report_by", allowed=", ".join(GROUPS), got=got(by, "by")))
     done = [d for d in days if d.delivered]
@@ -89,7 +93,8 @@ def report(days: list[DayOutcome], by: str) -> dict[str, Any]:
         "no_answers": sum(d.outcome == "no_answer" for d in days),
         "outcomes": len(days),
     }
-    return {"by": by, "rows": _ROWS[by](days), "total": total}
+    rows = _by_sponsor(days, sponsors) if by == "sponsor" else _ROWS[by](days)
+    return {"by": by, "rows": rows, "total": total}
 
 
 def _by_client(days: list[DayOutcome]) -> list[dict[str, Any]]:
@@ -120,6 +125,30 @@ def _by_courier(days: list[DayOutcome]) -> list[dict[str, Any]]:
         }
         for courier, ds in sorted(done.items())
     ]
+
+
+def _by_sponsor(
+    days: list[DayOutcome], sponsors: Sequence[Mapping[str, Any]]
+) -> list[dict[str, Any]]:
+    """Per sponsor: the deliveries to its paired clients within its dates, and what it pays
+    for them (``fee_per_delivery_fen`` each)."""
+    rows = []
+    for sponsor in sorted(sponsors, key=lambda s: str(s["id"])):
+        paired = set(sponsor.get("clients", []))
+        start, end = sponsor.get("from", "0000-01-01"), sponsor.get("to", "9999-12-31")
+        done = [d for d in days if d.delivered and d.client in paired and start <= d.date <= end]
+        fee = int(sponsor.get("fee_per_delivery_fen", 0))
+        rows.append(
+            {
+                "sponsor": str(sponsor["id"]),
+                "deliveries": len(done),
+                "meals": sum(sum(d.meals.values()) for d in done),
+                "clients": len({d.client for d in done}),
+                "fee_per_delivery_fen": fee,
+                "amount_fen": fee * len(done),
+            }
+        )
+    return rows
 
 
 def _by_variant(days: list[DayOutcome]) -> list[dict[str, Any]]:

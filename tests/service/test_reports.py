@@ -110,3 +110,38 @@ def test_a_bad_range_or_grouping_is_422_with_its_field(app, query, field):
     headers = {"Authorization": f"Bearer {create_key(store, 'viewer').token}"}
     answer = app.test_client().get("/v1/reports/deliveries" + query, headers=headers)
     assert answer.status_code == 422 and answer.json["error"]["field"] == field
+
+
+SPONSOR = {"canteen": "a", "id": "sp-1", "name": "示例药房", "kind": "company",
+           "contact": {"name": "周经理", "phone": "0750-0000001"},
+           "fee_per_delivery_fen": 1500, "clients": ["t-south", "t-tower"],
+           "from": "2026-11-10", "to": "2026-11-20"}  # fmt: skip
+
+
+def test_a_sponsor_pays_its_fee_for_each_delivery_to_its_clients_within_its_dates(month):
+    app, store, decided = month
+    headers = {"Authorization": f"Bearer {create_key(store, 'planner', canteen='a').token}"}
+    client = app.test_client()
+    assert client.post("/v1/sponsors", json=SPONSOR, headers=headers).status_code == 201
+    query = "?from=2026-11-01&to=2026-11-30&by=sponsor"
+    (row,) = client.get("/v1/reports/deliveries" + query, headers=headers).json["rows"]
+    expected = sum(
+        kind in DELIVERED and c in SPONSOR["clients"] and "2026-11-10" <= d <= "2026-11-20"
+        for (d, c), (kind, _) in decided.items()
+    )
+    assert row["sponsor"] == "sp-1" and row["deliveries"] == expected > 0
+    assert row["amount_fen"] == 1500 * expected
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [({"to": "2026-11-01"}, "to"), ({"name": None}, "name"),
+     ({"fee_per_delivery_fen": -1}, "fee_per_delivery_fen"), ({"clients": "t-south"}, "clients")],
+)  # fmt: skip
+def test_a_bad_sponsor_is_422_at_its_field(app, change, field):
+    store = app.extensions["dispatch"].store
+    seed(store, TINY, "a")
+    headers = {"Authorization": f"Bearer {create_key(store, 'planner', canteen='a').token}"}
+    body = {k: v for k, v in (SPONSOR | change).items() if v is not None}
+    answer = app.test_client().post("/v1/sponsors", json=body, headers=headers)
+    assert answer.status_code == 422 and answer.json["error"]["field"] == field

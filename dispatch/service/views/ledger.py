@@ -28,7 +28,7 @@ from dispatch.service.tables import LedgerRow
 
 bp = Blueprint("ledger", __name__, url_prefix="/v1")
 
-RECORDS = "/<any(clients, couriers, canteens, relay_points, walkers):kind>"
+RECORDS = "/<any(clients, couriers, canteens, relay_points, walkers, sponsors):kind>"
 # Of clients, from viewers: numbers, groups, notes and pauses (which say why).
 WITHHELD = ("phone", "emergency_contact", "group", "notes", "paused")
 

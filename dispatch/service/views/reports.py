@@ -34,7 +34,12 @@ def deliveries_body(canteen: str | None, visible: bool = True) -> dict[str, Any]
     date_from, date_to = report_range()
     by = request.args.get("by", "client")
     days = day_outcomes(services().store, canteen, date_from, date_to) if visible else []
-    body = report(days, by)
+    sponsors = (
+        [r.data for r in services().store.list_records("sponsors", canteen=canteen)]
+        if by == "sponsor" and visible
+        else []
+    )
+    body = report(days, by, sponsors)
     return {"from": date_from.isoformat(), "to": date_to.isoformat(), "canteen": canteen} | body
 
 

@@ -272,7 +272,8 @@ def test_today_plans_the_register_and_the_result_names_who_is_unassigned(web):
 
 def test_seeding_twice_changes_nothing_the_second_time(web):
     store = web.extensions["dispatch"].store
-    zero = dict.fromkeys(("canteens", "couriers", "relay_points", "walkers", "clients"), 0)
+    kinds = ("canteens", "couriers", "relay_points", "walkers", "clients", "sponsors")
+    zero = dict.fromkeys(kinds, 0)
     assert seed(store, TINY, "a") == zero
 
 

@@ -2,7 +2,8 @@
 form per record checked by the scenario gate's rules, its history, deactivate (never delete).
 
 The pages call the ledger's store methods as ``/v1/<kind>`` does, with the login's canteen
-as the scope; a viewer sees clients without phone, emergency contact, group and notes, as over the API.
+as the scope; a viewer sees clients without phone, emergency contact, group and notes, as
+over the API.
 """
 
 from __future__ import annotations

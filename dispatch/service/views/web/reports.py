@@ -15,7 +15,8 @@ from dispatch.service.views.web.common import web_blueprint
 from dispatch.service.views.web.today import canteens, chosen_canteen
 
 bp = web_blueprint("web_reports")
-CHART_OF = {"courier": "courier", "variant": "variant"}  # the groups drawn as a bar chart
+# The groups drawn as a bar chart of meals.
+CHART_OF = {"courier": "courier", "sponsor": "sponsor", "variant": "variant"}
 
 
 def _names(canteen: str | None) -> dict[str, str]:
