@@ -16,6 +16,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cryptography.fernet import Fernet
+from flask import Flask
+
+from api import create_app
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [
@@ -39,6 +43,16 @@ if not CHROMIUM.exists():
     if os.environ.get("CI"):
         raise RuntimeError("CI needs Debian's chromium at /usr/bin/chromium (.ci/run installs it)")
     pytest.skip("no /usr/bin/chromium (apt-get install chromium)", allow_module_level=True)
+
+
+def browser_app(folder: Path) -> Flask:
+    """An app on a fresh SQLite store in ``folder`` as the browser tests serve it: one solver
+    process, no escalation ticker (the tests tick on their own clock), a board that polls
+    every 0.2 s."""
+    os.environ.setdefault("DISPATCH_DATA_KEY", Fernet.generate_key().decode())
+    return create_app({"DATABASE_URL": f"sqlite:///{folder / 'web.sqlite'}", "JOB_WORKERS": 1,
+                       "SECRET_KEY": "browser-test", "WELFARE_TICK_S": 0,
+                       "BOARD_POLL_S": 0.2})  # fmt: skip
 
 
 @contextmanager

@@ -6,19 +6,16 @@ head closes it with an outcome on its page, after which the board has no open ca
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from browsing import check, signed_in
-from cryptography.fernet import Fernet
+from browsing import browser_app, check, signed_in
 from outcome_fixtures import TINY, done_plan, local
 from served import serving
 from test_board_pages import PASSWORD
 
-from api import create_app
 from dispatch.scenario import read_document
 from dispatch.scenario.schedule import today as local_today
 from dispatch.service.demo import seed
@@ -42,10 +39,7 @@ class Collect:
 def server(tmp_path_factory) -> Iterator[tuple[str, Any, str, dict[str, Any]]]:
     """Canteen ``a`` with today's plan (the tiny day, solved) and its planner ``pa``."""
     folder = tmp_path_factory.mktemp("board")
-    os.environ.setdefault("DISPATCH_DATA_KEY", Fernet.generate_key().decode())
-    app = create_app({"DATABASE_URL": f"sqlite:///{folder / 'web.sqlite'}", "JOB_WORKERS": 1,
-                      "SECRET_KEY": "browser-test", "WELFARE_TICK_S": 0,
-                      "BOARD_POLL_S": 0.2})  # fmt: skip
+    app = browser_app(folder)
     store = app.extensions["dispatch"].store
     seed(store, TINY, "a")
     create_user(store, "pa", PASSWORD, "planner", canteen="a")

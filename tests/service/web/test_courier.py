@@ -8,7 +8,6 @@ reads the day in the delivery report and downloads the subsidy sheet."""
 from __future__ import annotations
 
 import io
-import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,14 +15,12 @@ from typing import Any
 
 import openpyxl
 import pytest
-from browsing import PHONE, check, new_page, signed_in
+from browsing import PHONE, browser_app, check, new_page, signed_in
 from courier_fixtures import CLIENT_PHONE, todays_plan
-from cryptography.fernet import Fernet
 from served import serving
 from sqlalchemy import func, select
 from test_board_pages import PASSWORD
 
-from api import create_app
 from dispatch.service.outcome_tables import OutcomeRow
 from dispatch.service.outcomes import outcomes_of
 from dispatch.service.reports import DELIVERED
@@ -36,10 +33,7 @@ SENT = {"timeout": 20_000}  # ms Playwright waits for the page to have sent its 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory) -> Iterator[tuple[str, Any, str]]:
     folder = tmp_path_factory.mktemp("courier")
-    os.environ.setdefault("DISPATCH_DATA_KEY", Fernet.generate_key().decode())
-    app = create_app({"DATABASE_URL": f"sqlite:///{folder / 'web.sqlite'}", "JOB_WORKERS": 1,
-                      "SECRET_KEY": "browser-test", "WELFARE_TICK_S": 0,
-                      "BOARD_POLL_S": 0.2})  # fmt: skip
+    app = browser_app(folder)
     store = app.extensions["dispatch"].store
     plan_id = todays_plan(store)
     create_user(store, "pa", PASSWORD, "planner", canteen="a")
