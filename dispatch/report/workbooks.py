@@ -20,6 +20,8 @@ from dispatch.model import Route, Step, clock
 from dispatch.report.context import PlanContext
 from dispatch.report.sheets import kitchen_rows
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"  # their mimetype
+
 PLAN_COLUMNS = (
     "route",
     "courier",

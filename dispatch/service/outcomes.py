@@ -15,7 +15,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -215,9 +215,11 @@ def outcomes_of(
     canteen: str | None = None,
     date_from: str | dt.date | None = None,
     date_to: str | dt.date | None = None,
+    per: Literal["plan", "day"] = "plan",
 ) -> list[OutcomeRecord]:
-    """The effective outcome per (plan, client), by date, plan and time: the latest ``at``,
-    then the latest ``recorded_at``, of its rows."""
+    """The effective outcome per (plan, client) — with ``per="day"``, per (date, client), over
+    the day's plans —, by date, plan and time: the latest ``at``, then the latest
+    ``recorded_at``, of its rows."""
     query = select(OutcomeRow)
     if plan_id is not None:
         query = query.where(OutcomeRow.plan == plan_id)
@@ -231,7 +233,7 @@ def outcomes_of(
         rows = [OutcomeRecord.of(r) for r in session.scalars(query.order_by(OutcomeRow.pk))]
     latest: dict[tuple[str, str], OutcomeRecord] = {}
     for record in rows:  # by pk: of two rows equal in both times, the later insert wins
-        key = (record.plan, record.client)
+        key = (record.plan if per == "plan" else record.date, record.client)
         held = latest.get(key)
         if held is None or (record.at, record.recorded_at) >= (held.at, held.recorded_at):
             latest[key] = record

@@ -20,12 +20,13 @@ from dispatch.errors import InputError
 from dispatch.messages import text
 from dispatch.report.workbooks import workbook
 from dispatch.scenario.fields import got
-from dispatch.service.outcomes import OutcomeRecord, outcomes_of
+from dispatch.service.outcomes import outcomes_of
 from dispatch.service.store import Store
 
 DELIVERED = frozenset({"delivered", "left_with_helper"})
 GROUPS = ("client", "courier", "sponsor", "variant", "subsidy")
 MAX_DAYS = 366  # the longest range one report covers
+NAMED = ("client", "subsidy")  # the groups whose rows a staff page names
 
 
 @dataclass(frozen=True)
@@ -55,16 +56,11 @@ def day_outcomes(
     store: Store, canteen: str | None, date_from: dt.date, date_to: dt.date
 ) -> list[DayOutcome]:
     """Each client's outcome per day in the range (of ``canteen``; ``None``: every one)."""
-    latest: dict[tuple[str, str], OutcomeRecord] = {}
-    for record in outcomes_of(store, canteen=canteen, date_from=date_from, date_to=date_to):
-        key = (record.date, record.client)
-        held = latest.get(key)
-        if held is None or (record.at, record.recorded_at) >= (held.at, held.recorded_at):
-            latest[key] = record
-    meals = _meals(store, {r.plan for r in latest.values()})
+    records = outcomes_of(store, canteen=canteen, date_from=date_from, date_to=date_to, per="day")
+    meals = _meals(store, {r.plan for r in records})
     return [
         DayOutcome(r.date, r.client, r.route, r.outcome, meals[r.plan].get(r.client, {}))
-        for r in sorted(latest.values(), key=lambda r: (r.date, r.client))
+        for r in sorted(records, key=lambda r: (r.date, r.client))
     ]
 
 
@@ -180,7 +176,7 @@ def report_xlsx(body: Mapping[str, Any], names: Mapping[str, str] | None = None)
     """The report as a workbook: its rows under bilingual headers, then the totals' row; a
     client's name beside the id when ``names`` has it (a staff page's download)."""
     rows: list[dict[str, Any]] = list(body["rows"])
-    if names is not None and body["by"] in ("client", "subsidy"):
+    if names is not None and body["by"] in NAMED:
         rows = [_named(r, names) for r in rows]
     fields = list(rows[0]) if rows else [_key(body["by"]), "meals"]
     header = [f"{text(f'report_col.{f}').zh} {text(f'report_col.{f}').en}" for f in fields]

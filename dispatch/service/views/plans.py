@@ -252,4 +252,9 @@ def finished_plan(plan_id: str) -> PlanContext:
     row = services().store.get_plan(plan_id, canteen=scope())
     if row.status != "done" or row.plan is None:
         raise not_done(row, "status")
+    return plan_context(row)
+
+
+def plan_context(row: PlanRow) -> PlanContext:
+    """A finished job's stored scenario and plan, read back."""
     return PlanContext.of(parse_scenario(row.scenario), plan_from_dict(row.plan))

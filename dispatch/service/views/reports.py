@@ -5,17 +5,18 @@ own canteen; a street office's key every canteen, or the one of ``?canteen=``.""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 
+from dispatch.report.workbooks import XLSX
 from dispatch.scenario.schedule import read_date
 from dispatch.scenario.schedule import today as local_today
 from dispatch.service.http import listed_canteen, needs, services
 from dispatch.service.reports import check_range, day_outcomes, report, report_xlsx
 
 bp = Blueprint("reports", __name__, url_prefix="/v1")
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def report_range() -> tuple[dt.date, dt.date]:
@@ -52,8 +53,11 @@ def deliveries() -> Any:
     wants_xlsx = request.path.endswith(".xlsx") or (
         request.accept_mimetypes.best_match(["application/json", XLSX]) == XLSX
     )
-    if wants_xlsx:
-        name = f"deliveries-{body['by']}-{body['from']}-{body['to']}.xlsx"
-        headers = {"Content-Disposition": f'attachment; filename="{name}"'}
-        return Response(report_xlsx(body), mimetype=XLSX, headers=headers)
-    return jsonify(body)
+    return download(body) if wants_xlsx else jsonify(body)
+
+
+def download(body: dict[str, Any], names: Mapping[str, str] | None = None) -> Response:
+    """The report as a workbook to save (with clients' ``names``, on a staff page)."""
+    name = f"deliveries-{body['by']}-{body['from']}-{body['to']}.xlsx"
+    headers = {"Content-Disposition": f'attachment; filename="{name}"'}
+    return Response(report_xlsx(body, names), mimetype=XLSX, headers=headers)

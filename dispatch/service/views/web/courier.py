@@ -23,9 +23,7 @@ from dispatch.errors import NotFoundError
 from dispatch.messages import text
 from dispatch.model import Location, clock
 from dispatch.report.context import PlanContext
-from dispatch.report.plan_json import plan_from_dict
 from dispatch.report.sheets import SheetLine, sheet_contacts, sheet_lines, variant_namer
-from dispatch.scenario import parse_scenario
 from dispatch.service.courier_links import RouteLink, make_token, read_token
 from dispatch.service.http import json_body, services
 from dispatch.service.outcome_items import CONCERNS, OUTCOMES, PLANNING_ZONE
@@ -33,6 +31,7 @@ from dispatch.service.outcomes import outcomes_of, record_outcomes
 from dispatch.service.store import utcnow
 from dispatch.service.tables import PlanRow
 from dispatch.service.views.outcomes import batch_of
+from dispatch.service.views.plans import plan_context
 from dispatch.service.views.web.common import lang, web_blueprint
 from dispatch.travel.geo import from_wgs84
 
@@ -114,7 +113,7 @@ def _stops(part: PlanContext, index: int) -> Iterator[Stop]:
 @bp.get("/c/<token>")
 def route_page(token: str) -> Any:
     link, row = _opened(token)
-    part = PlanContext.of(parse_scenario(row.scenario), plan_from_dict(row.plan))
+    part = plan_context(row)
     route = part.plan.routes[link.route]
     stops = list(_stops(part, link.route))
     doors = {line.client_id for stop in stops for line in stop.lines if line.client_id}

@@ -18,12 +18,12 @@ from flask import Response, redirect, render_template, request, url_for
 from openpyxl import Workbook
 
 from dispatch.messages import text as message
+from dispatch.report.workbooks import XLSX
 from dispatch.scenario.client_import import CSV_COLUMNS
 from dispatch.service.http import scope, services
 from dispatch.service.register_import import Preview, RowError, apply, preview
 from dispatch.service.views.ledger import record_view
 from dispatch.service.views.web.common import needs_role, t, web_blueprint
-from dispatch.service.views.web.plans import XLSX
 from dispatch.service.views.web.register import record_cells
 from dispatch.service.views.web.today import canteens, chosen_canteen
 

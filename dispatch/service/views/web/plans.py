@@ -18,7 +18,7 @@ from dispatch.report.geojson import routes_geojson
 from dispatch.report.kpi import summary
 from dispatch.report.pdf import PdfUnavailable, sheets_pdf
 from dispatch.report.sheets import kitchen_csv, kitchen_rows, route_sheet_html
-from dispatch.report.workbooks import kitchen_xlsx, plan_xlsx
+from dispatch.report.workbooks import XLSX, kitchen_xlsx, plan_xlsx
 from dispatch.scenario.whatif import WhatIf
 from dispatch.service.http import iso, scope, services
 from dispatch.service.keys import ROLES
@@ -29,7 +29,6 @@ from dispatch.service.views.web.courier import courier_link
 
 bp = web_blueprint("web_plans")
 UNFINISHED = ("queued", "running")
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @bp.get("/plans")

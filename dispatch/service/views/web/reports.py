@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, render_template, request
+from flask import render_template, request
 
 from dispatch.service.http import services
-from dispatch.service.reports import GROUPS, report_xlsx
-from dispatch.service.views.reports import XLSX, deliveries_body
+from dispatch.service.reports import GROUPS, NAMED
+from dispatch.service.views.reports import deliveries_body, download
 from dispatch.service.views.web.common import web_blueprint
 from dispatch.service.views.web.today import canteens, chosen_canteen
 
@@ -28,11 +28,9 @@ def _names(canteen: str | None) -> dict[str, str]:
 def deliveries() -> Any:
     canteen = chosen_canteen()
     body = deliveries_body(canteen, canteen is not None)
-    names = _names(canteen)
+    names = _names(canteen) if body["by"] in NAMED else {}
     if request.args.get("format") == "xlsx":
-        name = f"deliveries-{body['by']}-{body['from']}-{body['to']}.xlsx"
-        headers = {"Content-Disposition": f'attachment; filename="{name}"'}
-        return Response(report_xlsx(body, names), mimetype=XLSX, headers=headers)
+        return download(body, names)
     key = CHART_OF.get(body["by"])
     chart = (
         {"names": [r[key] for r in body["rows"]], "values": [r["meals"] for r in body["rows"]]}

@@ -18,6 +18,7 @@ from flask import Response, redirect, render_template, request, url_for
 
 from dispatch.errors import NotFoundError
 from dispatch.messages import text as message
+from dispatch.report.workbooks import XLSX
 from dispatch.scenario.household_template import households_template_xlsx
 from dispatch.scenario.street_records import GROUPS, MEMBER_KINDS
 from dispatch.service.household_import import Preview, apply, preview
@@ -25,7 +26,6 @@ from dispatch.service.http import services
 from dispatch.service.register_import import RowError
 from dispatch.service.street_ledger import StreetLedger, street_scope
 from dispatch.service.views.web.common import needs_role, user, web_blueprint
-from dispatch.service.views.web.plans import XLSX
 
 bp = web_blueprint("web_street", teams=True)
 

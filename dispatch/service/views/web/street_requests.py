@@ -16,6 +16,7 @@ from flask import redirect, render_template, request, send_file, url_for
 
 from dispatch.errors import DispatchError
 from dispatch.report.street_reports import GROUPS, KINDS, STATUSES, report_workbook, street_report
+from dispatch.report.workbooks import XLSX
 from dispatch.scenario.schedule import today
 from dispatch.service import requests as board
 from dispatch.service.http import services
@@ -138,5 +139,4 @@ def reports_xlsx() -> Any:
     buffer = io.BytesIO()
     report_workbook(report, _labels()).save(buffer)
     buffer.seek(0)
-    kind = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return send_file(buffer, mimetype=kind, download_name=f"street-report-{on}.xlsx")
+    return send_file(buffer, mimetype=XLSX, download_name=f"street-report-{on}.xlsx")
