@@ -45,4 +45,13 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "report_col.couriers": ("Couriers", "骑手数"),
     "report_col.days": ("Days", "天数"),
     "report_col.outcomes": ("Outcomes", "记录数"),
+    "report_by.case": ("welfare case", "按关怀工单"),
+    "report_col.case": ("Welfare case", "关怀工单"),
+    "report_col.cases": ("Welfare cases", "关怀工单数"),
+    "report_col.cases_open": ("Still open", "未结案"),
+    "report_col.date": ("Date", "日期"),
+    "report_col.reason": ("Why opened", "原因"),
+    "report_col.steps": ("Steps", "处置步骤"),
+    "report_col.status": ("Status", "状态"),
+    "report_col.closed_with": ("Outcome", "结果"),
 }

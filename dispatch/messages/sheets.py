@@ -92,4 +92,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "column_priority": ("priority (1 = first)", "优先级（1 最优先）"),
     "column_preferred_time": ("preferred time", "希望送达时间"),
     "column_age": ("age", "年龄"),
+    "column_social_worker": ("social worker (id)", "驻点社工（编号）"),
+    "column_emergency_name": ("emergency contact", "紧急联系人"),
+    "column_emergency_relation": ("relation", "与客户关系"),
+    "column_emergency_phone": ("emergency contact's phone", "紧急联系人电话"),
 }

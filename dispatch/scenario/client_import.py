@@ -31,10 +31,18 @@ CSV_COLUMNS = (
     "priority",
     "preferred_time",
     "age",
+    "social_worker",
+    "emergency_name",
+    "emergency_relation",
+    "emergency_phone",
 )
 REQUIRED_COLUMNS = ("id", "lat", "lon", "meals")
 _TRUE, _FALSE = {"true", "yes", "y", "1", "是", "有"}, {"false", "no", "n", "0", "否", "无"}
-_TEXT_FIELDS = ("id", "name", "phone", "address", "building", "group", "notes", "usual_courier")
+_TEXT_FIELDS = (
+    "id", "name", "phone", "address", "building", "group", "notes", "usual_courier",
+    "social_worker",
+)  # fmt: skip
+_EMERGENCY = ("name", "relation", "phone")  # the emergency contact's columns: emergency_<key>
 
 # Where a scenario path inside an imported client points in the sheet (first prefix that matches).
 _COLUMN_OF = (
@@ -48,6 +56,9 @@ _COLUMN_OF = (
     ("active.from", "active_from"),
     ("active.to", "active_to"),
     ("active", "active_to"),
+    ("emergency_contact.name", "emergency_name"),
+    ("emergency_contact.relation", "emergency_relation"),
+    ("emergency_contact", "emergency_phone"),
 )
 
 
@@ -119,6 +130,9 @@ def client_from_cells(cells: Mapping[str, str], where: str) -> dict[str, Any]:
     active = {k: cells[f"active_{k}"] for k in ("from", "to") if f"active_{k}" in cells}
     if active:
         out["active"] = active
+    contact = {k: cells[f"emergency_{k}"] for k in _EMERGENCY if f"emergency_{k}" in cells}
+    if contact:
+        out["emergency_contact"] = contact
     if "days" in cells:  # mon;wed;fri
         out["days"] = [d.strip().lower() for d in re.split("[;；]", cells["days"]) if d.strip()]
     return out

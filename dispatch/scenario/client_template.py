@@ -34,6 +34,10 @@ EXAMPLE = {
     "priority": "",
     "preferred_time": "",
     "age": 82,
+    "social_worker": "",
+    "emergency_name": "关先生",
+    "emergency_relation": "儿子",
+    "emergency_phone": "13900000000",
 }
 _ROWS = 500  # rows that carry the drop-down lists and number checks
 _GROUPS = ("living_alone", "severely_disabled")

@@ -1,5 +1,5 @@
-"""Ledger records: one client, courier, canteen, relay point, grid worker or sponsor, checked
-by the scenario gate's own rules.
+"""Ledger records: one client, courier, canteen, relay point, grid worker, sponsor or social
+worker, checked by the scenario gate's own rules.
 
 A record is placed into a minimal valid scenario and that scenario is parsed, so a ledger
 record is checked by exactly the rules (and messages) a scenario file's record is; field paths
@@ -15,7 +15,9 @@ from dispatch.errors import ScenarioError
 from dispatch.messages import text as message
 from dispatch.scenario import parse_scenario
 
-Kind = Literal["clients", "couriers", "canteens", "relay_points", "walkers", "sponsors"]
+Kind = Literal[
+    "clients", "couriers", "canteens", "relay_points", "walkers", "sponsors", "social_workers"
+]
 
 # A minimal valid scenario into which one ledger record is placed, so that a record is
 # checked by exactly the rules a scenario file's record is checked by.
@@ -33,7 +35,11 @@ _SLOT: dict[str, str] = {
     "relay_points": "relay_points[0]",
     "walkers": "walkers[0]",
     "sponsors": "sponsors[0]",
+    "social_workers": "contacts.social_workers[0]",
 }
+# A canteen's ``station`` (its duty phone, the sheets' first call) is the scenario's
+# ``contacts.station``: checked there, reported as ``station``.
+_STATION = "contacts.station"
 
 
 def validate_record(
@@ -54,11 +60,19 @@ def validate_record(
             raise ScenarioError("canteen", message("missing_field", name="canteen"))
         if check_canteen is not None:
             check_canteen(canteen)
-    frame = {**_FRAME}
+    frame: dict[str, Any] = {**_FRAME}
     if kind == "canteens":
+        if "station" in record:
+            frame["contacts"] = {"station": record.pop("station")}
         frame["canteen"] = record
+    elif kind == "social_workers":
+        frame["contacts"] = {"social_workers": [record]}
     else:
         frame = {**frame, kind: [record]}
+    if kind == "clients" and isinstance(record.get("social_worker"), str):
+        # The social worker a client names is another record; here it only has to exist.
+        worker = {"id": record["social_worker"], "name": "frame", "phone": "000"}
+        frame["contacts"] = {"social_workers": [worker]}
     if kind == "walkers" and isinstance(record.get("relay_point"), str):
         # The relay point a grid worker names is another record; here it only has to exist.
         place = {"id": record["relay_point"], "location": {"lat": 0, "lon": 0}}
@@ -66,6 +80,8 @@ def validate_record(
     try:
         parse_scenario(frame)
     except ScenarioError as err:
+        if kind == "canteens" and err.field.startswith(_STATION):
+            raise ScenarioError("station" + err.field[len(_STATION) :], err.reason) from err
         raise ScenarioError(_relative(err.field, _SLOT[kind]), err.reason) from err
 
 

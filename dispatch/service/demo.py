@@ -1,7 +1,8 @@
 """``dispatch seed-demo``: a scenario file's canteen, couriers and clients into the ledger.
 
 A newcomer loads the Jiangnan street (``scenarios/jiangnan-rainstorm.yaml``: the lunch day's
-canteen, couriers and clients, with the street's relay points and grid workers) and sees full
+canteen with its duty phone, couriers, social workers and clients, with the street's relay
+points and grid workers, and a sponsor) and sees full
 pages at once. Each record goes through the ledger's checks; a record already there gets a
 new version only when it differs, so seeding twice changes nothing.
 """
@@ -20,7 +21,9 @@ if TYPE_CHECKING:
     from dispatch.service.store import Store
 
 DEMO = Path("scenarios/jiangnan-rainstorm.yaml")
-KINDS: tuple[Kind, ...] = ("couriers", "relay_points", "walkers", "clients", "sponsors")
+KINDS: tuple[Kind, ...] = (
+    "couriers", "relay_points", "walkers", "social_workers", "clients", "sponsors"
+)  # fmt: skip
 DEMO_CANTEEN = "jiangnan"  # the id the README's login names (--canteen jiangnan)
 
 
@@ -29,10 +32,14 @@ def seed(store: Store, path: Path = DEMO, canteen_id: str = DEMO_CANTEEN) -> dic
     stored as ``canteen_id``."""
     document = read_base(path)
     system = document.get("coordinates")
+    contacts = document.get("contacts", {})
     canteen = {**_located(document["canteen"], system), "id": canteen_id}
+    if "station" in contacts:
+        canteen["station"] = contacts["station"]
     counts = {"canteens": _put(store, "canteens", canteen)}
     for kind in KINDS:
-        rows = [{**_located(r, system), "canteen": canteen["id"]} for r in document.get(kind, [])]
+        found = contacts.get(kind, []) if kind == "social_workers" else document.get(kind, [])
+        rows = [{**_located(r, system), "canteen": canteen["id"]} for r in found]
         counts[kind] = sum(_put(store, kind, row) for row in rows)
     return counts
 

@@ -22,11 +22,12 @@ from dispatch.report.workbooks import workbook
 from dispatch.scenario.fields import got
 from dispatch.service.outcomes import outcomes_of
 from dispatch.service.store import Store
+from dispatch.service.welfare import Case, list_cases
 
 DELIVERED = frozenset({"delivered", "left_with_helper"})
-GROUPS = ("client", "courier", "sponsor", "variant", "subsidy")
+GROUPS = ("client", "courier", "sponsor", "variant", "subsidy", "case")
 MAX_DAYS = 366  # the longest range one report covers
-NAMED = ("client", "subsidy")  # the groups whose rows a staff page names
+NAMED = ("client", "subsidy", "case")  # the groups whose rows a staff page names
 
 
 @dataclass(frozen=True)
@@ -74,10 +75,14 @@ def _meals(store: Store, plans: Iterable[str]) -> dict[str, dict[str, dict[str, 
 
 
 def report(
-    days: list[DayOutcome], by: str, sponsors: Sequence[Mapping[str, Any]] = ()
+    days: list[DayOutcome],
+    by: str,
+    sponsors: Sequence[Mapping[str, Any]] = (),
+    cases: Sequence[Case] = (),
 ) -> dict[str, Any]:
     """``{"by", "rows", "total"}`` of ``days`` grouped ``by`` one of ``GROUPS``; by sponsor,
-    ``sponsors`` are the register's sponsor records."""
+    ``sponsors`` are the register's sponsor records; ``cases`` are the welfare cases of the
+    range's days (by case: one row each, with how it ended)."""
     if by not in GROUPS:
         raise InputError("by", text("report_by", allowed=", ".join(GROUPS), got=got(by, "by")))
     done = [d for d in days if d.delivered]
@@ -88,9 +93,35 @@ def report(
         "couriers": len({d.courier for d in done}),
         "no_answers": sum(d.outcome == "no_answer" for d in days),
         "outcomes": len(days),
+        "cases": len(cases),
+        "cases_open": sum(c.status == "open" for c in cases),
     }
-    rows = _by_sponsor(days, sponsors) if by == "sponsor" else _ROWS[by](days)
+    if by == "case":
+        rows = [_case_row(c) for c in sorted(cases, key=lambda c: (c.date, c.opened_at))]
+    else:
+        rows = _by_sponsor(days, sponsors) if by == "sponsor" else _ROWS[by](days)
     return {"by": by, "rows": rows, "total": total}
+
+
+def range_cases(
+    store: Store, canteen: str | None, date_from: dt.date, date_to: dt.date
+) -> list[Case]:
+    """The welfare cases opened for the range's days (of ``canteen``; ``None``: every one)."""
+    start, end = date_from.isoformat(), date_to.isoformat()
+    return [c for c in list_cases(store, canteen) if start <= c.date <= end]
+
+
+def _case_row(case: Case) -> dict[str, Any]:
+    """A welfare case as a report row: why it opened, its steps, how (and whether) it ended."""
+    return {
+        "case": case.id,
+        "date": case.date,
+        "client": case.client,
+        "reason": case.reason,
+        "steps": len(case.steps),
+        "status": case.status,
+        "closed_with": case.closed_with or "",
+    }
 
 
 def _by_client(days: list[DayOutcome]) -> list[dict[str, Any]]:

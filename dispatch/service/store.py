@@ -375,13 +375,24 @@ class Store:
         def strip(row: LedgerRow) -> dict[str, Any]:
             return {k: v for k, v in row.data.items() if k != "canteen"}
 
+        station = canteen.data.get("station")
+        workers = [strip(r) for r in self.list_records("social_workers", canteen=canteen_id)]
         document: dict[str, Any] = {
             "name": name or f"{canteen_id} {date}",
             "date": date,
-            "canteen": canteen.data,
+            "canteen": {k: v for k, v in canteen.data.items() if k != "station"},
             "couriers": [strip(r) for r in self.list_records("couriers", canteen=canteen_id)],
             "clients": [strip(r) for r in self.list_records("clients", canteen=canteen_id)],
         }
+        known = {w["id"] for w in workers}
+        for client in document["clients"]:  # a worker who has left is off the sheets
+            if client.get("social_worker") not in known:
+                client.pop("social_worker", None)
+        contacts = {"station": station} if station else {}
+        if workers:
+            contacts["social_workers"] = workers
+        if contacts:
+            document["contacts"] = contacts
         if settings:
             document["settings"] = dict(settings)
         return document

@@ -8,7 +8,19 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+from dispatch.service.notify import Notice
 from dispatch.service.store import Store
+
+
+class Collect:
+    """A notice sender that keeps what it was given."""
+
+    def __init__(self) -> None:
+        self.notices: list[Notice] = []
+
+    def send(self, notice: Notice) -> None:
+        self.notices.append(notice)
+
 
 TINY = Path(__file__).parents[1] / "data" / "tiny.yaml"
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))

@@ -8,7 +8,7 @@ import datetime as dt
 
 import pytest
 from conftest import error_of
-from outcome_fixtures import done_plan, local
+from outcome_fixtures import Collect, done_plan, local
 
 from dispatch.scenario import read_document
 from dispatch.service.demo import DEMO, DEMO_CANTEEN, seed
@@ -47,14 +47,6 @@ def test_a_malformed_emergency_contact_is_422_at_its_field_and_shows_no_number(
     assert answer.status_code == 422
     assert error_of(answer)["field"] == field
     assert "13900000001" not in answer.text
-
-
-class Collect:
-    def __init__(self) -> None:
-        self.notices: list = []
-
-    def send(self, notice) -> None:
-        self.notices.append(notice)
 
 
 def test_the_escalation_calls_the_demo_clients_emergency_contact(app):

@@ -134,3 +134,47 @@ def test_a_plan_from_the_ledger_brings_the_canteens_relay_points_and_grid_worker
     scenario = app.extensions["dispatch"].store.get_plan(job["id"]).scenario
     assert [p["id"] for p in scenario["relay_points"]] == ["rp-1"]
     assert [w["id"] for w in scenario["walkers"]] == ["g-1"]
+
+
+def test_a_plan_from_the_ledger_prints_the_canteens_station_and_the_clients_social_worker(
+    app, client, keys, ledger_canteen, ledger_courier, ledger_client
+):
+    planner = keys["planner"]
+    station = {"name": "饭堂值班", "phone": "0750-1"}
+    client.post("/v1/canteens", json={**ledger_canteen, "station": station}, headers=planner)
+    client.post("/v1/couriers", json=ledger_courier, headers=planner)
+    worker = {"canteen": "jn", "id": "sw-1", "name": "李社工", "phone": "13800000001"}
+    assert client.post("/v1/social_workers", json=worker, headers=planner).status_code == 201
+    left = {**worker, "id": "sw-2", "name": "黄社工"}
+    client.post("/v1/social_workers", json=left, headers=planner)
+    client.post("/v1/clients", json=ledger_client("a", social_worker="sw-1"), headers=planner)
+    client.post("/v1/clients", json=ledger_client("b", social_worker="sw-2"), headers=planner)
+    assert client.delete("/v1/social_workers/sw-2", headers=planner).status_code == 200
+    body = {"canteen": "jn", "date": "2026-11-24", "settings": {"iterations": 20}}
+    job = client.post("/v1/plans?wait=60", json=body, headers=planner).get_json()
+    scenario = app.extensions["dispatch"].store.get_plan(job["id"]).scenario
+    assert scenario["contacts"] == {"station": station, "social_workers": [
+        {"id": "sw-1", "name": "李社工", "phone": "13800000001"}]}  # fmt: skip
+    named = {c["id"]: c.get("social_worker") for c in scenario["clients"]}
+    assert named == {"a": "sw-1", "b": None}  # a worker who has left is off the sheets
+
+
+@pytest.mark.parametrize(
+    ("kind", "change", "field"),
+    [("canteens", {"station": {"name": "值班"}}, "station.phone"),
+     ("canteens", {"station": "0750-1"}, "station"),
+     ("social_workers", {"phone": ""}, "phone"),
+     ("social_workers", {"email": "x@y"}, "email")],
+    ids=["station-without-phone", "station-not-a-mapping", "empty-phone", "unknown-field"],
+)  # fmt: skip
+def test_a_bad_station_or_social_worker_is_422_at_its_own_field(
+    client, keys, ledger_canteen, kind, change, field
+):
+    planner = keys["planner"]
+    client.post("/v1/canteens", json=ledger_canteen, headers=planner)
+    worker = {"canteen": "jn", "id": "sw-1", "name": "李社工", "phone": "13800000001"}
+    body = {**(worker if kind == "social_workers" else ledger_canteen), **change}
+    method = client.put if kind == "canteens" else client.post
+    url = f"/v1/canteens/{ledger_canteen['id']}" if kind == "canteens" else "/v1/social_workers"
+    answer = method(url, json=body, headers=planner)
+    assert (answer.status_code, error_of(answer)["field"]) == (422, field)

@@ -19,6 +19,7 @@ from dispatch.service.demo import seed
 from dispatch.service.keys import create_key
 from dispatch.service.outcomes import record_outcomes
 from dispatch.service.reports import DELIVERED, day_outcomes, report
+from dispatch.service.welfare import close_case
 
 MONTH = [dt.date(2026, 11, d) for d in range(1, 31)]
 ROUTE_OF = {c: s["courier"] for s in HAND_PLAN["routes"] for st in s["steps"]
@@ -145,3 +146,27 @@ def test_a_bad_sponsor_is_422_at_its_field(app, change, field):
     body = {k: v for k, v in (SPONSOR | change).items() if v is not None}
     answer = app.test_client().post("/v1/sponsors", json=body, headers=headers)
     assert answer.status_code == 422 and answer.json["error"]["field"] == field
+
+
+def test_the_report_by_case_holds_each_clients_case_of_the_range_until_it_is_closed(month):
+    app, store, decided = month
+    headers = {"Authorization": f"Bearer {create_key(store, 'viewer', canteen='a').token}"}
+    client = app.test_client()
+    query = "/v1/reports/deliveries?from=2026-11-01&to=2026-11-30&by=case"
+    body = client.get(query, headers=headers).json
+    no_answer = {c for (_, c), (kind, _) in decided.items() if kind == "no_answer"}
+    # One open case per client: a later no-answer is a step of it, not a second case.
+    assert sorted(r["client"] for r in body["rows"]) == sorted(no_answer)
+    assert {(r["reason"], r["status"], r["closed_with"]) for r in body["rows"]} == {
+        ("no_answer", "open", "")}  # fmt: skip
+    assert body["total"]["cases"] == body["total"]["cases_open"] == len(no_answer)
+    first = body["rows"][0]
+    close_case(store, first["case"], "test", "in_hospital")
+    after = client.get(query, headers=headers).json
+    assert after["rows"][0] | {"steps": 0} == first | {
+        "status": "closed", "closed_with": "in_hospital", "steps": 0}  # fmt: skip
+    assert after["rows"][0]["steps"] == first["steps"] + 1
+    assert after["total"]["cases_open"] == len(no_answer) - 1
+    december = client.get(query.replace("11-01", "12-01").replace("11-30", "12-31"),
+                          headers=headers).json  # fmt: skip
+    assert december["rows"] == [] and december["total"]["cases"] == 0

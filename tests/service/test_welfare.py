@@ -6,10 +6,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from outcome_fixtures import DAY, done_plan, local, outcome
+from outcome_fixtures import DAY, Collect, done_plan, local, outcome
 
 from dispatch.errors import ConflictError, InputError, NotFoundError
-from dispatch.service.notify import Notice
 from dispatch.service.outcomes import record_outcomes
 from dispatch.service.welfare import (
     add_step,
@@ -21,16 +20,6 @@ from dispatch.service.welfare import (
 )
 
 MINUTE = dt.timedelta(minutes=1)
-
-
-class Collect:
-    """A sender that keeps what it was given."""
-
-    def __init__(self) -> None:
-        self.notices: list[Notice] = []
-
-    def send(self, message: Notice) -> None:
-        self.notices.append(message)
 
 
 @pytest.fixture

@@ -28,7 +28,9 @@ from dispatch.service.tables import LedgerRow
 
 bp = Blueprint("ledger", __name__, url_prefix="/v1")
 
-RECORDS = "/<any(clients, couriers, canteens, relay_points, walkers, sponsors):kind>"
+RECORDS = (
+    "/<any(clients, couriers, canteens, relay_points, walkers, sponsors, social_workers):kind>"
+)
 # Of clients, from viewers: numbers, groups, notes and pauses (which say why).
 WITHHELD = ("phone", "emergency_contact", "group", "notes", "paused")
 

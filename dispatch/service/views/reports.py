@@ -14,7 +14,7 @@ from dispatch.report.workbooks import XLSX
 from dispatch.scenario.schedule import read_date
 from dispatch.scenario.schedule import today as local_today
 from dispatch.service.http import listed_canteen, needs, services
-from dispatch.service.reports import check_range, day_outcomes, report, report_xlsx
+from dispatch.service.reports import check_range, day_outcomes, range_cases, report, report_xlsx
 
 bp = Blueprint("reports", __name__, url_prefix="/v1")
 
@@ -40,7 +40,8 @@ def deliveries_body(canteen: str | None, visible: bool = True) -> dict[str, Any]
         if by == "sponsor" and visible
         else []
     )
-    body = report(days, by, sponsors)
+    cases = range_cases(services().store, canteen, date_from, date_to) if visible else []
+    body = report(days, by, sponsors, cases)
     return {"from": date_from.isoformat(), "to": date_to.isoformat(), "canteen": canteen} | body
 
 

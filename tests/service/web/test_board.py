@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from browsing import browser_app, check, signed_in
-from outcome_fixtures import TINY, done_plan, local
+from outcome_fixtures import TINY, Collect, done_plan, local
 from served import serving
 from test_board_pages import PASSWORD
 
@@ -25,14 +25,6 @@ from dispatch.service.users import create_user
 from dispatch.service.welfare import DEFAULT_STEPS, list_cases, tick
 
 POLL = {"timeout": 20_000}  # ms Playwright waits for a poll (every 0.2 s) to redraw
-
-
-class Collect:
-    def __init__(self) -> None:
-        self.notices: list[Any] = []
-
-    def send(self, notice: Any) -> None:
-        self.notices.append(notice)
 
 
 @pytest.fixture(scope="module")

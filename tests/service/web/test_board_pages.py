@@ -134,3 +134,19 @@ def test_an_open_case_of_yesterday_still_shows_today(day, monkeypatch):
     monkeypatch.setattr("dispatch.service.views.web.board.local_today", lambda: tomorrow)
     data = logged_in(app, "pa").get("/board/data.json").get_json()
     assert data["plan"] is None and [c["id"] for c in data["cases"]] == [case.id]
+
+
+def test_the_report_by_case_lists_the_days_cases_and_how_each_one_ended(day):
+    app, store, _ = day
+    client = logged_in(app, "pa")
+    today = local_today().isoformat()
+    query = f"/reports?from={today}&to={today}&by=case"
+    page = client.get(query).text
+    (case,) = list_cases(store, "a")
+    assert f'href="/cases/{case.id}"' in page and "敲门无人应" in page and "未结案" in page
+    assert re.search(r'id="total-cases_open">1<', page)
+    form = {"csrf_token": csrf_of(page), "closed_with": "found_well"}
+    assert client.post(f"/cases/{case.id}/close", data=form).status_code == 302
+    page = client.get(query).text
+    assert "确认平安" in page and re.search(r'id="total-cases_open">0<', page)
+    assert re.search(r'id="total-cases">1<', page)

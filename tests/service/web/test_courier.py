@@ -1,12 +1,15 @@
 """The courier's page in a real browser on a phone-sized screen (360×640), as couriers use
 it: the planner hands out the links from the plan page; one courier marks every door of
-their route (one no answer), which opens a welfare case the board shows; the other works
+their route (one no answer), which opens a welfare case the board shows; the case escalates
+on the test's clock and the station head closes it from the board. The other courier works
 without network: what they mark waits on the phone, shown as not sent, and arrives once
 when the network returns, even after the page was closed in between. The station head then
-reads the day in the delivery report and downloads the subsidy sheet."""
+reads the day in the delivery report, the cases with how they ended, and downloads the
+subsidy sheet (docs/operations.md "Reports")."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 from collections.abc import Iterator
@@ -17,6 +20,7 @@ import openpyxl
 import pytest
 from browsing import PHONE, browser_app, check, new_page, signed_in
 from courier_fixtures import CLIENT_PHONE, todays_plan
+from outcome_fixtures import Collect
 from served import serving
 from sqlalchemy import func, select
 from test_board_pages import PASSWORD
@@ -25,7 +29,7 @@ from dispatch.service.outcome_tables import OutcomeRow
 from dispatch.service.outcomes import outcomes_of
 from dispatch.service.reports import DELIVERED
 from dispatch.service.users import create_user
-from dispatch.service.welfare import list_cases
+from dispatch.service.welfare import DEFAULT_STEPS, list_cases, tick
 
 SENT = {"timeout": 20_000}  # ms Playwright waits for the page to have sent its queue
 
@@ -105,6 +109,22 @@ def test_a_courier_marks_the_route_and_a_no_answer_reaches_the_board(server, bro
     board.wait_for_selector(f"#cases tr[data-case='{cases['t-b1-high'].id}']", timeout=10_000)
     shown = board.locator("#cases").inner_text()
     assert "敲门无人应" in shown and "无取暖" in shown
+
+    # 21 minutes on, the escalation has called the client and the emergency contact; the
+    # station head hears she is well and closes the case from the board.
+    case = cases["t-temp"]
+    tick(store, case.opened_at + dt.timedelta(minutes=21), Collect(), DEFAULT_STEPS)
+    board.locator(f"#cases tr[data-case='{case.id}'] a").click()
+    board.wait_for_url(re.compile(f"/cases/{case.id}"))
+    steps = board.locator("#steps").inner_text()
+    assert "致电客户" in steps and "致电紧急联系人" in steps and "自动升级" in steps
+    board.get_by_label("结果").select_option("found_well")
+    board.get_by_role("button", name="按此结果结案").click()
+    board.wait_for_selector("#case-status[data-status='closed']")
+    check(board, "courier-case-closed")
+    board.goto("/board")
+    board.wait_for_selector(f"#cases tr[data-case='{cases['t-b1-high'].id}']", timeout=10_000)
+    assert board.locator(f"#cases tr[data-case='{case.id}']").count() == 0
     board.close()
 
 
@@ -166,6 +186,18 @@ def test_the_station_head_reads_the_day_in_the_report_and_downloads_the_subsidy_
     page.wait_for_selector("#charts[data-ready='1']")
     assert page.locator("#total-deliveries").inner_text() == str(len(delivered))
     check(page, "report-couriers")
+    page.get_by_label("分组").select_option("case")
+    page.get_by_role("button", name="查询").click()
+    page.wait_for_url(re.compile("by=case"))
+    today = {c.id: c for c in list_cases(store, "a") if c.plan == plan_id}
+    shown = page.locator("#report tbody tr")
+    assert shown.count() == len(today) and page.locator("#total-cases").inner_text() == str(
+        len(today)
+    )
+    for case in today.values():
+        row = page.locator(f"#report tbody tr:has(a[href='/cases/{case.id}'])").inner_text()
+        assert ("确认平安" if case.closed_with == "found_well" else "未结案") in row
+    check(page, "report-cases")
     page.get_by_label("分组").select_option("subsidy")
     page.get_by_role("button", name="查询").click()
     page.wait_for_url(re.compile("by=subsidy"))

@@ -4,10 +4,12 @@ the import preview, today's plan and its result."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 import time
 from pathlib import Path
 
+import openpyxl
 import pytest
 
 from dispatch.errors import AuthError, DataKeyError
@@ -199,7 +201,6 @@ CSV_HEADER = "id,name,lat,lon,meals\n"
 
 
 def _upload(client, body: str, name: str = "new.csv"):
-    import io
 
     token = csrf_of(client.get("/import").text)
     return client.post(
@@ -272,7 +273,9 @@ def test_today_plans_the_register_and_the_result_names_who_is_unassigned(web):
 
 def test_seeding_twice_changes_nothing_the_second_time(web):
     store = web.extensions["dispatch"].store
-    kinds = ("canteens", "couriers", "relay_points", "walkers", "clients", "sponsors")
+    kinds = (
+        "canteens", "couriers", "relay_points", "walkers", "social_workers", "clients", "sponsors"
+    )  # fmt: skip
     zero = dict.fromkeys(kinds, 0)
     assert seed(store, TINY, "a") == zero
 
@@ -361,7 +364,6 @@ def test_a_what_if_with_a_second_canteen_runs_beside_the_plan(web):
 def test_users_create_reads_the_password_from_stdin_and_seed_demo_loads_the_street(
     tmp_path, monkeypatch, capsys
 ):
-    import io
 
     from dispatch.cli import main
     from dispatch.service.store import Store
@@ -379,6 +381,11 @@ def test_users_create_reads_the_password_from_stdin_and_seed_demo_loads_the_stre
     store = Store(url)
     assert sign_in(store, "wang", "demo-pass-1").canteen == "jiangnan"
     assert len(store.list_records("walkers", canteen="jiangnan")) == 9
+    day = store.ledger_document("2026-11-24", "jiangnan")
+    assert day["contacts"]["station"]["phone"] == "0750-0000000"
+    assert len(day["contacts"]["social_workers"]) == 7
+    assert {c["social_worker"] for c in day["clients"]} <= {"sw-jingui", "sw-biyuan", "sw-yinhu",
+        "sw-fuquan", "sw-hele", "sw-xingang", "sw-rongyin"}  # fmt: skip
     store.close()
 
 
@@ -459,3 +466,75 @@ def test_a_clients_emergency_contact_is_kept_from_the_form_and_withheld_from_vie
     viewer = web.test_client()
     log_in(viewer, "va")
     assert "13900000002" not in viewer.get("/register/clients/t-south").text
+
+
+def test_a_sponsor_is_paired_with_ticked_clients_and_its_fee_typed_in_yuan(web):
+    client = web.test_client()
+    log_in(client, "pa")
+    page = client.get("/register/sponsors/new").text
+    assert 'value="t-south"' in page and "b-1" not in page  # only the canteen's clients
+    data = {"csrf_token": csrf_of(page), "id": "sp-1", "name": "江南大药房",
+            "sponsor_kind": "company", "contact_name": "周经理", "contact_phone": "0750-1",
+            "fee_yuan": "15.5", "from": "2026-12-31", "to": "2026-01-01",
+            "clients": ["t-south", "t-tower"]}  # fmt: skip
+    refused = client.post("/register/sponsors/new", data=data)
+    assert refused.status_code == 422 and 'id="e-to"' in refused.text
+    assert refused.text.count("checked") == 2  # the ticks survive the refusal
+    store = web.extensions["dispatch"].store
+    assert store.list_records("sponsors", canteen="a") == []
+    for fee in ("15.555", "fifteen", "Infinity"):
+        bad = client.post("/register/sponsors/new", data={**data, "fee_yuan": fee})
+        assert bad.status_code == 422 and 'id="e-fee_yuan"' in bad.text
+    data |= {"from": "2026-01-01", "to": "2026-12-31"}
+    assert client.post("/register/sponsors/new", data=data).status_code == 302
+    saved = store.get_record("sponsors", "sp-1").data
+    assert saved["fee_per_delivery_fen"] == 1550 and saved["clients"] == ["t-south", "t-tower"]
+    assert saved["contact"] == {"name": "周经理", "phone": "0750-1"}
+    assert 'value="15.50"' in client.get("/register/sponsors/sp-1").text
+    assert "认捐单位：江南大药房" in client.get("/register/clients/t-south").text
+    assert "认捐单位" not in client.get("/register/clients/t-b1-low").text
+    listing = client.get("/register/sponsors").text
+    assert "15.50" in listing and "2026-01-01–2026-12-31" in listing
+
+
+def test_a_client_names_a_social_worker_chosen_from_the_register(web):
+    client = web.test_client()
+    log_in(client, "pa")
+    token = csrf_of(client.get("/register/social_workers/new").text)
+    worker = {"csrf_token": token, "id": "sw-1", "name": "李社工", "phone": "13800000001"}
+    assert client.post("/register/social_workers/new", data=worker).status_code == 302
+    page = client.get("/register/clients/t-south").text
+    assert '<option value="sw-1" >李社工 (sw-1)</option>' in page
+    store = web.extensions["dispatch"].store
+    south = store.get_record("clients", "t-south").data
+    cells = {"csrf_token": csrf_of(page), "social_worker": "sw-1", "name": south["name"],
+             "lat": str(south["location"]["lat"]), "lon": str(south["location"]["lon"]),
+             "meals": "regular:1"}  # fmt: skip
+    assert client.post("/register/clients/t-south", data=cells).status_code == 302
+    assert store.get_record("clients", "t-south").data["social_worker"] == "sw-1"
+    assert store.ledger_document("2026-11-24", "a")["contacts"]["social_workers"] == [
+        {"id": "sw-1", "name": "李社工", "phone": "13800000001"}]  # fmt: skip
+
+
+def test_the_import_reads_a_clients_emergency_contact_and_social_worker_and_the_export_keeps_them(
+    web,
+):
+    store = web.extensions["dispatch"].store
+    store.create_record("social_workers", {"canteen": "a", "id": "sw-1", "name": "李社工",
+                                           "phone": "13800000001"})  # fmt: skip
+    client = web.test_client()
+    log_in(client, "pa")
+    header = "id,name,lat,lon,meals,social_worker,紧急联系人,与客户关系,紧急联系人电话\n"
+    bad = _upload(client, header + "n-1,新甲,22.571,113.1,regular:1,sw-1,关先生,儿子,1\n")
+    assert bad.status_code == 422 and "new.csv:row 2: emergency_phone" in bad.text
+    page = _upload(client, header + "n-1,新甲,22.571,113.1,regular:1,sw-1,关先生,儿子,139001\n")
+    form = {k: re.search(rf'name="{k}" value="([^"]*)"', page.text).group(1)
+            for k in ("payload", "filename", "csrf_token")}  # fmt: skip
+    assert client.post("/import/confirm", data=form).status_code == 302
+    saved = store.get_record("clients", "n-1").data
+    assert saved["social_worker"] == "sw-1"
+    assert saved["emergency_contact"] == {"name": "关先生", "relation": "儿子", "phone": "139001"}
+    sheet = openpyxl.load_workbook(io.BytesIO(client.get("/register/clients.xlsx").data)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    exported = dict(zip(rows[0], next(r for r in rows if r[0] == "n-1"), strict=True))
+    assert (exported["social_worker"], exported["emergency_phone"]) == ("sw-1", "139001")

@@ -1,5 +1,7 @@
-"""The register (台账): clients, couriers and canteens of the ledger; search and filter, one
-form per record checked by the scenario gate's rules, its history, deactivate (never delete).
+"""The register (台账): clients, couriers, canteens, relay points, grid workers, social workers
+and sponsors of the ledger; search and filter, one form per record checked by the scenario
+gate's rules, its history, deactivate (never delete). A sponsor's form pairs it with clients
+(ticked from the canteen's list), and a client's page names the sponsors paired with them.
 
 The pages call the ledger's store methods as ``/v1/<kind>`` does, with the login's canteen
 as the scope; a viewer sees clients without phone, emergency contact, group and notes, as
@@ -8,6 +10,7 @@ over the API.
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
 from typing import Any, cast
 
 from flask import redirect, render_template, request, url_for
@@ -22,7 +25,7 @@ from dispatch.service.views.web.common import needs_role, said, web_blueprint
 from dispatch.service.views.web.today import canteens
 
 bp = web_blueprint("web_register")
-KINDS = "<any(clients, couriers, canteens, relay_points, walkers):kind>"
+KINDS = "<any(clients, couriers, canteens, relay_points, walkers, social_workers, sponsors):kind>"
 # The street's five special groups, then the canteen's own; stored by these codes.
 GROUPS = (
     "empty_nest", "children_in_difficulty", "pregnant", "severe_disability", "serious_illness",
@@ -37,6 +40,7 @@ FORMS: dict[str, tuple[tuple[str, str], ...]] = {
         ("meals", "text"), ("window_start", "time"), ("window_end", "time"),
         ("group", "group"), ("active_from", "date"), ("active_to", "date"), ("notes", "textarea"),
         ("emergency_name", "text"), ("emergency_relation", "text"), ("emergency_phone", "tel"),
+        ("social_worker", "worker"),
     ),
     "couriers": (
         ("id", "text"), ("name", "text"), ("mode", "mode"), ("capacity", "int"),
@@ -44,7 +48,8 @@ FORMS: dict[str, tuple[tuple[str, str], ...]] = {
     ),
     "canteens": (
         ("id", "text"), ("name", "text"), ("lat", "number"), ("lon", "number"),
-        ("coordinates", "system"), ("meals_ready", "time"),
+        ("coordinates", "system"), ("meals_ready", "time"), ("station_name", "text"),
+        ("station_phone", "tel"),
     ),
     "relay_points": (
         ("id", "text"), ("name", "text"), ("lat", "number"), ("lon", "number"),
@@ -55,7 +60,14 @@ FORMS: dict[str, tuple[tuple[str, str], ...]] = {
         ("id", "text"), ("name", "text"), ("relay_point", "relay"), ("capacity", "int"),
         ("shift_start", "time"), ("shift_end", "time"), ("max_floor_no_lift", "int"),
     ),
+    "social_workers": (("id", "text"), ("name", "text"), ("phone", "tel")),
+    "sponsors": (
+        ("id", "text"), ("name", "text"), ("sponsor_kind", "sponsor_kind"),
+        ("contact_name", "text"), ("contact_phone", "tel"), ("fee_yuan", "number"),
+        ("from", "date"), ("to", "date"), ("clients", "clients"),
+    ),
 }  # fmt: skip
+SPONSOR_KINDS = ("company", "organisation")
 EMERGENCY = ("name", "relation", "phone")  # a client's emergency contact, on the form
 # Where an error in a record field shows on the form (first prefix that matches).
 _FIELD_OF = (
@@ -65,6 +77,9 @@ _FIELD_OF = (
     ("active", "active_to"), ("meals", "meals"), ("open[0]", "open_start"), ("open", "open_end"),
     ("emergency_contact.name", "emergency_name"),
     ("emergency_contact.relation", "emergency_relation"), ("emergency_contact", "emergency_phone"),
+    ("station.name", "station_name"), ("station", "station_phone"),
+    ("contact.name", "contact_name"), ("contact", "contact_phone"),
+    ("fee_per_delivery_fen", "fee_yuan"), ("kind", "sponsor_kind"), ("clients", "clients"),
 )  # fmt: skip
 
 
@@ -151,19 +166,36 @@ def deactivate(kind: str, record_id: str) -> Any:
 
 
 def _form_page(kind: str, row: LedgerRow | None, values: Any, errors: dict[str, str]) -> Any:
+    store = services().store
     history = []
     if row is not None:
-        versions = services().store.record_history(_kind(kind), row.record_id, canteen=scope())
+        versions = store.record_history(_kind(kind), row.record_id, canteen=scope())
         history = _history([record_view(v) for v in versions])
+    if hasattr(values, "getlist"):  # a posted form: a ticked list as the cell's ``a;b``
+        values = {name: ";".join(values.getlist(name)) for name in values}
     page = render_template(
         "record.html", kind=kind, row=row, values=values, errors=errors, fields=FORMS[kind],
-        groups=GROUPS, history=history, canteens=canteens(), relay_points=_relay_points(),
+        groups=GROUPS, history=history, canteens=canteens(), sponsor_kinds=SPONSOR_KINDS,
+        relay_points=_ids("relay_points"), workers=_names("social_workers"),
+        clients=_names("clients") if kind == "sponsors" else [],
+        sponsored_by=_sponsors_of(row.record_id) if row and kind == "clients" else [],
     )  # fmt: skip
     return page, (422 if errors else 200)
 
 
-def _relay_points() -> list[str]:
-    return [r.record_id for r in services().store.list_records("relay_points", canteen=scope())]
+def _ids(kind: Kind) -> list[str]:
+    return [r.record_id for r in services().store.list_records(kind, canteen=scope())]
+
+
+def _names(kind: Kind) -> list[tuple[str, str]]:
+    """(id, name) of the login's active records of ``kind``: the choices of a form's list."""
+    rows = services().store.list_records(kind, canteen=scope())
+    return [(r.record_id, str(r.data.get("name", ""))) for r in rows]
+
+
+def _sponsors_of(client: str) -> list[str]:
+    rows = services().store.list_records("sponsors", canteen=scope())
+    return [str(r.data["name"]) for r in rows if client in r.data.get("clients", [])]
 
 
 def _history(views: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -204,6 +236,14 @@ def record_cells(data: dict[str, Any]) -> dict[str, str]:
         form[name] = "1" if data.get(name) else ""
     contact = data.get("emergency_contact") or {}
     form |= {f"emergency_{k}": str(contact[k]) for k in EMERGENCY if k in contact}
+    for name in ("station", "contact"):  # a canteen's duty phone, a sponsor's contact
+        form |= {f"{name}_{k}": str(v) for k, v in (data.get(name) or {}).items()}
+    if "fee_per_delivery_fen" in data:
+        form["fee_yuan"] = f"{data['fee_per_delivery_fen'] / 100:.2f}"
+    if isinstance(data.get("clients"), list):
+        form["clients"] = ";".join(data["clients"])
+    if "kind" in data:
+        form["sponsor_kind"] = str(data["kind"])
     return form
 
 
@@ -212,7 +252,7 @@ def _to_record(kind: str, form: Any, current: dict[str, Any]) -> dict[str, Any]:
     cells = {name: form.get(name, "").strip() for name, _ in FORMS[kind]}
     record = {k: v for k, v in current.items() if k not in _FORM_FIELDS[kind]}
     for name in ("id", "name", "phone", "address", "building", "group", "notes", "mode",
-                 "relay_point"):  # fmt: skip
+                 "relay_point", "social_worker", "from", "to"):  # fmt: skip
         if cells.get(name):
             record[name] = cells[name]
     if kind != "canteens":
@@ -243,17 +283,28 @@ def _to_record(kind: str, form: Any, current: dict[str, Any]) -> dict[str, Any]:
     contact = {k: cells[f"emergency_{k}"] for k in EMERGENCY if cells.get(f"emergency_{k}")}
     if contact:
         record["emergency_contact"] = contact
+    for name in ("station", "contact"):
+        pair = {k: cells[f"{name}_{k}"] for k in ("name", "phone") if cells.get(f"{name}_{k}")}
+        if pair:
+            record[name] = pair
+    if kind == "sponsors":
+        record["kind"] = cells["sponsor_kind"]
+        record["fee_per_delivery_fen"] = _fen(cells["fee_yuan"])
+        record["clients"] = form.getlist("clients")
     return record
 
 
 # Record fields the form owns: a field left empty on the form is removed from the record.
 _FORM_FIELDS = {
     "clients": {"id", "name", "phone", "address", "building", "floor", "lift", "helper",
-                "location", "meals", "window", "group", "active", "notes", "emergency_contact"},
+                "location", "meals", "window", "group", "active", "notes", "emergency_contact",
+                "social_worker"},
     "couriers": {"id", "name", "mode", "capacity", "shift", "max_floor_no_lift"},
-    "canteens": {"id", "name", "location", "meals_ready"},
+    "canteens": {"id", "name", "location", "meals_ready", "station"},
     "relay_points": {"id", "name", "location", "open", "capacity"},
     "walkers": {"id", "name", "relay_point", "capacity", "shift", "max_floor_no_lift"},
+    "social_workers": {"id", "name", "phone"},
+    "sponsors": {"id", "name", "kind", "contact", "fee_per_delivery_fen", "clients", "from", "to"},
 }  # fmt: skip
 
 
@@ -263,6 +314,15 @@ def _number(cell: str, kind: type) -> Any:
         return kind(cell)
     except ValueError:
         return cell
+
+
+def _fen(cell: str) -> Any:
+    """``15`` or ``15.50`` yuan → 1500 or 1550 fen; anything else as typed, for the gate."""
+    try:
+        fen = Decimal(cell) * 100
+    except InvalidOperation:
+        return cell
+    return int(fen) if fen.is_finite() and fen == fen.to_integral_value() else cell
 
 
 def _meals(cell: str) -> Any:
