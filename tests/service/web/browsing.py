@@ -45,14 +45,14 @@ if not CHROMIUM.exists():
     pytest.skip("no /usr/bin/chromium (apt-get install chromium)", allow_module_level=True)
 
 
-def browser_app(folder: Path) -> Flask:
+def browser_app(folder: Path, **config: Any) -> Flask:
     """An app on a fresh SQLite store in ``folder`` as the browser tests serve it: one solver
     process, no escalation ticker (the tests tick on their own clock), a board that polls
-    every 0.2 s."""
+    every 0.2 s; ``config`` adds to it (``PLAN_SETTINGS``: the search budget)."""
     os.environ.setdefault("DISPATCH_DATA_KEY", Fernet.generate_key().decode())
     return create_app({"DATABASE_URL": f"sqlite:///{folder / 'web.sqlite'}", "JOB_WORKERS": 1,
                        "SECRET_KEY": "browser-test", "WELFARE_TICK_S": 0,
-                       "BOARD_POLL_S": 0.2})  # fmt: skip
+                       "BOARD_POLL_S": 0.2, **config})  # fmt: skip
 
 
 @contextmanager
