@@ -13,6 +13,17 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "group by one of {allowed}, not {got}",
         "分组只能是 {allowed} 之一，而不是 {got}",
     ),
+    "report_since_future": (
+        "the programme's start ({since}) is after {until}",
+        "项目开始日期（{since}）晚于 {until}",
+    ),
+    "report_since": ("Programme start", "项目开始日期"),
+    "report_since_totals": (
+        "Since {since}: {deliveries} deliveries to {clients} clients by {couriers} couriers "
+        "on {days} days",
+        "自 {since} 起累计：送达 {deliveries} 次，服务 {clients} 人，骑手 {couriers} 人，"
+        "共 {days} 天",
+    ),
     "web_nav_reports": ("Reports", "报表"),
     "report_title": ("Deliveries", "送餐统计"),
     "report_from": ("From", "开始日期"),

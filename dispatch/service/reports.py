@@ -65,6 +65,23 @@ def day_outcomes(
     ]
 
 
+def programme_totals(
+    store: Store, canteen: str | None, since: dt.date, until: dt.date
+) -> dict[str, int]:
+    """Deliveries, clients, couriers and days served from the programme's start ``since`` to
+    ``until``: any length, since no meal is counted and so no plan is read."""
+    if until < since:
+        raise InputError("since", text("report_since_future", since=since, until=until))
+    records = outcomes_of(store, canteen=canteen, date_from=since, date_to=until, per="day")
+    done = [r for r in records if r.outcome in DELIVERED]
+    return {
+        "deliveries": len(done),
+        "clients": len({r.client for r in done}),
+        "couriers": len({r.route for r in done}),
+        "days": len({r.date for r in done}),
+    }
+
+
 def _meals(store: Store, plans: Iterable[str]) -> dict[str, dict[str, dict[str, int]]]:
     """Plan id → client → meals by variant, from each plan's scenario."""
     out: dict[str, dict[str, dict[str, int]]] = {}

@@ -12,6 +12,7 @@ from typing import Any
 
 import openpyxl
 import pytest
+from conftest import error_of
 from outcome_fixtures import HAND_PLAN, TINY, done_plan, local
 
 from dispatch.scenario import read_document
@@ -170,3 +171,20 @@ def test_the_report_by_case_holds_each_clients_case_of_the_range_until_it_is_clo
     december = client.get(query.replace("11-01", "12-01").replace("11-30", "12-31"),
                           headers=headers).json  # fmt: skip
     assert december["rows"] == [] and december["total"]["cases"] == 0
+
+
+def test_the_programme_totals_run_from_its_start_for_any_length(month, monkeypatch):
+    app, store, decided = month
+    monkeypatch.setattr("dispatch.service.views.reports.local_today", lambda: dt.date(2028, 6, 1))
+    headers = {"Authorization": f"Bearer {create_key(store, 'viewer', canteen='a').token}"}
+    client = app.test_client()
+    done = {(d, c): courier for (d, c), (kind, courier) in decided.items() if kind in DELIVERED}
+    expected = {"deliveries": len(done), "clients": len({c for _, c in done}),
+                "couriers": len(set(done.values())), "days": len({d for d, _ in done})}  # fmt: skip
+    body = client.get("/v1/reports/totals?since=2024-01-01", headers=headers).json
+    assert body == {"since": "2024-01-01", "to": "2028-06-01", "canteen": "a"} | expected
+    later = client.get("/v1/reports/totals?since=2026-11-15", headers=headers).json
+    assert later["deliveries"] == sum(d >= "2026-11-15" for d, _ in done)
+    for query in ("", "?since=2028-06-02", "?since=November"):
+        answer = client.get("/v1/reports/totals" + query, headers=headers)
+        assert (answer.status_code, error_of(answer)["field"]) == (422, "since")

@@ -14,7 +14,14 @@ from dispatch.report.workbooks import XLSX
 from dispatch.scenario.schedule import read_date
 from dispatch.scenario.schedule import today as local_today
 from dispatch.service.http import listed_canteen, needs, services
-from dispatch.service.reports import check_range, day_outcomes, range_cases, report, report_xlsx
+from dispatch.service.reports import (
+    check_range,
+    day_outcomes,
+    programme_totals,
+    range_cases,
+    report,
+    report_xlsx,
+)
 
 bp = Blueprint("reports", __name__, url_prefix="/v1")
 
@@ -55,6 +62,23 @@ def deliveries() -> Any:
         request.accept_mimetypes.best_match(["application/json", XLSX]) == XLSX
     )
     return download(body) if wants_xlsx else jsonify(body)
+
+
+def totals_body(canteen: str | None, visible: bool = True) -> dict[str, Any]:
+    """The programme's totals from ``?since=`` (its start) to today."""
+    since, until = read_date(request.args.get("since", ""), "since"), local_today()
+    totals = programme_totals(services().store, canteen, since, until) if visible else None
+    empty = {"deliveries": 0, "clients": 0, "couriers": 0, "days": 0}
+    return {"since": since.isoformat(), "to": until.isoformat(), "canteen": canteen} | (
+        totals or empty
+    )
+
+
+@bp.get("/reports/totals")
+@needs("viewer")
+def totals() -> Any:
+    visible, canteen = listed_canteen()
+    return jsonify(totals_body(canteen, visible))
 
 
 def download(body: dict[str, Any], names: Mapping[str, str] | None = None) -> Response:

@@ -150,3 +150,5 @@ def test_the_report_by_case_lists_the_days_cases_and_how_each_one_ended(day):
     page = client.get(query).text
     assert "确认平安" in page and re.search(r'id="total-cases_open">0<', page)
     assert re.search(r'id="total-cases">1<', page)
+    since = client.get(f"/reports?since={today}").text
+    assert f"自 {today} 起累计：送达 1 次，服务 1 人，骑手 1 人，共 1 天" in since

@@ -10,7 +10,7 @@ from flask import render_template, request
 
 from dispatch.service.http import services
 from dispatch.service.reports import GROUPS, NAMED
-from dispatch.service.views.reports import deliveries_body, download
+from dispatch.service.views.reports import deliveries_body, download, totals_body
 from dispatch.service.views.web.common import web_blueprint
 from dispatch.service.views.web.today import canteens, chosen_canteen
 
@@ -46,4 +46,5 @@ def deliveries() -> Any:
         canteens=canteens(),
         canteen=canteen,
         columns=list(body["rows"][0]) if body["rows"] else [],
+        programme=totals_body(canteen, canteen is not None) if request.args.get("since") else None,
     )
