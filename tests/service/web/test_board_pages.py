@@ -152,3 +152,5 @@ def test_the_report_by_case_lists_the_days_cases_and_how_each_one_ended(day):
     assert re.search(r'id="total-cases">1<', page)
     since = client.get(f"/reports?since={today}").text
     assert f"自 {today} 起累计：送达 1 次，服务 1 人，骑手 1 人，共 1 天" in since
+    bad = client.get("/reports?since=North")
+    assert bad.status_code == 422 and "since" in bad.text and "Traceback" not in bad.text
