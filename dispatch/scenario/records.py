@@ -9,7 +9,7 @@ in the errors are relative to the record (``location.lat``).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from dispatch.errors import ScenarioError
 from dispatch.messages import text as message
@@ -18,6 +18,9 @@ from dispatch.scenario import parse_scenario
 Kind = Literal[
     "clients", "couriers", "canteens", "relay_points", "walkers", "sponsors", "social_workers"
 ]
+RECORD_KINDS: tuple[Kind, ...] = get_args(Kind)
+# The URL rule of a ledger kind (``/v1/<kind>``, ``/register/<kind>``): one of ``Kind``.
+KIND_RULE = f"<any({', '.join(RECORD_KINDS)}):kind>"
 
 # A minimal valid scenario into which one ledger record is placed, so that a record is
 # checked by exactly the rules a scenario file's record is checked by.

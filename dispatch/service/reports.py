@@ -20,9 +20,9 @@ from dispatch.errors import InputError
 from dispatch.messages import text
 from dispatch.report.workbooks import workbook
 from dispatch.scenario.fields import got
-from dispatch.service.outcomes import outcomes_of
+from dispatch.service.outcomes import OutcomeRecord, outcomes_of
 from dispatch.service.store import Store
-from dispatch.service.welfare import Case, list_cases
+from dispatch.service.welfare import Case
 
 DELIVERED = frozenset({"delivered", "left_with_helper"})
 GROUPS = ("client", "courier", "sponsor", "variant", "subsidy", "case")
@@ -72,7 +72,11 @@ def programme_totals(
     ``until``: any length, since no meal is counted and so no plan is read."""
     if until < since:
         raise InputError("since", text("report_since_future", since=since, until=until))
-    records = outcomes_of(store, canteen=canteen, date_from=since, date_to=until, per="day")
+    return totals_of(outcomes_of(store, canteen=canteen, date_from=since, date_to=until, per="day"))
+
+
+def totals_of(records: Sequence[OutcomeRecord]) -> dict[str, int]:
+    """Deliveries, clients, couriers and days of each (date, client)'s outcome ``records``."""
     done = [r for r in records if r.outcome in DELIVERED]
     return {
         "deliveries": len(done),
@@ -118,14 +122,6 @@ def report(
     else:
         rows = _by_sponsor(days, sponsors) if by == "sponsor" else _ROWS[by](days)
     return {"by": by, "rows": rows, "total": total}
-
-
-def range_cases(
-    store: Store, canteen: str | None, date_from: dt.date, date_to: dt.date
-) -> list[Case]:
-    """The welfare cases opened for the range's days (of ``canteen``; ``None``: every one)."""
-    start, end = date_from.isoformat(), date_to.isoformat()
-    return [c for c in list_cases(store, canteen) if start <= c.date <= end]
 
 
 def _case_row(case: Case) -> dict[str, Any]:

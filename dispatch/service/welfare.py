@@ -117,11 +117,19 @@ def _steps_of(session: Session, case_ids: Sequence[str]) -> dict[str, list[CaseS
 
 
 def list_cases(
-    store: Store, canteen: str | None = None, *, status: str | None = None, plan: str | None = None
+    store: Store,
+    canteen: str | None = None,
+    *,
+    status: str | None = None,
+    plan: str | None = None,
+    dates: tuple[dt.date, dt.date] | None = None,
 ) -> list[Case]:
-    """Cases of ``canteen`` (``None``: every canteen), in ``status``, of ``plan``: open ones
-    first, then the newest first."""
+    """Cases of ``canteen`` (``None``: every canteen), in ``status``, of ``plan``, opened for a
+    day within ``dates`` (first and last): open ones first, then the newest first."""
     query = select(WelfareCaseRow)
+    if dates is not None:
+        first, last = (d.isoformat() for d in dates)
+        query = query.where(WelfareCaseRow.date >= first, WelfareCaseRow.date <= last)
     for column, value in (
         (WelfareCaseRow.canteen, canteen),
         (WelfareCaseRow.status, status),

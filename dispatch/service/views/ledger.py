@@ -14,7 +14,7 @@ from flask import Blueprint, jsonify, request
 
 from dispatch.errors import ForbiddenError, ScenarioError
 from dispatch.messages import text
-from dispatch.scenario.records import Kind
+from dispatch.scenario.records import KIND_RULE, Kind
 from dispatch.service.http import (
     iso,
     json_body,
@@ -28,9 +28,7 @@ from dispatch.service.tables import LedgerRow
 
 bp = Blueprint("ledger", __name__, url_prefix="/v1")
 
-RECORDS = (
-    "/<any(clients, couriers, canteens, relay_points, walkers, sponsors, social_workers):kind>"
-)
+RECORDS = f"/{KIND_RULE}"
 # Of clients, from viewers: numbers, groups, notes and pauses (which say why).
 WITHHELD = ("phone", "emergency_contact", "group", "notes", "paused")
 

@@ -18,10 +18,11 @@ from dispatch.service.reports import (
     check_range,
     day_outcomes,
     programme_totals,
-    range_cases,
     report,
     report_xlsx,
+    totals_of,
 )
+from dispatch.service.welfare import list_cases
 
 bp = Blueprint("reports", __name__, url_prefix="/v1")
 
@@ -47,7 +48,8 @@ def deliveries_body(canteen: str | None, visible: bool = True) -> dict[str, Any]
         if by == "sponsor" and visible
         else []
     )
-    cases = range_cases(services().store, canteen, date_from, date_to) if visible else []
+    dates = (date_from, date_to)
+    cases = list_cases(services().store, canteen, dates=dates) if visible else []
     body = report(days, by, sponsors, cases)
     return {"from": date_from.isoformat(), "to": date_to.isoformat(), "canteen": canteen} | body
 
@@ -67,11 +69,9 @@ def deliveries() -> Any:
 def totals_body(canteen: str | None, visible: bool = True) -> dict[str, Any]:
     """The programme's totals from ``?since=`` (its start) to today."""
     since, until = read_date(request.args.get("since", ""), "since"), local_today()
-    totals = programme_totals(services().store, canteen, since, until) if visible else None
-    empty = {"deliveries": 0, "clients": 0, "couriers": 0, "days": 0}
-    return {"since": since.isoformat(), "to": until.isoformat(), "canteen": canteen} | (
-        totals or empty
-    )
+    store = services().store
+    totals = programme_totals(store, canteen, since, until) if visible else totals_of([])
+    return {"since": since.isoformat(), "to": until.isoformat(), "canteen": canteen} | totals
 
 
 @bp.get("/reports/totals")

@@ -17,7 +17,7 @@ from flask import redirect, render_template, request, url_for
 
 from dispatch.errors import DispatchError
 from dispatch.model import WEEKDAYS
-from dispatch.scenario.records import Kind
+from dispatch.scenario.records import KIND_RULE, Kind
 from dispatch.service.http import scope, services
 from dispatch.service.tables import LedgerRow
 from dispatch.service.views.ledger import record_view
@@ -25,7 +25,6 @@ from dispatch.service.views.web.common import needs_role, said, web_blueprint
 from dispatch.service.views.web.today import canteens
 
 bp = web_blueprint("web_register")
-KINDS = "<any(clients, couriers, canteens, relay_points, walkers, social_workers, sponsors):kind>"
 # The street's five special groups, then the canteen's own; stored by these codes.
 GROUPS = (
     "empty_nest", "children_in_difficulty", "pregnant", "severe_disability", "serious_illness",
@@ -87,7 +86,7 @@ def _kind(kind: str) -> Kind:
     return cast(Kind, kind)
 
 
-@bp.get(f"/register/{KINDS}")
+@bp.get(f"/register/{KIND_RULE}")
 def listing(kind: str) -> Any:
     args = request.args
     rows = services().store.list_records(
@@ -122,13 +121,13 @@ def _matches(row: LedgerRow, args: Any) -> bool:
     return True
 
 
-@bp.get(f"/register/{KINDS}/new")
+@bp.get(f"/register/{KIND_RULE}/new")
 @needs_role("planner")
 def new(kind: str) -> Any:
     return _form_page(kind, None, {}, {})
 
 
-@bp.post(f"/register/{KINDS}/new")
+@bp.post(f"/register/{KIND_RULE}/new")
 @needs_role("planner")
 def create(kind: str) -> Any:
     record = _to_record(kind, request.form, {})
@@ -139,13 +138,13 @@ def create(kind: str) -> Any:
     return redirect(url_for("web_register.record", kind=kind, record_id=record["id"]))
 
 
-@bp.get(f"/register/{KINDS}/<record_id>")
+@bp.get(f"/register/{KIND_RULE}/<record_id>")
 def record(kind: str, record_id: str) -> Any:
     row = services().store.get_record(_kind(kind), record_id, canteen=scope())
     return _form_page(kind, row, record_cells(record_view(row)["data"]), {})
 
 
-@bp.post(f"/register/{KINDS}/<record_id>")
+@bp.post(f"/register/{KIND_RULE}/<record_id>")
 @needs_role("planner")
 def update(kind: str, record_id: str) -> Any:
     store = services().store
@@ -158,7 +157,7 @@ def update(kind: str, record_id: str) -> Any:
     return redirect(url_for("web_register.record", kind=kind, record_id=record_id, saved=1))
 
 
-@bp.post(f"/register/{KINDS}/<record_id>/deactivate")
+@bp.post(f"/register/{KIND_RULE}/<record_id>/deactivate")
 @needs_role("planner")
 def deactivate(kind: str, record_id: str) -> Any:
     services().store.deactivate_record(_kind(kind), record_id, canteen=scope())
