@@ -52,6 +52,7 @@ from dispatch.service.views import (
     plans,
     reports,
     requests,
+    rounds,
     street,
 )
 from dispatch.service.views.web import (
@@ -68,6 +69,7 @@ from dispatch.service.views.web import plans as plan_pages
 from dispatch.service.views.web import (
     reports as report_pages,
 )
+from dispatch.service.views.web import rounds as round_pages
 from dispatch.service.views.web import street as street_pages
 from dispatch.service.views.web.common import init_pages
 from dispatch.service.welfare import DEFAULT_STEPS
@@ -153,7 +155,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = session_secret(app.config["DATABASE_URL"])
     _register_errors(app)
-    api = [views.bp for views in (plans, ledger, keys, meta, compare, outcomes, street, requests)]
+    api = [
+        views.bp
+        for views in (plans, ledger, keys, meta, compare, outcomes, street, requests, rounds)
+    ]
     api.append(reports.bp)
     api.append(courier.api_bp)  # the courier's page posts here, with its link, not a cookie
     for bp in api:
@@ -169,7 +174,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         imports.bp,
         street_pages.bp,
     ]
-    pages += [street_requests.bp, report_pages.bp]
+    pages += [street_requests.bp, report_pages.bp, round_pages.bp, round_pages.member_bp]
     init_pages(app, api, pages)
     return app
 

@@ -7,6 +7,10 @@ or a lift (one wait, then ``lift_s_per_floor`` each way). A building with a help
 (a neighbour or volunteer who takes the meals up) costs one hand-over at the entrance.
 A building stands where its first client in the scenario does. At a relay point a rider
 hands meals to grid workers: a fixed time plus a time per meal.
+
+On a grid team's round each task is its own stop: setup, the kind's time at the door and
+the vertical time to the household's floor; a member who does not climb serves only ground
+floors and buildings with a lift.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from dispatch.model import Client, Courier, Location, Settings
+from dispatch.model.rounds import RoundMember, RoundTask
 
 
 def building_sites(clients: Sequence[Client]) -> dict[str, Location]:
@@ -64,3 +69,13 @@ def relay_handover_s(meals: int, settings: Settings) -> int:
 def may_serve(courier: Courier, clients: Sequence[Client]) -> bool:
     """Whether ``courier`` climbs high enough for every client of a stop."""
     return all(c.lift or c.helper or courier.climbs_to(c.floor) for c in clients)
+
+
+def task_service_s(task: RoundTask, settings: Settings) -> int:
+    """Seconds at a round's task: setup, the kind's time at the door, up and down."""
+    return settings.stop_setup_s + task.service_s + vertical_s(task.floor, task.lift, settings)
+
+
+def may_do(member: RoundMember, task: RoundTask) -> bool:
+    """Whether ``member`` reaches the household's floor (stairs only for a climber)."""
+    return member.climbs or task.lift or task.floor <= 1

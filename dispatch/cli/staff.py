@@ -77,12 +77,12 @@ def run_seed_demo(args: argparse.Namespace) -> int:
     with server_extra("seed-demo"):
         from dispatch.service.demo import seed
         from dispatch.service.store import Store
-        from dispatch.service.street_register import seed_street
+        from dispatch.service.street_register import seed_requests, seed_street
 
     store = Store(database_url())
     store.migrate()
     counts = seed(store, args.scenario, args.canteen)
     if args.street:
-        counts |= seed_street(store, args.street)
+        counts |= seed_street(store, args.street) | seed_requests(store, args.street)
     say(" · ".join(f"{kind} {n}" for kind, n in counts.items()))
     return EXIT_OK

@@ -18,6 +18,7 @@ from dispatch.messages import (
     papers,
     reports,
     requests,
+    rounds,
     service,
     sheets,
     street,
@@ -334,6 +335,7 @@ _CATALOGUE |= (
     | reports.CATALOGUE
     | street.CATALOGUE
     | requests.CATALOGUE
+    | rounds.CATALOGUE
 )
 
 

@@ -1,7 +1,8 @@
 """The OR-Tools engine: build a routing model from a ``Problem``, solve, read back.
 
 This is the only module that imports OR-Tools. It is a pure function of its inputs:
-no printing, no files.
+no printing, no files. Pickup-and-delivery pairs are OR-Tools' own pickups and
+deliveries, with the load dimension counting what is on board.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from dispatch.routing.problem import (
     drop_cost_unit,
     fixed_vehicle_cost,
     has_time_costs,
+    load_changes,
     schedule,
     untimed,
 )
@@ -65,7 +67,11 @@ def _search(problem: Problem, params: SolveParams, start: Solution | None = None
     # A vehicle costs more than any total travel, so fewer vehicles always win; a drop
     # costs more than a vehicle and its two longest arcs, so serving always beats dropping.
     time = _add_time(problem, routing, times, costs, fixed_vehicle_cost(problem) * _SCALE)
-    _add_load(problem, routing)
+    if problem.pairs:
+        _add_onboard_load(problem, routing)
+        _add_pairs(problem, manager, routing, time)
+    else:
+        _add_load(problem, routing)
     _add_climb_balance(problem, routing)
     _add_nodes(problem, manager, routing, time, drop_cost_unit(problem) * _SCALE)
     _add_vehicles(problem, routing, time)
@@ -230,6 +236,39 @@ def _add_load(problem: Problem, routing: pywrapcp.RoutingModel) -> None:
     demand = routing.RegisterUnaryTransitVector([0] + [n.demand for n in problem.nodes])
     capacities = [v.capacity for v in problem.vehicles]
     routing.AddDimensionWithVehicleCapacity(demand, 0, capacities, True, _LOAD)
+
+
+def _add_onboard_load(problem: Problem, routing: pywrapcp.RoutingModel) -> None:
+    """The load on board: it starts at the route's depot demand (free start, end fixed to
+    zero) and each visit changes it by ``load_changes``, which may be negative."""
+    change = routing.RegisterUnaryTransitVector([0, *load_changes(problem)])
+    capacities = [v.capacity for v in problem.vehicles]
+    routing.AddDimensionWithVehicleCapacity(change, 0, capacities, False, _LOAD)
+    load = routing.GetDimensionOrDie(_LOAD)
+    for v in range(len(problem.vehicles)):
+        load.CumulVar(routing.End(v)).SetValue(0)
+
+
+def _add_pairs(
+    problem: Problem,
+    manager: pywrapcp.RoutingIndexManager,
+    routing: pywrapcp.RoutingModel,
+    time: pywrapcp.RoutingDimension,
+) -> None:
+    """Each pair on one vehicle, the pickup first; both ends visited or both dropped.
+
+    The time precedence holds for visited pairs only: the cumul of a dropped node keeps its
+    window, and a pickup window opening after the delivery window closes must not make
+    the whole model infeasible when dropping the pair is allowed.
+    """
+    solver = routing.solver()
+    for pair in problem.pairs:
+        pickup = manager.NodeToIndex(pair.pickup + 1)
+        delivery = manager.NodeToIndex(pair.delivery + 1)
+        routing.AddPickupAndDelivery(pickup, delivery)
+        solver.Add(routing.VehicleVar(pickup) == routing.VehicleVar(delivery))
+        active = routing.ActiveVar(pickup)
+        solver.Add(active * time.CumulVar(pickup) <= time.CumulVar(delivery))
 
 
 def _add_nodes(

@@ -7,7 +7,8 @@ finds fewer vehicles), then OR-Tools for the rest. Every answer is checked with
 vehicles, travel and every soft cost) wins. The engines race without the time costs,
 and the winner is then polished by OR-Tools on the soft costs its search did not see.
 If neither is valid the OR-Tools answer is returned as it is, so the planner's verifier
-reports what is wrong.
+reports what is wrong. PyVRP has no word for pickup-and-delivery pairs: a problem with
+pairs is OR-Tools' alone (it handles its own time costs).
 """
 
 from __future__ import annotations
@@ -49,10 +50,14 @@ GRACE_S = 2.0
 def solve(problem: Problem, params: SolveParams) -> Solution:
     """Solve with both engines within ``params.time_limit_s``; keep the best valid plan.
 
+    With pickup-and-delivery pairs OR-Tools solves alone, on the whole budget.
+
     An unset ``params.stall_s`` means ``STALL_S``; pass ``math.inf`` for the whole budget.
     """
     if params.stall_s is None:
         params = replace(params, stall_s=STALL_S)
+    if problem.pairs:
+        return solver.solve(problem, params)
     # Both engines race without the time costs (soft time bounds slow OR-Tools' search for
     # fewer vehicles); their routes are then timed and compared on the full problem.
     race = untimed(problem)

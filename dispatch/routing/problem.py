@@ -1,7 +1,7 @@
 """The engine-neutral routing problem: what any solver engine is asked and answers.
 
 Index 0 of every matrix is the depot; node ``k`` of ``Problem.nodes`` is matrix index
-``k + 1``. All numbers are integers (seconds, metres, meals, cost units).
+``k + 1``. All numbers are integers (seconds, metres, meals or items, cost units).
 """
 
 from __future__ import annotations
@@ -11,6 +11,11 @@ from dataclasses import dataclass, replace
 from itertools import pairwise
 
 import numpy as np
+
+# The plan checker lives beside this module and is part of its interface.
+from dispatch.routing.checks import check as check
+from dispatch.routing.checks import load_changes as load_changes
+from dispatch.routing.checks import onboard_loads as onboard_loads
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,8 +49,9 @@ class TimeCost:
 
 @dataclass(frozen=True, slots=True)
 class Node:
-    """A place to visit once: demand, service time, window on the service start, and
-    soft targets for the service start (``time_costs``)."""
+    """A place to visit once: demand (items loaded at the depot and left here), service
+    time, window on the service start, and soft targets for the service start
+    (``time_costs``)."""
 
     demand: int
     service_s: int
@@ -57,6 +63,25 @@ class Node:
     preferred_vehicle: int | None = None
     keep_weight: int = 0
     time_costs: tuple[TimeCost, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Pair:
+    """A pickup and its delivery: ``amount`` items loaded at node ``pickup`` and left at
+    node ``delivery`` (indices into ``Problem.nodes``), by one vehicle, pickup first.
+
+    E.g. a grid service team member fetching medicine at a service station for a household.
+    """
+
+    pickup: int
+    delivery: int
+    amount: int
+
+    def __post_init__(self) -> None:
+        if self.pickup == self.delivery:
+            raise ValueError(f"pair: pickup and delivery are both node {self.pickup}")
+        if self.amount < 0:
+            raise ValueError(f"pair: amount {self.amount} is negative")
 
 
 @dataclass(frozen=True)
@@ -74,6 +99,13 @@ class Problem:
     ``preferred_vehicle`` (so a re-plan does not reshuffle everyone); and each node's
     ``time_costs`` at its service start (e.g. how long after cooking the meal is handed
     over, or how far from a client's preferred time).
+
+    ``pairs`` are pickups and deliveries: each pair's two nodes are served by one vehicle,
+    the pickup first, and are both visited or both dropped. A node is an end of at most
+    one pair. A route's on-board load starts at the sum of its nodes' ``demand`` (loaded
+    at the depot); each visit takes off the node's demand, adds a pair's ``amount`` at its
+    pickup and takes it off at its delivery; it stays within the vehicle's capacity
+    throughout (``onboard_loads``). Without pairs that is: the demand fits.
     """
 
     time_s: tuple[np.ndarray, ...]
@@ -83,6 +115,17 @@ class Problem:
     minimise_vehicles: bool = True
     climb_balance_cost: int = 0
     keep_cost: int = 0
+    pairs: tuple[Pair, ...] = ()
+
+    def __post_init__(self) -> None:
+        ends: set[int] = set()
+        for i, pair in enumerate(self.pairs):
+            for k in (pair.pickup, pair.delivery):
+                if not 0 <= k < len(self.nodes):
+                    raise ValueError(f"pairs[{i}]: node {k} is not a node of the problem")
+                if k in ends:
+                    raise ValueError(f"pairs[{i}]: node {k} is an end of another pair too")
+                ends.add(k)
 
 
 @dataclass(frozen=True, slots=True)
@@ -290,65 +333,3 @@ def _least_cost_departure(
         )
 
     return min(candidates, key=total)  # the first minimum: the latest departure
-
-
-def check(problem: Problem, solution: Solution) -> list[str]:
-    """Every rule of ``problem`` that ``solution`` breaks, times recomputed from the matrices.
-
-    Each node is visited at most once and dropped only if optional; a vehicle runs one
-    route, serves only nodes that allow it, within capacity; every stated service start
-    is the earliest possible after leaving at ``departure_s`` and lies in the node's
-    window; departure, end and span respect the vehicle. Empty means valid.
-    """
-    if not solution.found:
-        return ["no solution"]
-    found = _check_cover(problem, solution)
-    for route in solution.routes:
-        found += _check_route(problem, route)
-    return found
-
-
-def _check_cover(problem: Problem, solution: Solution) -> list[str]:
-    found: list[str] = []
-    visited = [v.node for r in solution.routes for v in r.visits]
-    if len(visited) != len(set(visited)):
-        found.append("a node is visited twice")
-    if set(visited) & set(solution.dropped):
-        found.append("a node is both visited and dropped")
-    if set(visited) | set(solution.dropped) != set(range(len(problem.nodes))):
-        found.append("a node is neither visited nor dropped")
-    if any(problem.nodes[k].drop_penalty is None for k in solution.dropped):
-        found.append("a mandatory node is dropped")
-    vehicles = [r.vehicle for r in solution.routes]
-    if len(vehicles) != len(set(vehicles)):
-        found.append("a vehicle runs two routes")
-    return found
-
-
-def _check_route(problem: Problem, route: VehicleRoute) -> list[str]:
-    vehicle = problem.vehicles[route.vehicle]
-    matrix = problem.time_s[vehicle.profile]
-    name = f"vehicle {route.vehicle}"
-    found: list[str] = []
-    nodes = [problem.nodes[v.node] for v in route.visits]
-    if sum(n.demand for n in nodes) > vehicle.capacity:
-        found.append(f"{name}: over capacity")
-    if route.departure_s < vehicle.earliest_start_s:
-        found.append(f"{name}: leaves before its start")
-    t, previous = route.departure_s, 0
-    for visit, node in zip(route.visits, nodes, strict=True):
-        if node.allowed_vehicles is not None and route.vehicle not in node.allowed_vehicles:
-            found.append(f"{name}: node {visit.node} does not allow it")
-        t = max(t + int(matrix[previous, visit.node + 1]), node.window_start_s)
-        if visit.start_s != t:
-            found.append(f"{name}: node {visit.node} starts at {visit.start_s}, not {t}")
-        if t > node.window_end_s:
-            found.append(f"{name}: node {visit.node} starts after its window")
-        t, previous = t + node.service_s, visit.node + 1
-    if problem.return_to_depot:
-        t += int(matrix[previous, 0])
-    if t > vehicle.latest_end_s:
-        found.append(f"{name}: ends after its shift")
-    if vehicle.max_span_s is not None and t - route.departure_s > vehicle.max_span_s:
-        found.append(f"{name}: span over {vehicle.max_span_s}")
-    return found

@@ -14,6 +14,9 @@ PyVRP has no word for the soft costs (climbing balance, keeping assignments, tim
 targets such as lunch soon after cooking): it ignores them, and the portfolio compares
 both engines' plans on the full cost and lets OR-Tools polish a winning PyVRP plan.
 
+PyVRP has no word for pickup-and-delivery pairs either: ``solve`` refuses a problem
+with pairs, and the portfolio leaves them to OR-Tools.
+
 PyVRP reports routes, not the schedule we promise, so each route is timed by
 ``problem.schedule``, as the OR-Tools engine's routes are.
 """
@@ -94,7 +97,13 @@ class _Group:
 
 
 def solve(problem: Problem, params: SolveParams) -> Solution:
-    """Solve ``problem`` within ``params.time_limit_s`` seconds (or ``stall_s`` idle)."""
+    """Solve ``problem`` within ``params.time_limit_s`` seconds (or ``stall_s`` idle).
+
+    Raises ``ValueError`` for a problem with pickup-and-delivery pairs, which PyVRP cannot
+    express (``portfolio.solve`` gives those to OR-Tools).
+    """
+    if problem.pairs:
+        raise ValueError("PyVRP cannot express pickup-and-delivery pairs; use OR-Tools")
     with warnings.catch_warnings():
         # Our vehicle and drop costs dwarf travel on purpose (a hierarchical objective);
         # PyVRP warns that such scales may bound its penalties, which is expected here.

@@ -139,9 +139,9 @@ class Store:
             row = session.get(PlanRow, plan_id)
         foreign = canteen is not None and row is not None and row.canteen != canteen
         if row is None or kind not in (None, row.kind) or foreign:
-            if kind == "compare":
-                raise NotFoundError("id", message("comparison_missing", plan_id=plan_id))
-            raise NotFoundError("id", message("plan_missing", plan_id=plan_id))
+            missing = {"compare": "comparison_missing", "round": "round_missing"}
+            code = missing.get(str(kind), "plan_missing")
+            raise NotFoundError("id", message(code, plan_id=plan_id))
         return row
 
     def list_plans(

@@ -1,10 +1,11 @@
 """The grid register put to use: a street document from it (for rounds and campaigns), the
 household and team behind a canteen's client, and the demo street's seed.
 
-``street_document`` builds the document ``dispatch.scenario.street`` reads (docs/grid.md)
-from the active records, in WGS-84; ``household_of_client`` lets a no-answer welfare case of
-a canteen reach the team that covers the client's building; ``seed_street`` loads a street
-file (``scenarios/demo-street.yaml``) into the register through the register's checks.
+``street_document`` builds the street document (docs/grid.md) from the active records, in
+WGS-84: what rounds are planned from (``dispatch.scenario.rounds``); ``household_of_client``
+lets a no-answer welfare case of a canteen reach the team that covers the client's building;
+``seed_street`` loads a street file (``scenarios/demo-street.yaml``) into the register
+through the register's checks, and ``seed_requests`` its requests onto the request board.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from dispatch.messages import text
 from dispatch.scenario.documents import read_document
 from dispatch.scenario.schedule import today
 from dispatch.scenario.street_records import StreetKind
+from dispatch.service import requests as board
 from dispatch.service.street_ledger import StreetLedger
 from dispatch.service.street_tables import StreetRow
 
@@ -114,6 +116,20 @@ def seed_street(store: Store, path: Path = DEMO_STREET) -> dict[str, int]:
         records = [_located(r, system) for r in document.get(kind, [])]
         counts[kind] = sum(_put(ledger, kind, {**r, "street": street["id"]}) for r in records)
     return counts
+
+
+def seed_requests(store: Store, path: Path = DEMO_STREET) -> dict[str, int]:
+    """The street file's ``requests`` put on the request board (those not there yet), as
+    the street office: ``{"requests": added}``; seeding twice adds nothing."""
+    office = board.Viewer(by="seed-demo")
+    added = 0
+    for record in read_document(path).get("requests", []):
+        try:
+            board.get_request(store, str(record["id"]), office)
+        except NotFoundError:
+            board.create_request(store, record, viewer=office)
+            added += 1
+    return {"requests": added}
 
 
 def _located(record: Mapping[str, Any], system: str | None) -> dict[str, Any]:

@@ -1,0 +1,126 @@
+"""Frozen value objects of a grid service team's rounds (docs/grid.md, "Rounds"): the day
+going in (``RoundDay``), the plan coming out (``RoundPlan``). Units as in ``dispatch.model``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+from dispatch.model import Location, Mode, Settings, Window
+
+RoundReason = Literal["no_climber", "too_many_items", "unreachable", "no_time"]
+
+
+@dataclass(frozen=True, slots=True)
+class RoundStation:
+    """A service station (党群爱心服务站): where rounds start and items are fetched."""
+
+    id: str
+    name: str
+    location: Location
+    opens_s: int
+    closes_s: int
+
+
+@dataclass(frozen=True, slots=True)
+class RoundMember:
+    """A team member on a round: how they travel, what they carry, whether they climb stairs
+    (a member who does not serves only ground floors and buildings with a lift)."""
+
+    id: str
+    name: str
+    mode: Mode
+    capacity: int
+    climbs: bool
+    start_s: int
+    end_s: int
+
+
+@dataclass(frozen=True, slots=True)
+class RoundTask:
+    """One household's request (or a due visit) for the day: ``items`` carried from the round's
+    station, or fetched first at ``pickup`` (another station, or the same one on a second
+    trip); served once inside ``window``; ``priority`` weighs leaving it out."""
+
+    id: str
+    kind: str
+    household: str
+    building: str
+    location: Location
+    floor: int
+    lift: bool
+    items: int
+    pickup: str | None
+    window: Window
+    service_s: int
+    priority: int
+    responsible: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RoundDay:
+    """What a team's rounds are planned from: its station, members, tasks and the stations
+    items are fetched from; ``pickup_s`` is spent at a station per pick-up."""
+
+    street: str
+    team: str
+    team_name: str
+    date: dt.date
+    station: RoundStation
+    stations: Mapping[str, RoundStation]
+    members: tuple[RoundMember, ...]
+    tasks: tuple[RoundTask, ...]
+    settings: Settings
+    pickup_s: int = 120
+
+    def task(self, task_id: str) -> RoundTask:
+        return next(t for t in self.tasks if t.id == task_id)
+
+
+@dataclass(frozen=True, slots=True)
+class RoundStep:
+    """A stop of a round: a ``pickup`` at a station for ``task``, or the ``task`` itself;
+    ``load`` is what the member carries on leaving."""
+
+    type: Literal["pickup", "task"]
+    task: str
+    location: Location
+    arrival_s: int
+    start_s: int
+    departure_s: int
+    load: int
+
+
+@dataclass(frozen=True, slots=True)
+class MemberRound:
+    """One member's round: leave the station carrying ``load`` items, the steps, come back."""
+
+    member: str
+    departure_s: int
+    load: int
+    steps: tuple[RoundStep, ...]
+    return_s: int
+    distance_m: int
+
+
+@dataclass(frozen=True, slots=True)
+class RoundLeftOut:
+    """A task no member does today, and why."""
+
+    task: str
+    code: RoundReason
+    reason_en: str
+    reason_zh: str
+
+
+@dataclass(frozen=True, slots=True)
+class RoundPlan:
+    """A team's rounds for a day and the tasks left out."""
+
+    team: str
+    date: dt.date
+    rounds: tuple[MemberRound, ...]
+    left_out: tuple[RoundLeftOut, ...] = ()

@@ -1,0 +1,92 @@
+"""A team's rounds as JSON (``round_to_dict``): what ``POST /v1/rounds`` answers and the round
+sheets and pages read; times as ``HH:MM`` beside the seconds, each step with what a member
+needs at the door (the household's unit and floor, the request's kind, the items)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from dispatch.model import Violation, clock
+from dispatch.model.rounds import RoundDay, RoundPlan, RoundStep
+from dispatch.scenario.rounds import DAY_S
+
+
+def round_to_dict(
+    day: RoundDay, plan: RoundPlan, violations: Sequence[Violation]
+) -> dict[str, Any]:
+    """The plan of ``day`` with the verifier's findings (empty: every rule holds)."""
+    members = {m.id: m for m in day.members}
+    tasks = {t.id: t for t in day.tasks}
+    rounds = []
+    for member_round in plan.rounds:
+        member = members[member_round.member]
+        rounds.append(
+            {
+                "member": member.id,
+                "name": member.name,
+                "mode": member.mode,
+                "capacity": member.capacity,
+                "departure": clock(member_round.departure_s),
+                "departure_s": member_round.departure_s,
+                "load": member_round.load,
+                "return": clock(member_round.return_s),
+                "return_s": member_round.return_s,
+                "distance_m": member_round.distance_m,
+                "steps": [_step(day, s) for s in member_round.steps],
+            }
+        )
+    return {
+        "street": day.street,
+        "team": day.team,
+        "team_name": day.team_name,
+        "date": day.date.isoformat(),
+        "station": {"id": day.station.id, "name": day.station.name},
+        "summary": {
+            "tasks": len(day.tasks),
+            "done": sum(1 for r in plan.rounds for s in r.steps if s.type == "task"),
+            "left_out": len(plan.left_out),
+            "members": len(plan.rounds),
+            "pickups": sum(1 for r in plan.rounds for s in r.steps if s.type == "pickup"),
+        },
+        "rounds": rounds,
+        "left_out": [
+            {
+                "task": lo.task,
+                "kind": tasks[lo.task].kind,
+                "household": tasks[lo.task].household,
+                "code": lo.code,
+                "reason": lo.reason_en,
+                "reason_zh": lo.reason_zh,
+            }
+            for lo in plan.left_out
+        ],
+        "violations": [
+            {"rule": v.rule, "message": v.message, "message_zh": v.message_zh} for v in violations
+        ],
+    }
+
+
+def _step(day: RoundDay, step: RoundStep) -> dict[str, Any]:
+    task = day.task(step.task)
+    out: dict[str, Any] = {
+        "type": step.type,
+        "task": task.id,
+        "kind": task.kind,
+        "location": {"lat": step.location.lat, "lon": step.location.lon},
+        "arrival": clock(step.arrival_s),
+        "arrival_s": step.arrival_s,
+        "start": clock(step.start_s),
+        "start_s": step.start_s,
+        "departure_s": step.departure_s,
+        "load": step.load,
+        "items": task.items,
+    }
+    if step.type == "pickup":
+        out["station"] = day.stations[str(task.pickup)].name
+    else:
+        out |= {"household": task.household, "building": task.building, "floor": task.floor}
+        window = task.window
+        whole_day = window.start_s == 0 and window.end_s >= DAY_S
+        out["window"] = None if whole_day else [clock(window.start_s), clock(window.end_s)]
+    return out

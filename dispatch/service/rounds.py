@@ -1,0 +1,98 @@
+"""Grid teams' rounds as jobs (docs/grid.md, "Rounds"): the document a round is planned from,
+read off the register and the request board, and the job that plans and verifies it.
+
+``round_document`` takes the team's part of the register (``street_document``), its open
+requests and the day's settings; ``solve_round`` (run by the job runner like a plan) reads
+it with ``round_day``, plans with ``plan_rounds`` and checks with ``verify_rounds``. A team's
+key plans only its own team's rounds; a canteen's key none.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from dispatch.errors import InputError, NotFoundError
+from dispatch.messages import text
+from dispatch.planning.rounds import planned_rounds
+from dispatch.report.rounds import round_to_dict
+from dispatch.scenario.rounds import round_day, service_table, visit_every
+from dispatch.scenario.schedule import read_date
+from dispatch.service import requests as board
+from dispatch.service.street_ledger import StreetLedger
+from dispatch.service.street_register import street_document
+
+if TYPE_CHECKING:
+    from dispatch.service.store import Store
+
+FIELDS = ("team", "date", "visits", "settings")
+SETTINGS = ("service_s", "visit_every_days", "pickup_s", "iterations")
+MAX_ITERATIONS = 100_000
+
+
+def round_document(
+    store: Store, body: Mapping[str, Any], viewer: board.Viewer, *, now: dt.datetime | None = None
+) -> dict[str, Any]:
+    """The document of ``{team, date, visits?, settings?}`` checked, with the team's register
+    and open requests; field paths in the errors are the body's."""
+    extra = next((k for k in body if k not in FIELDS), None)
+    if extra is not None:
+        raise InputError(extra, text("unknown_field", name=extra))
+    for name in ("team", "date"):
+        if name not in body:
+            raise InputError(name, text("missing_field", name=name))
+    team_id = body["team"]
+    if not isinstance(team_id, str):
+        raise InputError("team", text("round_team_missing", team=team_id))
+    team = StreetLedger(store).find("teams", team_id)
+    if team is None or not team.active or viewer.team not in (None, team_id):
+        raise NotFoundError("team", text("round_team_missing", team=team_id))
+    date = read_date(body["date"], "date").isoformat()
+    visits = body.get("visits", True)
+    if not isinstance(visits, bool):
+        raise InputError("visits", text("not_one_of", allowed="true, false", got=visits))
+    settings = _settings(body.get("settings", {}))
+    document = street_document(store, team.street, team_id, date=date)
+    # Items may be fetched at any station of the street, not only the team's own.
+    stations = StreetLedger(store).records("stations", street=team.street)
+    document["stations"] = [{k: v for k, v in r.data.items() if k != "street"} for r in stations]
+    rows = board.list_requests(store, viewer, team=team_id, status="open", now=now)
+    moment = now or dt.datetime.now(dt.UTC)
+    document["requests"] = [board.request_view(r, moment) for r in rows]
+    return {**document, "team": team_id, "date": date, "visits": visits, "settings": settings}
+
+
+def _settings(value: Any) -> dict[str, Any]:
+    if not isinstance(value, Mapping):
+        raise InputError("settings", text("round_bad_setting", name="settings"))
+    extra = next((k for k in value if k not in SETTINGS), None)
+    if extra is not None:
+        raise InputError(f"settings.{extra}", text("unknown_field", name=extra))
+    service_table(value)
+    visit_every(value)
+    for name, top in (("pickup_s", 3600), ("iterations", MAX_ITERATIONS)):
+        given = value.get(name)
+        if given is not None and (
+            not isinstance(given, int) or isinstance(given, bool) or not 0 < given <= top
+        ):
+            raise InputError(f"settings.{name}", text("round_bad_setting", name=name))
+    return dict(value)
+
+
+def round_about(document: Mapping[str, Any]) -> dict[str, Any]:
+    """What the job is listed under: the date, the team (in the canteen column), its name."""
+    team = next(t for t in document["teams"] if t["id"] == document["team"])
+    return {"date": document["date"], "canteen": {"id": team["id"]}, "name": team["name"]}
+
+
+def solve_round(
+    document: Mapping[str, Any], time_limit_s: float, seed: int | None
+) -> dict[str, Any]:
+    """Plan and verify the rounds of ``document`` (runs in a worker process)."""
+    day = round_day(document)
+    iterations = document.get("settings", {}).get("iterations")
+    plan, violations = planned_rounds(
+        day, time_limit_s=time_limit_s, seed=seed or 0, iterations=iterations
+    )
+    return round_to_dict(day, plan, violations)

@@ -1,0 +1,80 @@
+"""Grid teams' rounds over HTTP: ``POST /v1/rounds`` plans a team's day as a job on the same
+runner as plans; ``GET /v1/rounds/{id}`` reads it back (docs/api.md).
+
+A team's key plans and reads its own team's rounds only (another team's job is "not found");
+the street office's any; a canteen's key gets 403. A viewer may read, not plan.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Blueprint, current_app, jsonify
+
+from dispatch.errors import UnavailableError
+from dispatch.service import requests as board
+from dispatch.service.http import (
+    json_body,
+    needs,
+    number_arg,
+    request_key,
+    services,
+    time_limit_arg,
+)
+from dispatch.service.rounds import round_about, round_document
+from dispatch.service.runner import JobSpec
+from dispatch.service.street_ledger import street_scope
+from dispatch.service.tables import PlanRow
+from dispatch.service.views.plans import plan_view, wait_for
+from dispatch.version import __version__
+
+log = logging.getLogger("dispatch.api")
+
+bp = Blueprint("rounds", __name__, url_prefix="/v1")
+DEFAULT_TIME_LIMIT_S = 5.0
+
+
+@bp.post("/rounds")
+@needs("planner", teams=True)
+def post_rounds() -> Any:
+    viewer = board.viewer_of(request_key())
+    document = round_document(services().store, json_body(), viewer)
+    time_limit_s = time_limit_arg(DEFAULT_TIME_LIMIT_S, "time_limit_s")
+    wait_s = min(number_arg("wait", 0.0), current_app.config["MAX_WAIT_S"])
+    row = wait_for(submit_round(document, time_limit_s), wait_s, "round")
+    return _answer(row, 202 if row.status in ("queued", "running") else 201)
+
+
+@bp.get("/rounds/<job_id>")
+@needs("viewer", teams=True)
+def get_round(job_id: str) -> Any:
+    return _answer(round_row(job_id), 200)
+
+
+def round_row(job_id: str) -> PlanRow:
+    """The round job ``job_id`` if the key sees its team ("not found" otherwise)."""
+    return services().store.get_plan(job_id, "round", canteen=street_scope(request_key()))
+
+
+def submit_round(document: dict[str, Any], time_limit_s: float) -> str:
+    """Store a checked round document (``round_document``) and queue it; its job id."""
+    store, runner = services().store, services().runner
+    job_id = store.create_plan(
+        document, time_limit_s=time_limit_s, seed=0, version=__version__, owner=runner.owner,
+        kind="round", about=round_about(document),
+    )  # fmt: skip
+    try:
+        runner.submit(JobSpec(job_id, document, time_limit_s, 0, kind="round"))
+    except UnavailableError:  # a full or silent queue: the job was never accepted
+        store.delete_plan(job_id)
+        raise
+    log.info("round %s queued (%d request(s))", job_id, len(document["requests"]))
+    return job_id
+
+
+def _answer(row: PlanRow, status: int) -> Any:
+    """The job with its rounds once done (``plan``), or as it stands."""
+    body = plan_view(row)
+    body["team"] = body.pop("canteen")
+    return jsonify(body), status, {"Location": f"/v1/rounds/{row.id}"}

@@ -1,0 +1,88 @@
+"""``POST /v1/rounds`` and ``GET /v1/rounds/<id>``: a team's day planned as a job on the
+demo street's register and request board, verified; scoped like the register; bad bodies
+are 4xx JSON with their field."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import REPO
+from sqlalchemy import select
+
+from dispatch.service.demo import seed
+from dispatch.service.keys import create_key
+from dispatch.service.street_register import seed_requests, seed_street
+from dispatch.service.tables import PlanRow
+
+STREET = REPO / "scenarios" / "demo-street.yaml"
+BODY = {"team": "t1", "date": "2026-12-07", "settings": {"iterations": 100}}
+
+
+@pytest.fixture
+def key(app):
+    store = app.extensions["dispatch"].store
+    seed(store, REPO / "scenarios" / "jiangnan-rainstorm.yaml")
+    seed_street(store, STREET)
+    assert seed_requests(store, STREET) == {"requests": 8}
+    assert seed_requests(store, STREET) == {"requests": 0}
+
+    def make(role: str, **scope: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {create_key(store, role, **scope).token}"}
+
+    return make
+
+
+def test_a_team_plans_its_round_with_the_medicine_fetched_first(client, key):
+    team = key("planner", team="t1")
+    made = client.post("/v1/rounds?wait=60", headers=team, json=BODY)
+    assert made.status_code == 201, made.get_json()
+    job = made.get_json()
+    assert (job["status"], job["team"], job["date"]) == ("done", "t1", "2026-12-07")
+    plan = job["plan"]
+    assert plan["violations"] == []
+    steps = [(s["type"], s["task"]) for r in plan["rounds"] for s in r["steps"]]
+    planned = {task for kind, task in steps if kind == "task"}
+    left = {lo["task"] for lo in plan["left_out"]}
+    assert {"r1", "r2", "r3"} <= planned | left and not planned & left
+    assert steps.index(("pickup", "r1")) < steps.index(("task", "r1"))
+    assert all(s["task"].startswith(("r", "visit-h")) for r in plan["rounds"] for s in r["steps"])
+    again = client.get(made.headers["Location"], headers=team)
+    assert again.status_code == 200 and again.get_json()["plan"] == plan
+
+
+def test_rounds_are_scoped_like_the_register(client, key):
+    office, other = key("planner"), key("planner", team="t2")
+    job = client.post("/v1/rounds?wait=60", headers=office, json=BODY).get_json()
+    assert job["status"] == "done"
+    assert client.get(f"/v1/rounds/{job['id']}", headers=other).status_code == 404
+    assert client.post("/v1/rounds", headers=other, json=BODY).status_code == 404
+    canteen = key("planner", canteen="jiangnan")
+    assert client.post("/v1/rounds", headers=canteen, json=BODY).status_code == 403
+    assert client.get(f"/v1/rounds/{job['id']}", headers=canteen).status_code == 403
+    viewer = key("viewer", team="t1")
+    assert client.post("/v1/rounds", headers=viewer, json=BODY).status_code == 403
+    assert client.get(f"/v1/plans/{job['id']}", headers=office).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"date": "2026-12-07"}, "team"),
+        ({"team": "t9", "date": "2026-12-07"}, "team"),
+        ({"team": "t1", "date": "2026-13-07"}, "date"),
+        ({"team": "t1", "date": "2026-12-07", "visits": "yes"}, "visits"),
+        ({"team": "t1", "date": "2026-12-07", "colour": 1}, "colour"),
+        ({"team": "t1", "date": "2026-12-07", "settings": {"speed": 1}}, "settings.speed"),
+        ({"team": "t1", "date": "2026-12-07", "settings": {"service_s": {"visit": -1}}},
+         "settings.service_s.visit"),
+        ({"team": "t1", "date": "2026-12-07", "settings": {"iterations": 0}},
+         "settings.iterations"),
+    ],
+)  # fmt: skip
+def test_a_bad_body_names_its_field_and_queues_nothing(app, client, key, body, field):
+    office = key("planner")
+    answer = client.post("/v1/rounds", headers=office, json=body)
+    assert 400 <= answer.status_code < 500
+    error = answer.get_json()["error"]
+    assert error["field"] == field and error["message"] and error["message_zh"]
+    with app.extensions["dispatch"].store.session() as session:
+        assert session.scalars(select(PlanRow)).all() == []
