@@ -138,4 +138,25 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "board), or report up what you cannot solve.",
         "每到一处请记录：已完成；无人应答（将在诉求板上生成跟进）；解决不了的请上报。",
     ),
+    "round_check_coverage": (
+        "household '{household}' is stated visited on {stated}, but the rounds first serve it on "
+        "{actual}",
+        "住户“{household}”记为{stated}走访，但路线上首次服务日期为{actual}",
+    ),
+    "round_bad_days": (
+        "must be a whole number of days from 1 to {most}",
+        "应为1到{most}之间的整数天",
+    ),
+    "web_round_days": ("Plan", "安排"),
+    "web_round_one_day": ("One day", "一天"),
+    "web_round_week": ("A week of visits ({days} days)", "一周走访计划（{days}天）"),
+    "web_round_coverage": ("Visit coverage", "走访覆盖"),
+    "web_round_coverage_line": (
+        "{due} households due a contact: {on_time} visited in time, {late} late, {missed} "
+        "not this week.",
+        "{due}户到期需联系：按时走访{on_time}户，逾期{late}户，本周未安排{missed}户。",
+    ),
+    "web_round_col_due": ("Due", "应联系日期"),
+    "web_round_col_visited": ("Visited", "走访日期"),
+    "web_round_not_visited": ("not this week", "本周未安排"),
 }

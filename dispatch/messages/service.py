@@ -111,8 +111,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "该路线已结束（{status}），已保存的路线不会删除",
     ),
     "canteen_deactivated": ("canteen '{canteen_id}' is deactivated", "饭堂“{canteen_id}”已停用"),
-    "comparison_missing": ("no comparison '{plan_id}'", "没有编号为“{plan_id}”的比较"),
+    "compare_missing": ("no comparison '{plan_id}'", "没有编号为“{plan_id}”的比较"),
     "round_missing": ("no round '{plan_id}'", "没有编号为“{plan_id}”的走访安排"),
+    "week_missing": ("no visit plan '{plan_id}'", "没有编号为“{plan_id}”的走访计划"),
     "record_exists": (
         "'{value}' already exists; use PUT to change it",
         "“{value}”已存在，请用 PUT 修改",

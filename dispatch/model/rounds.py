@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
-from dispatch.model import Location, Mode, Settings, Window
+from dispatch.model import Location, Mode, Settings, Violation, Window
 
 RoundReason = Literal["no_climber", "too_many_items", "unreachable", "no_time"]
 
@@ -124,3 +124,21 @@ class RoundPlan:
     date: dt.date
     rounds: tuple[MemberRound, ...]
     left_out: tuple[RoundLeftOut, ...] = ()
+
+
+@dataclass(frozen=True)
+class Covered:
+    """A household due a contact within the week: when, and the day it is visited (``None``:
+    not this week)."""
+
+    household: str
+    due: dt.date
+    visited: dt.date | None
+
+
+@dataclass(frozen=True)
+class Week:
+    """The week's days (each with its rounds and the verifier's findings) and its coverage."""
+
+    days: tuple[tuple[RoundDay, RoundPlan, tuple[Violation, ...]], ...]
+    coverage: tuple[Covered, ...]

@@ -1,6 +1,7 @@
-"""A team's rounds as JSON (``round_to_dict``): what ``POST /v1/rounds`` answers and the round
-sheets and pages read; times as ``HH:MM`` beside the seconds, each step with what a member
-needs at the door (the household's unit and floor, the request's kind, the items)."""
+"""A team's rounds as JSON (``round_to_dict``; a week of visits: ``week_to_dict``): what
+``POST /v1/rounds`` and ``POST /v1/visit_plans`` answer and the sheets and pages read; times
+as ``HH:MM`` beside the seconds, each step with what a member needs at the door (the
+household's unit and floor, the request's kind, the items)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from dispatch.model import Violation, clock
-from dispatch.model.rounds import RoundDay, RoundPlan, RoundStep
+from dispatch.model.rounds import RoundDay, RoundPlan, RoundStep, Week
 from dispatch.scenario.rounds import DAY_S
 
 
@@ -90,3 +91,41 @@ def _step(day: RoundDay, step: RoundStep) -> dict[str, Any]:
         whole_day = window.start_s == 0 and window.end_s >= DAY_S
         out["window"] = None if whole_day else [clock(window.start_s), clock(window.end_s)]
     return out
+
+
+def week_to_dict(week: Week, findings: Sequence[Violation]) -> dict[str, Any]:
+    """A week of visits: each day as ``round_to_dict``, the coverage (each household due:
+    when, the day it is visited, whether in time: by its due day, or on the first day for
+    one already overdue) and the verifier's ``findings`` on the coverage."""
+    first = week.days[0][0]
+    households: list[dict[str, Any]] = []
+    for covered in week.coverage:
+        by = max(covered.due, first.date)
+        in_time = covered.visited is not None and covered.visited <= by
+        households.append(
+            {
+                "household": covered.household,
+                "due": covered.due.isoformat(),
+                "visited": covered.visited.isoformat() if covered.visited else None,
+                "on_time": in_time,
+            }
+        )
+    missed = sum(1 for h in households if h["visited"] is None)
+    on_time = sum(1 for h in households if h["on_time"])
+    return {
+        "street": first.street,
+        "team": first.team,
+        "team_name": first.team_name,
+        "date": first.date.isoformat(),
+        "days": [round_to_dict(day, plan, found) for day, plan, found in week.days],
+        "coverage": {
+            "due": len(households),
+            "on_time": on_time,
+            "late": len(households) - on_time - missed,
+            "missed": missed,
+            "households": households,
+        },
+        "violations": [
+            {"rule": v.rule, "message": v.message, "message_zh": v.message_zh} for v in findings
+        ],
+    }

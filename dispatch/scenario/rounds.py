@@ -9,7 +9,8 @@ team's open requests, the ``date`` and optional ``settings``. What goes in:
 - with ``visits``, a visit (走访) to every special-group household of the team whose last
   contact is at least N days old (N the shortest ``visit_every_days`` of its groups), or
   never made, unless a request already takes someone there; the longer overdue, the more
-  it weighs (still less than a request due today).
+  it weighs (still less than a request due today). ``visits`` may also list households a
+  week's plan chose for the day before they are due (they weigh least).
 
 Items of a request with a ``pickup`` station are fetched there first (a pick-up and its
 delivery, the same member); other items leave the team's station with the member.
@@ -135,14 +136,17 @@ def round_day(document: Mapping[str, Any]) -> RoundDay:
         for r in document.get("requests", ())
         if r.get("status", "open") in OPEN and str(r["household"]) in households
     ]
-    if document.get("visits", True):
+    visits = document.get("visits", True)
+    if visits:
         busy = {t.household for t in tasks}
         every = visit_every(settings)
+        chosen = set(visits) if isinstance(visits, list) else set()
         tasks += [
             task
             for h in households.values()
             if h["id"] not in busy
-            and (task := _visit_task(h, buildings, services, every, date)) is not None
+            and (task := _visit_task(h, buildings, services, every, date, h["id"] in chosen))
+            is not None
         ]
     return RoundDay(
         street=str(document["street"]["id"]),
@@ -207,17 +211,16 @@ def _visit_task(
     services: Mapping[str, int],
     every: Mapping[str, int],
     date: dt.date,
+    chosen: bool = False,
 ) -> RoundTask | None:
-    """A visit to a special-group household whose last contact is due, else ``None``."""
-    days = due_every(household.get("members", ()), every)
-    if days is None:
+    """A visit to a special-group household whose last contact is due on ``date`` (or which
+    a week's plan ``chosen`` for the day before it is due), else ``None``."""
+    due = visit_due(household, every, date)
+    if due is None or (due > date and not chosen):
         return None
-    last = household.get("last_contact")
-    overdue = (
-        VISIT_PRIORITY_MAX if last is None else (date - dt.date.fromisoformat(last)).days - days
-    )
-    if overdue < 0:
-        return None
+    never = household.get("last_contact") is None
+    overdue = VISIT_PRIORITY_MAX if never else max(0, (date - due).days)
+    weight = VISIT_PRIORITY + min(overdue, VISIT_PRIORITY_MAX - VISIT_PRIORITY)
     return RoundTask(
         id=f"visit-{household['id']}",
         kind="visit",
@@ -225,9 +228,21 @@ def _visit_task(
         pickup=None,
         window=Window(0, DAY_S),
         service_s=services["visit"],
-        priority=VISIT_PRIORITY + min(overdue, VISIT_PRIORITY_MAX - VISIT_PRIORITY),
+        priority=weight if due <= date else VISIT_PRIORITY,
         **_place(household, buildings),
     )
+
+
+def visit_due(
+    household: Mapping[str, Any], every: Mapping[str, int], date: dt.date
+) -> dt.date | None:
+    """When a special-group household is next due a contact: N days after the last one,
+    ``date`` itself when there was none; ``None`` for a household in no special group."""
+    days = due_every(household.get("members", ()), every)
+    if days is None:
+        return None
+    last = household.get("last_contact")
+    return date if last is None else dt.date.fromisoformat(last) + dt.timedelta(days=days)
 
 
 def due_every(members: Sequence[Mapping[str, Any]], every: Mapping[str, int]) -> int | None:

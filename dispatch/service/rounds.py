@@ -3,8 +3,10 @@ read off the register and the request board, and the job that plans and verifies
 
 ``round_document`` takes the team's part of the register (``street_document``), its open
 requests and the day's settings; ``solve_round`` (run by the job runner like a plan) reads
-it with ``round_day``, plans with ``plan_rounds`` and checks with ``verify_rounds``. A team's
-key plans only its own team's rounds; a canteen's key none.
+it with ``round_day``, plans with ``plan_rounds`` and checks with ``verify_rounds``;
+``week_document`` and ``solve_week`` do the same for a week of visits (``plan_week``, its
+coverage checked by ``verify_coverage``). A team's key plans only its own team's rounds; a
+canteen's key none.
 """
 
 from __future__ import annotations
@@ -16,12 +18,14 @@ from typing import TYPE_CHECKING, Any
 from dispatch.errors import InputError, NotFoundError
 from dispatch.messages import text
 from dispatch.planning.rounds import planned_rounds
-from dispatch.report.rounds import round_to_dict
+from dispatch.planning.visit_week import plan_week
+from dispatch.report.rounds import round_to_dict, week_to_dict
 from dispatch.scenario.rounds import round_day, service_table, visit_every
 from dispatch.scenario.schedule import read_date
 from dispatch.service import requests as board
 from dispatch.service.street_ledger import StreetLedger
 from dispatch.service.street_register import street_document
+from dispatch.verify.rounds import verify_coverage
 
 if TYPE_CHECKING:
     from dispatch.service.store import Store
@@ -96,3 +100,36 @@ def solve_round(
         day, time_limit_s=time_limit_s, seed=seed or 0, iterations=iterations
     )
     return round_to_dict(day, plan, violations)
+
+
+WEEK_DAYS = 7
+MAX_DAYS = 14
+
+
+def week_document(
+    store: Store, body: Mapping[str, Any], viewer: board.Viewer, *, now: dt.datetime | None = None
+) -> dict[str, Any]:
+    """A week's document: ``round_document`` of the body without ``days`` (1 to 14, default
+    7), visits always in."""
+    rest = {k: v for k, v in body.items() if k != "days"}
+    days = body.get("days", WEEK_DAYS)
+    if not isinstance(days, int) or isinstance(days, bool) or not 1 <= days <= MAX_DAYS:
+        raise InputError("days", text("round_bad_days", most=MAX_DAYS))
+    if "visits" in rest:
+        raise InputError("visits", text("unknown_field", name="visits"))
+    return {**round_document(store, rest, viewer, now=now), "days": days}
+
+
+def solve_week(
+    document: Mapping[str, Any], time_limit_s: float, seed: int | None
+) -> dict[str, Any]:
+    """Plan and verify a week of visits (runs in a worker process)."""
+    iterations = document.get("settings", {}).get("iterations")
+    week = plan_week(
+        document,
+        int(document["days"]),
+        time_limit_s=time_limit_s,
+        seed=seed or 0,
+        iterations=iterations,
+    )
+    return week_to_dict(week, verify_coverage(week))

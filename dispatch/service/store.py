@@ -139,8 +139,7 @@ class Store:
             row = session.get(PlanRow, plan_id)
         foreign = canteen is not None and row is not None and row.canteen != canteen
         if row is None or kind not in (None, row.kind) or foreign:
-            missing = {"compare": "comparison_missing", "round": "round_missing"}
-            code = missing.get(str(kind), "plan_missing")
+            code = f"{kind}_missing" if kind in ("compare", "round", "week") else "plan_missing"
             raise NotFoundError("id", message(code, plan_id=plan_id))
         return row
 

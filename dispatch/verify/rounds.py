@@ -6,11 +6,13 @@ travel, then the window's start, then its service), and every rule is checked: e
 done once or left out, inside its window and the member's hours, on floors the member
 reaches, items fetched at their station before the household on the same round, never more
 on board than the member carries; and each reason for a task left out holds (the rounds
-are full only when no member's round takes it anywhere).
+are full only when no member's round takes it anywhere). For a week of visits,
+``verify_coverage`` checks that the coverage it states is what its rounds do.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -24,6 +26,7 @@ from dispatch.model.rounds import (
     RoundMember,
     RoundPlan,
     RoundTask,
+    Week,
 )
 from dispatch.rules import may_do, task_service_s
 from dispatch.travel.matrices import TravelModel
@@ -294,3 +297,27 @@ def _insertable(
                 if check.fits(member, [*with_task[:i], ("pickup", task.id), *with_task[i:]]):
                     return member
     return None
+
+
+def verify_coverage(week: Week) -> list[Violation]:
+    """Whether the week's coverage says what its rounds do: each household's stated visit is
+    the first day a round of the week serves it (a visit or a request at its door)."""
+    served: dict[str, dt.date] = {}
+    for day, plan, _found in week.days:
+        for member_round in plan.rounds:
+            for step in member_round.steps:
+                if step.type == "task":
+                    served.setdefault(day.task(step.task).household, day.date)
+    found = []
+    for covered in week.coverage:
+        if served.get(covered.household) != covered.visited:
+            stated = covered.visited.isoformat() if covered.visited else "—"
+            actual = served.get(covered.household)
+            message = text(
+                "round_check_coverage",
+                household=covered.household,
+                stated=stated,
+                actual=actual.isoformat() if actual else "—",
+            )
+            found.append(_violation("round_coverage", message, task=covered.household))
+    return found

@@ -86,3 +86,19 @@ def test_a_bad_body_names_its_field_and_queues_nothing(app, client, key, body, f
     assert error["field"] == field and error["message"] and error["message_zh"]
     with app.extensions["dispatch"].store.session() as session:
         assert session.scalars(select(PlanRow)).all() == []
+
+
+def test_a_week_of_visits_covers_every_household_due(client, key):
+    team = key("planner", team="t4")
+    body = {"team": "t4", "date": "2026-12-07", "days": 7, "settings": {"iterations": 50}}
+    made = client.post("/v1/visit_plans?wait=120", headers=team, json=body)
+    assert made.status_code == 201, made.get_json()
+    assert made.headers["Location"].startswith("/v1/visit_plans/")
+    plan = made.get_json()["plan"]
+    assert len(plan["days"]) == 7 and plan["violations"] == []
+    assert all(day["violations"] == [] for day in plan["days"])
+    coverage = plan["coverage"]
+    assert coverage["due"] == 15 and coverage["on_time"] == 15  # t4's special-group households
+    assert client.get(made.headers["Location"], headers=key("viewer", team="t1")).status_code == 404
+    bad = client.post("/v1/visit_plans", headers=team, json={**body, "days": 30})
+    assert bad.status_code == 422 and bad.get_json()["error"]["field"] == "days"

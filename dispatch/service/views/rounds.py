@@ -1,5 +1,6 @@
 """Grid teams' rounds over HTTP: ``POST /v1/rounds`` plans a team's day as a job on the same
-runner as plans; ``GET /v1/rounds/{id}`` reads it back (docs/api.md).
+runner as plans, ``POST /v1/visit_plans`` a week of visits; ``GET /v1/rounds/{id}`` and
+``GET /v1/visit_plans/{id}`` read them back (docs/api.md).
 
 A team's key plans and reads its own team's rounds only (another team's job is "not found");
 the street office's any; a canteen's key gets 403. A viewer may read, not plan.
@@ -22,7 +23,7 @@ from dispatch.service.http import (
     services,
     time_limit_arg,
 )
-from dispatch.service.rounds import round_about, round_document
+from dispatch.service.rounds import round_about, round_document, week_document
 from dispatch.service.runner import JobSpec
 from dispatch.service.street_ledger import street_scope
 from dispatch.service.tables import PlanRow
@@ -52,29 +53,49 @@ def get_round(job_id: str) -> Any:
     return _answer(round_row(job_id), 200)
 
 
-def round_row(job_id: str) -> PlanRow:
-    """The round job ``job_id`` if the key sees its team ("not found" otherwise)."""
-    return services().store.get_plan(job_id, "round", canteen=street_scope(request_key()))
+@bp.post("/visit_plans")
+@needs("planner", teams=True)
+def post_visit_plan() -> Any:
+    viewer = board.viewer_of(request_key())
+    document = week_document(services().store, json_body(), viewer)
+    time_limit_s = time_limit_arg(DEFAULT_TIME_LIMIT_S * document["days"], "time_limit_s")
+    wait_s = min(number_arg("wait", 0.0), current_app.config["MAX_WAIT_S"])
+    row = wait_for(submit_round(document, time_limit_s, "week"), wait_s, "week")
+    return _answer(row, 202 if row.status in ("queued", "running") else 201)
 
 
-def submit_round(document: dict[str, Any], time_limit_s: float) -> str:
-    """Store a checked round document (``round_document``) and queue it; its job id."""
+@bp.get("/visit_plans/<job_id>")
+@needs("viewer", teams=True)
+def get_visit_plan(job_id: str) -> Any:
+    return _answer(round_row(job_id, "week"), 200)
+
+
+def round_row(job_id: str, kind: str = "round") -> PlanRow:
+    """The round (or ``week``) job ``job_id`` if the key sees its team ("not found" else)."""
+    return services().store.get_plan(job_id, kind, canteen=street_scope(request_key()))
+
+
+def submit_round(document: dict[str, Any], time_limit_s: float, kind: str = "round") -> str:
+    """Store a checked round (or ``week``) document and queue it; its job id."""
     store, runner = services().store, services().runner
     job_id = store.create_plan(
         document, time_limit_s=time_limit_s, seed=0, version=__version__, owner=runner.owner,
-        kind="round", about=round_about(document),
+        kind=kind, about=round_about(document),
     )  # fmt: skip
     try:
-        runner.submit(JobSpec(job_id, document, time_limit_s, 0, kind="round"))
+        runner.submit(JobSpec(job_id, document, time_limit_s, 0, kind=kind))
     except UnavailableError:  # a full or silent queue: the job was never accepted
         store.delete_plan(job_id)
         raise
-    log.info("round %s queued (%d request(s))", job_id, len(document["requests"]))
+    log.info("%s %s queued (%d request(s))", kind, job_id, len(document["requests"]))
     return job_id
 
 
+PATHS = {"round": "rounds", "week": "visit_plans"}
+
+
 def _answer(row: PlanRow, status: int) -> Any:
-    """The job with its rounds once done (``plan``), or as it stands."""
+    """The job with its plan once done (``plan``), or as it stands."""
     body = plan_view(row)
     body["team"] = body.pop("canteen")
-    return jsonify(body), status, {"Location": f"/v1/rounds/{row.id}"}
+    return jsonify(body), status, {"Location": f"/v1/{PATHS[row.kind]}/{row.id}"}

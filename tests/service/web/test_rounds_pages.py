@@ -130,3 +130,19 @@ def test_a_member_marks_each_stop_on_the_phone_and_the_marks_land_on_the_board(
 
     forged = phone.goto(link.replace("/m/", "/m/x"))
     assert forged is not None and forged.status == 404
+
+
+def test_a_week_of_visits_from_the_page_shows_its_coverage(server, browser):
+    leader = signed_in(browser, server, "leader2", "/street")
+    leader.goto("/street/rounds")
+    leader.get_by_label("日期").fill("2026-12-07")
+    leader.get_by_label("安排").select_option("7")
+    leader.get_by_role("button", name="安排走访").click()
+    leader.wait_for_url("**/street/rounds/*")
+    leader.locator("#verified").wait_for(timeout=120_000)
+    coverage = leader.locator("#coverage").inner_text()
+    assert "15户到期需联系：按时走访15户" in coverage
+    assert leader.locator("#coverage tr.late").count() == 0
+    dates = set(leader.locator("section.sheet").evaluate_all("s => s.map(e => e.dataset.date)"))
+    assert "2026-12-07" in dates
+    check(leader, "rounds-week")

@@ -24,7 +24,7 @@ from dispatch.service import requests as board
 from dispatch.service.courier_links import ROUND_SALT, RouteLink, make_token, read_token
 from dispatch.service.http import services
 from dispatch.service.round_marks import MARKS, mark, marks_of
-from dispatch.service.rounds import round_document
+from dispatch.service.rounds import WEEK_DAYS, round_document, week_document
 from dispatch.service.store import utcnow
 from dispatch.service.street_ledger import StreetLedger
 from dispatch.service.tables import PlanRow
@@ -45,7 +45,7 @@ def _viewer() -> board.Viewer:
 @bp.get("/street/rounds")
 @needs_role("viewer", teams=True)
 def form() -> Any:
-    return _form(request.args.get("team", ""), today().isoformat(), True, error=None)
+    return _form(request.args.get("team", ""), today().isoformat(), True, 1, error=None)
 
 
 @bp.post("/street/rounds")
@@ -54,43 +54,64 @@ def plan() -> Any:
     viewer = _viewer()
     team = viewer.team or request.form.get("team", "")
     date, visits = request.form.get("date", ""), request.form.get("visits") == "on"
-    body: dict[str, Any] = {"team": team, "date": date, "visits": visits}
+    days = WEEK_DAYS if request.form.get("days") == str(WEEK_DAYS) else 1
+    body: dict[str, Any] = {"team": team, "date": date}
     budget = (current_app.config.get("PLAN_SETTINGS") or {}).get("iterations")
     if budget:  # the search budget the Today page plans with (tests: a reproducible one)
         body["settings"] = {"iterations": budget}
     try:
-        document = round_document(services().store, body, viewer)
+        store = services().store
+        if days == 1:
+            kind, document = "round", round_document(store, body | {"visits": visits}, viewer)
+        else:
+            kind, document = "week", week_document(store, body | {"days": days}, viewer)
     except DispatchError as err:
-        return _form(team, date, visits, error=f"{err.field}: {said(err.reason)}"), 422
-    job_id = submit_round(document, DEFAULT_TIME_LIMIT_S)
+        return _form(team, date, visits, days, error=f"{err.field}: {said(err.reason)}"), 422
+    job_id = submit_round(document, DEFAULT_TIME_LIMIT_S * days, kind)
     return redirect(url_for("web_rounds.result", job_id=job_id))
+
+
+def _row(job_id: str) -> PlanRow:
+    """A day's rounds or a week of visits the login sees."""
+    try:
+        return round_row(job_id, "round")
+    except NotFoundError:
+        return round_row(job_id, "week")
 
 
 @bp.get("/street/rounds/<job_id>/status")
 @needs_role("viewer", teams=True)
 def status(job_id: str) -> Any:
-    return jsonify(status_body(round_row(job_id)))
+    return jsonify(status_body(_row(job_id)))
 
 
 @bp.get("/street/rounds/<job_id>")
 @needs_role("viewer", teams=True)
 def result(job_id: str) -> Any:
-    row = round_row(job_id)
+    row = _row(job_id)
     if row.status != "done" or row.plan is None:
         url = url_for("web_rounds.status", job_id=row.id)
         unfinished = row.status in UNFINISHED
         return render_template("progress.html", row=row, unfinished=unfinished, status_url=url)
-    links = [member_link(row.id, k, row.date) for k in range(len(row.plan["rounds"]))]
+    days = row.plan["days"] if row.kind == "week" else [row.plan]
+    links = [[member_link(row.id, k, d["date"]) for k in range(len(d["rounds"]))] for d in days]
     return render_template(
-        "rounds.html", row=row, plan=row.plan, doors=doors(row.scenario), links=links
+        "rounds.html", row=row, plan=row.plan, days=days, doors=doors(row.scenario), links=links
     )
 
 
-def _form(team: str, date: str, visits: bool, error: str | None) -> str:
+def _form(team: str, date: str, visits: bool, days: int, error: str | None) -> str:
     viewer = _viewer()
     teams = StreetLedger(services().store).records("teams", team=viewer.team)
     return render_template(
-        "rounds_form.html", teams=teams, team=team, date=date, visits=visits, error=error
+        "rounds_form.html",
+        teams=teams,
+        team=team,
+        date=date,
+        visits=visits,
+        days=days,
+        week=WEEK_DAYS,
+        error=error,
     )
 
 
@@ -119,29 +140,33 @@ def member_link(job_id: str, index: int, date: str) -> str:
     return url_for("web_round_member.page", token=token, _external=True)
 
 
-def _opened(token: str) -> tuple[RouteLink, PlanRow, dict[str, Any]]:
-    """The round a token opens today; "not valid" for a job gone or unfinished."""
+def _opened(token: str) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+    """The day, its round and the job's document a token opens today (a week's job: the
+    token's day); "not valid" for a job gone or unfinished."""
     link = read_token(current_app.config["SECRET_KEY"], token, utcnow(), ROUND_SALT)
     try:
-        row = services().store.get_plan(link.plan, "round")
+        row = services().store.get_plan(link.plan, None)
     except NotFoundError:
         row = None
-    rounds = (row.plan or {}).get("rounds", []) if row is not None else []
-    if row is None or row.status != "done" or not 0 <= link.route < len(rounds):
+    if row is None or row.kind not in ("round", "week") or row.status != "done":
         raise NotFoundError("token", text("courier_link_unknown"))
-    return link, row, rounds[link.route]
+    days: list[dict[str, Any]] = (row.plan or {}).get("days", [row.plan])
+    day: dict[str, Any] = next((d for d in days if d["date"] == link.date), {"rounds": []})
+    if not 0 <= link.route < len(day["rounds"]):
+        raise NotFoundError("token", text("courier_link_unknown"))
+    return day, day["rounds"][link.route], {**row.scenario, "date": link.date}
 
 
 @member_bp.get("/m/<token>")
 def page(token: str, error: str | None = None) -> Any:
-    _link, row, member_round = _opened(token)
+    day, member_round, document = _opened(token)
     tasks = [s["task"] for s in member_round["steps"] if s["type"] == "task"]
     return render_template(
         "round_member.html",
-        plan=row.plan,
+        plan=day,
         round=member_round,
-        doors=doors(row.scenario),
-        marked=marks_of(services().store, row.scenario, tasks),
+        doors=doors(document),
+        marked=marks_of(services().store, document, tasks),
         marks=MARKS,
         token=token,
         error=error,
@@ -150,14 +175,14 @@ def page(token: str, error: str | None = None) -> Any:
 
 @member_bp.post("/m/<token>")
 def marked(token: str) -> Any:
-    _link, row, member_round = _opened(token)
+    _day, member_round, document = _opened(token)
     task = request.form.get("task", "")
     if not any(s["task"] == task and s["type"] == "task" for s in member_round["steps"]):
         return page(token, error=said(text("round_check_unknown", what="task", id=task))), 404
     try:
         mark(
             services().store,
-            row.scenario,
+            document,
             member_round["member"],
             task,
             request.form.get("outcome", ""),
