@@ -114,6 +114,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "compare_missing": ("no comparison '{plan_id}'", "没有编号为“{plan_id}”的比较"),
     "round_missing": ("no round '{plan_id}'", "没有编号为“{plan_id}”的走访安排"),
     "week_missing": ("no visit plan '{plan_id}'", "没有编号为“{plan_id}”的走访计划"),
+    "campaign_missing": ("no campaign '{plan_id}'", "没有编号为“{plan_id}”的集中活动"),
     "record_exists": (
         "'{value}' already exists; use PUT to change it",
         "“{value}”已存在，请用 PUT 修改",

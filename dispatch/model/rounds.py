@@ -37,6 +37,7 @@ class RoundMember:
     climbs: bool
     start_s: int
     end_s: int
+    span_target_s: int | None = None  # a campaign's fair share of the day, in seconds
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +76,7 @@ class RoundDay:
     tasks: tuple[RoundTask, ...]
     settings: Settings
     pickup_s: int = 120
+    span_excess_cost: int = 0  # per second a member's round runs past its fair share
 
     def task(self, task_id: str) -> RoundTask:
         return next(t for t in self.tasks if t.id == task_id)

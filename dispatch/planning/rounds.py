@@ -90,12 +90,13 @@ def plan_rounds(day: RoundDay, params: SolveParams) -> RoundPlan:
         time_s=tuple(matrices[p].time_s for p in kinds),
         nodes=tuple(_node(day, s) for s in stops),
         vehicles=tuple(
-            Vehicle(kinds.index(p), m.capacity, m.start_s, m.end_s)
+            Vehicle(kinds.index(p), m.capacity, m.start_s, m.end_s, span_target_s=m.span_target_s)
             for m, p in zip(day.members, profiles, strict=True)
         ),
         pairs=tuple(Pair(k, k + 1, s.task.items) for k, s in enumerate(stops) if s.pickup),
         minimise_vehicles=False,
         keep_cost=KEEP_S,
+        span_excess_cost=day.span_excess_cost,
     )
     kept, left_out = _screened(day, stops, everything)
     problem, used = _part(kept, everything), [stops[k] for k in kept]

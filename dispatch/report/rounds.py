@@ -5,7 +5,7 @@ household's unit and floor, the request's kind, the items)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from dispatch.model import Violation, clock
@@ -128,4 +128,53 @@ def week_to_dict(week: Week, findings: Sequence[Violation]) -> dict[str, Any]:
         "violations": [
             {"rule": v.rule, "message": v.message, "message_zh": v.message_zh} for v in findings
         ],
+    }
+
+
+def campaign_to_dict(
+    teams: Sequence[tuple[RoundDay, RoundPlan, Sequence[Violation], Mapping[str, int]]],
+    tolerance: float,
+) -> dict[str, Any]:
+    """A campaign: per team its rounds (workers ``member@date``), each member's hours and
+    how far from the team's mean, and who got one: per household the member and the day,
+    or the reason it was left out."""
+    out = []
+    got: list[dict[str, Any]] = []
+    for day, plan, violations, hours_s in teams:
+        mean = sum(hours_s.values()) / len(hours_s) if hours_s else 0
+        members: list[dict[str, Any]] = [
+            {"member": m, "hours": round(h / 3600, 2),
+             "off_mean": round((h - mean) / mean, 3) if mean else 0.0}
+            for m, h in hours_s.items()
+        ]  # fmt: skip
+        out.append(
+            {
+                "team": day.team,
+                "team_name": day.team_name,
+                "members": members,
+                "balanced": all(abs(m["off_mean"]) <= tolerance for m in members),
+                "plan": round_to_dict(day, plan, violations),
+            }
+        )
+        for member_round in plan.rounds:
+            member, _, date = member_round.member.rpartition("@")
+            for step in member_round.steps:
+                if step.type == "task":
+                    household = day.task(step.task).household
+                    got.append({"household": household, "team": day.team, "member": member,
+                                "date": date})  # fmt: skip
+        for left in plan.left_out:
+            got.append({"household": day.task(left.task).household, "team": day.team,
+                        "member": None, "date": None, "code": left.code,
+                        "reason": left.reason_en, "reason_zh": left.reason_zh})  # fmt: skip
+    return {
+        "tolerance": tolerance,
+        "teams": out,
+        "coverage": {
+            "households": len(got),
+            "delivered": sum(1 for g in got if g["member"] is not None),
+            "left_out": sum(1 for g in got if g["member"] is None),
+            "teams_balanced": sum(1 for t in out if t["balanced"]),
+            "who": sorted(got, key=lambda g: (g["team"], g["household"])),
+        },
     }

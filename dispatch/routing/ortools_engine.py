@@ -315,6 +315,10 @@ def _add_vehicles(
         time.CumulVar(end).SetMax(vehicle.latest_end_s)
         if vehicle.max_span_s is not None:
             time.SetSpanUpperBoundForVehicle(vehicle.max_span_s, v)
+        if vehicle.span_target_s is not None and problem.span_excess_cost > 0:
+            # e seconds over cost span_excess_cost × e² / 60 seconds: in sixtieths, × e².
+            excess = pywrapcp.BoundCost(vehicle.span_target_s, problem.span_excess_cost)
+            time.SetQuadraticCostSoftSpanUpperBoundForVehicle(excess, v)
 
 
 def _search_parameters(params: SolveParams) -> pywrapcp.DefaultRoutingSearchParameters:

@@ -7,8 +7,8 @@ finds fewer vehicles), then OR-Tools for the rest. Every answer is checked with
 vehicles, travel and every soft cost) wins. The engines race without the time costs,
 and the winner is then polished by OR-Tools on the soft costs its search did not see.
 If neither is valid the OR-Tools answer is returned as it is, so the planner's verifier
-reports what is wrong. PyVRP has no word for pickup-and-delivery pairs: a problem with
-pairs is OR-Tools' alone (it handles its own time costs).
+reports what is wrong. PyVRP has no word for pickup-and-delivery pairs or span targets: a
+problem with either is OR-Tools' alone (it handles its own time costs).
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from dispatch.routing.problem import (
     check,
     cost,
     has_soft_costs,
+    has_span_targets,
     has_time_costs,
     retimed,
     untimed,
@@ -50,13 +51,14 @@ GRACE_S = 2.0
 def solve(problem: Problem, params: SolveParams) -> Solution:
     """Solve with both engines within ``params.time_limit_s``; keep the best valid plan.
 
-    With pickup-and-delivery pairs OR-Tools solves alone, on the whole budget.
+    With pickup-and-delivery pairs, or span targets (work shared out by the square of
+    each span's excess, which PyVRP does not see), OR-Tools solves alone, on the whole budget.
 
     An unset ``params.stall_s`` means ``STALL_S``; pass ``math.inf`` for the whole budget.
     """
     if params.stall_s is None:
         params = replace(params, stall_s=STALL_S)
-    if problem.pairs:
+    if problem.pairs or has_span_targets(problem):
         return solver.solve(problem, params)
     # Both engines race without the time costs (soft time bounds slow OR-Tools' search for
     # fewer vehicles); their routes are then timed and compared on the full problem.

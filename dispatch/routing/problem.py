@@ -20,13 +20,16 @@ from dispatch.routing.checks import onboard_loads as onboard_loads
 
 @dataclass(frozen=True, slots=True)
 class Vehicle:
-    """One vehicle: which travel profile it uses, what it carries, when it works."""
+    """One vehicle: which travel profile it uses, what it carries, when it works; a span
+    past ``span_target_s`` costs by the square of the excess (``Problem.span_excess_cost``),
+    so work is shared out evenly."""
 
     profile: int
     capacity: int
     earliest_start_s: int
     latest_end_s: int
     max_span_s: int | None = None
+    span_target_s: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +101,9 @@ class Problem:
     and ``keep_cost`` × ``keep_weight`` for a node served by another vehicle than its
     ``preferred_vehicle`` (so a re-plan does not reshuffle everyone); and each node's
     ``time_costs`` at its service start (e.g. how long after cooking the meal is handed
-    over, or how far from a client's preferred time).
+    over, or how far from a client's preferred time); and, for a vehicle's span (leaving to
+    done) ``e`` seconds past its ``span_target_s``, ``span_excess_cost`` × e² / 60 seconds:
+    by the square, so two half days cost less than one whole (a team's work shared out).
 
     ``pairs`` are pickups and deliveries: each pair's two nodes are served by one vehicle,
     the pickup first, and are both visited or both dropped. A node is an end of at most
@@ -115,6 +120,7 @@ class Problem:
     minimise_vehicles: bool = True
     climb_balance_cost: int = 0
     keep_cost: int = 0
+    span_excess_cost: int = 0
     pairs: tuple[Pair, ...] = ()
 
     def __post_init__(self) -> None:
@@ -179,10 +185,17 @@ def has_time_costs(problem: Problem) -> bool:
 
 
 def has_soft_costs(problem: Problem) -> bool:
-    """Whether the objective has costs PyVRP does not see (climbing, keeping, time)."""
+    """Whether the objective has costs PyVRP does not see (climbing, keeping, time, spans)."""
     climbs = problem.climb_balance_cost > 0 and any(n.stairs_floors for n in problem.nodes)
     keeps = problem.keep_cost > 0 and any(n.preferred_vehicle is not None for n in problem.nodes)
-    return climbs or keeps or has_time_costs(problem)
+    return climbs or keeps or has_time_costs(problem) or has_span_targets(problem)
+
+
+def has_span_targets(problem: Problem) -> bool:
+    """Whether some vehicle's span past a target costs."""
+    return problem.span_excess_cost > 0 and any(
+        v.span_target_s is not None for v in problem.vehicles
+    )
 
 
 def untimed(problem: Problem) -> Problem:
@@ -211,7 +224,13 @@ def _soft_bound(problem: Problem) -> int:
         for n in problem.nodes
         for c in n.time_costs
     )
-    return problem.climb_balance_cost * floors + problem.keep_cost * moves + -(-times // 60)
+    spans = sum(
+        max(0, v.latest_end_s - v.earliest_start_s - v.span_target_s) ** 2
+        for v in problem.vehicles
+        if v.span_target_s is not None
+    )
+    soft = problem.climb_balance_cost * floors + problem.keep_cost * moves + -(-times // 60)
+    return soft + -(-problem.span_excess_cost * spans // 60)
 
 
 def fixed_vehicle_cost(problem: Problem) -> int:
@@ -223,9 +242,11 @@ def fixed_vehicle_cost(problem: Problem) -> int:
 
 
 def drop_cost_unit(problem: Problem) -> int:
-    """Cost of one drop-penalty unit: more than a vehicle and its two longest arcs."""
+    """Cost of one drop-penalty unit: more than a vehicle and its two longest arcs (and,
+    with span targets, than every span's cost: sharing work out never beats serving)."""
     longest_arc = max(int(t.max()) for t in problem.time_s)
-    return 2 * fixed_vehicle_cost(problem) + 2 * longest_arc + 1
+    shares = _soft_bound(problem) if has_span_targets(problem) else 0
+    return 2 * fixed_vehicle_cost(problem) + 2 * longest_arc + 1 + shares
 
 
 def time_cost(problem: Problem, solution: Solution) -> int:
@@ -248,7 +269,31 @@ def soft_cost(problem: Problem, solution: Solution) -> float:
         if problem.nodes[v.node].preferred_vehicle not in (None, r.vehicle)
     )
     balance = problem.climb_balance_cost * max(climbed, default=0)
-    return balance + problem.keep_cost * moved + time_cost(problem, solution) / 60
+    excess = span_excess(problem, solution)
+    return balance + problem.keep_cost * moved + time_cost(problem, solution) / 60 + excess
+
+
+def route_end(problem: Problem, route: VehicleRoute) -> int:
+    """When ``route`` is done: its last service over (and back at the depot, if it returns)."""
+    if not route.visits:
+        return route.departure_s
+    last = route.visits[-1]
+    end = last.start_s + problem.nodes[last.node].service_s
+    if problem.return_to_depot:
+        matrix = problem.time_s[problem.vehicles[route.vehicle].profile]
+        end += int(matrix[last.node + 1, 0])
+    return end
+
+
+def span_excess(problem: Problem, solution: Solution) -> float:
+    """The routes' spans past their vehicles' targets as they cost: the sum of the squared
+    seconds over, × ``span_excess_cost`` / 60, in seconds."""
+    total = 0
+    for route in solution.routes:
+        target = problem.vehicles[route.vehicle].span_target_s
+        if target is not None:
+            total += max(0, route_end(problem, route) - route.departure_s - target) ** 2
+    return problem.span_excess_cost * total / 60
 
 
 def cost(problem: Problem, solution: Solution) -> tuple[int, int, float]:

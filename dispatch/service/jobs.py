@@ -41,7 +41,7 @@ from dispatch.scenario.costs import read_costs
 from dispatch.scenario.whatif import columns_from_body
 from dispatch.service.identity import process_owner
 from dispatch.service.liveness import HEARTBEAT_S, Reaper, beat, exit_reason, patiently
-from dispatch.service.rounds import solve_round, solve_week
+from dispatch.service.rounds import solve_campaign, solve_round, solve_week
 from dispatch.service.runner import JobSpec
 from dispatch.service.store import Store
 
@@ -81,6 +81,7 @@ SOLVERS = {
     "compare": compare_document,
     "round": solve_round,
     "week": solve_week,
+    "campaign": solve_campaign,
 }
 
 

@@ -5,8 +5,9 @@ read off the register and the request board, and the job that plans and verifies
 requests and the day's settings; ``solve_round`` (run by the job runner like a plan) reads
 it with ``round_day``, plans with ``plan_rounds`` and checks with ``verify_rounds``;
 ``week_document`` and ``solve_week`` do the same for a week of visits (``plan_week``, its
-coverage checked by ``verify_coverage``). A team's key plans only its own team's rounds; a
-canteen's key none.
+coverage checked by ``verify_coverage``), and ``campaign_document`` and ``solve_campaign``
+for a campaign (``plan_campaign``: every team of the street, or a team's key's own). A
+team's key plans only its own team's rounds; a canteen's key none.
 """
 
 from __future__ import annotations
@@ -17,11 +18,14 @@ from typing import TYPE_CHECKING, Any
 
 from dispatch.errors import InputError, NotFoundError
 from dispatch.messages import text
+from dispatch.planning.campaigns import plan_campaign
 from dispatch.planning.rounds import planned_rounds
 from dispatch.planning.visit_week import plan_week
-from dispatch.report.rounds import round_to_dict, week_to_dict
+from dispatch.report.rounds import campaign_to_dict, round_to_dict, week_to_dict
+from dispatch.scenario.request_records import REQUEST_KINDS
 from dispatch.scenario.rounds import round_day, service_table, visit_every
 from dispatch.scenario.schedule import read_date
+from dispatch.scenario.street_records import GROUPS
 from dispatch.service import requests as board
 from dispatch.service.street_ledger import StreetLedger
 from dispatch.service.street_register import street_document
@@ -133,3 +137,77 @@ def solve_week(
         iterations=iterations,
     )
     return week_to_dict(week, verify_coverage(week))
+
+
+CAMPAIGN_FIELDS = ("street", "team", "date", "days", "kind", "items", "groups", "settings")
+CAMPAIGN_DAYS, MAX_CAMPAIGN_DAYS, TOLERANCE = 3, 7, 0.15
+
+
+def campaign_document(
+    store: Store, body: Mapping[str, Any], viewer: board.Viewer
+) -> dict[str, Any]:
+    """A campaign's document: the street's register (a team's key: its own team only), the
+    first ``date``, ``days`` (1 to 7, default 3), what is handed out (``kind``, default
+    ``gift_pack``, ``items`` each) and to whom (``groups``, default all five)."""
+    extra = next((k for k in body if k not in CAMPAIGN_FIELDS), None)
+    if extra is not None:
+        raise InputError(extra, text("unknown_field", name=extra))
+    if "date" not in body:
+        raise InputError("date", text("missing_field", name="date"))
+    date = read_date(body["date"], "date").isoformat()
+    team = viewer.team or body.get("team")
+    ledger = StreetLedger(store)
+    if team is not None:
+        row = ledger.find("teams", str(team))
+        if row is None or not row.active:
+            raise NotFoundError("team", text("round_team_missing", team=team))
+        street = row.street
+    elif isinstance(body.get("street"), str):
+        street = str(body["street"])
+    else:
+        raise InputError("street", text("missing_field", name="street"))
+    days = body.get("days", CAMPAIGN_DAYS)
+    if not isinstance(days, int) or isinstance(days, bool) or not 1 <= days <= MAX_CAMPAIGN_DAYS:
+        raise InputError("days", text("round_bad_days", most=MAX_CAMPAIGN_DAYS))
+    kind = body.get("kind", "gift_pack")
+    if kind not in REQUEST_KINDS:
+        raise InputError("kind", text("not_one_of", allowed=", ".join(REQUEST_KINDS), got=kind))
+    items = body.get("items", 1)
+    if not isinstance(items, int) or isinstance(items, bool) or not 0 <= items <= 100:
+        raise InputError("items", text("round_bad_setting", name="items"))
+    groups = body.get("groups", list(GROUPS))
+    if not isinstance(groups, list) or not groups or any(g not in GROUPS for g in groups):
+        raise InputError("groups", text("not_one_of", allowed=", ".join(GROUPS), got=groups))
+    settings = _settings(body.get("settings", {}))
+    document = street_document(store, street, team, date=date)
+    stations = ledger.records("stations", street=street)
+    document["stations"] = [{k: v for k, v in r.data.items() if k != "street"} for r in stations]
+    campaign = {"days": days, "kind": kind, "items": items, "groups": groups, "team": team}
+    return {**document, "date": date, "settings": settings, "campaign": campaign}
+
+
+def campaign_about(document: Mapping[str, Any]) -> dict[str, Any]:
+    """Listed under the team (a team's campaign) or the street (the whole street's)."""
+    team = document["campaign"]["team"]
+    owner = team or document["street"]["id"]
+    return {"date": document["date"], "canteen": {"id": owner}, "name": document["street"]["name"]}
+
+
+def solve_campaign(
+    document: Mapping[str, Any], time_limit_s: float, seed: int | None
+) -> dict[str, Any]:
+    """Plan and verify a campaign, team by team (runs in a worker process)."""
+    campaign = document["campaign"]
+    teams = plan_campaign(
+        document,
+        int(campaign["days"]),
+        teams=[campaign["team"]] if campaign["team"] else None,
+        time_limit_s=time_limit_s,
+        seed=seed or 0,
+        iterations=document.get("settings", {}).get("iterations"),
+        kind=str(campaign["kind"]),
+        items=int(campaign["items"]),
+        groups=tuple(campaign["groups"]),
+    )
+    parts = [(t.day, t.plan, t.violations, t.hours_s) for t in teams]
+    return {"date": document["date"], **campaign, **campaign_to_dict(parts, TOLERANCE)}

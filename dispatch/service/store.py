@@ -139,7 +139,8 @@ class Store:
             row = session.get(PlanRow, plan_id)
         foreign = canteen is not None and row is not None and row.canteen != canteen
         if row is None or kind not in (None, row.kind) or foreign:
-            code = f"{kind}_missing" if kind in ("compare", "round", "week") else "plan_missing"
+            known = ("compare", "round", "week", "campaign")
+            code = f"{kind}_missing" if kind in known else "plan_missing"
             raise NotFoundError("id", message(code, plan_id=plan_id))
         return row
 

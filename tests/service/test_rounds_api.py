@@ -102,3 +102,43 @@ def test_a_week_of_visits_covers_every_household_due(client, key):
     assert client.get(made.headers["Location"], headers=key("viewer", team="t1")).status_code == 404
     bad = client.post("/v1/visit_plans", headers=team, json={**body, "days": 30})
     assert bad.status_code == 422 and bad.get_json()["error"]["field"] == "days"
+
+
+def test_a_street_campaign_hands_a_gift_pack_to_every_special_group_household(client, key):
+    office = key("planner")
+    body = {"street": "jiangnan", "date": "2026-12-07", "days": 3,
+            "settings": {"iterations": 30}}  # fmt: skip
+    made = client.post("/v1/campaigns?wait=300", headers=office, json=body)
+    assert made.status_code == 201, made.get_json()
+    assert made.headers["Location"].startswith("/v1/campaigns/")
+    plan = made.get_json()["plan"]
+    assert [t["team"] for t in plan["teams"]] == ["t1", "t2", "t3", "t4"]
+    assert all(t["plan"]["violations"] == [] for t in plan["teams"])
+    coverage = plan["coverage"]
+    assert coverage["households"] == 60 == coverage["delivered"] + coverage["left_out"]
+    who = {g["household"] for g in coverage["who"]}
+    assert len(who) == 60  # each household once: a pack, or the reason it got none
+    dates = {g["date"] for g in coverage["who"] if g["date"]}
+    assert dates <= {"2026-12-07", "2026-12-08", "2026-12-09"}
+    team = key("planner", team="t2")
+    assert client.get(made.headers["Location"], headers=team).status_code == 404
+    own = client.post("/v1/campaigns?wait=300", headers=team, json=body).get_json()["plan"]
+    assert [t["team"] for t in own["teams"]] == ["t2"] and own["coverage"]["households"] == 15
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"date": "2026-12-07"}, "street"),
+        ({"street": "jiangnan", "date": "2026-12-07", "days": 9}, "days"),
+        ({"street": "jiangnan", "date": "2026-12-07", "groups": ["rich"]}, "groups"),
+        ({"street": "jiangnan", "date": "2026-12-07", "kind": "cake"}, "kind"),
+        ({"street": "nowhere", "date": "2026-12-07"}, "street"),
+    ],
+)
+def test_a_bad_campaign_names_its_field(client, key, body, field):
+    answer = client.post("/v1/campaigns", headers=key("planner"), json=body)
+    assert 400 <= answer.status_code < 500
+    assert answer.get_json()["error"]["field"] == field
+    assert client.post("/v1/campaigns", headers=key("planner", canteen="jiangnan"),
+                       json=body).status_code == 403  # fmt: skip
