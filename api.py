@@ -65,6 +65,7 @@ from dispatch.service.views.web import (
     today,
     whatif,
 )
+from dispatch.service.views.web import campaigns as campaign_pages
 from dispatch.service.views.web import plans as plan_pages
 from dispatch.service.views.web import (
     reports as report_pages,
@@ -174,7 +175,13 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         imports.bp,
         street_pages.bp,
     ]
-    pages += [street_requests.bp, report_pages.bp, round_pages.bp, round_pages.member_bp]
+    pages += [
+        street_requests.bp,
+        report_pages.bp,
+        round_pages.bp,
+        round_pages.member_bp,
+        campaign_pages.bp,
+    ]
     init_pages(app, api, pages)
     return app
 

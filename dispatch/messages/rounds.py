@@ -159,4 +159,30 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "web_round_col_due": ("Due", "应联系日期"),
     "web_round_col_visited": ("Visited", "走访日期"),
     "web_round_not_visited": ("not this week", "本周未安排"),
+    "web_nav_campaigns": ("Campaigns", "集中活动"),
+    "web_campaign_intro": (
+        "Hand something out (a gift pack) to every household of the chosen special groups "
+        "within a few days, shared fairly among the members; one sheet per member and day.",
+        "在几天内为所选特殊群体的每户送达（如爱心礼包），成员间公平分担；每位成员每天一张走访单。",
+    ),
+    "web_campaign_street": ("Street", "街道"),
+    "web_campaign_all_teams": ("Every team", "全部小分队"),
+    "web_campaign_first_day": ("First day", "开始日期"),
+    "web_campaign_days": ("Days", "天数"),
+    "web_campaign_kind": ("What", "内容"),
+    "web_campaign_groups": ("To households with", "送达对象"),
+    "web_campaign_plan": ("Plan the campaign", "安排集中活动"),
+    "web_campaign_again": ("Plan another", "再安排一次"),
+    "web_campaign_n_days": ("{days} days", "{days}天"),
+    "web_campaign_summary": (
+        "{delivered} of {households} households served; {balanced} of {teams} teams with "
+        "every member within ±{tolerance}% of the team's mean hours.",
+        "{households}户中已安排{delivered}户；{teams}个小分队中{balanced}个的成员工时均在队均值±{tolerance}%以内。",
+    ),
+    "web_campaign_balanced": ("shared fairly", "分担均衡"),
+    "web_campaign_unbalanced": ("not all within the tolerance", "部分成员超出容差"),
+    "web_campaign_member": ("Member", "成员"),
+    "web_campaign_hours": ("Hours", "工时（小时）"),
+    "web_campaign_off_mean": ("From the team's mean", "与队均值相差"),
+    "web_campaign_who": ("Who gets one", "送达名单"),
 }

@@ -146,3 +146,27 @@ def test_a_week_of_visits_from_the_page_shows_its_coverage(server, browser):
     dates = set(leader.locator("section.sheet").evaluate_all("s => s.map(e => e.dataset.date)"))
     assert "2026-12-07" in dates
     check(leader, "rounds-week")
+
+
+def test_the_office_plans_a_street_campaign_and_reads_who_gets_one(server, browser):
+    office = signed_in(browser, server, "office", "/(street|today)")
+    office.goto("/street/rounds")
+    office.get_by_role("link", name="集中活动").click()
+    check(office, "campaign-form")
+    office.get_by_label("开始日期").fill("2026-12-07")
+    office.get_by_role("button", name="安排集中活动").click()
+    office.wait_for_url("**/street/campaigns/*")
+    office.locator("#verified").wait_for(timeout=300_000)
+    assert "60户中已安排" in office.locator("#summary").inner_text()
+    assert office.locator("section.team").count() == 4
+    assert office.locator("#who tbody tr").count() == 60
+    dates = set(office.locator("section.sheet").evaluate_all("s => s.map(e => e.dataset.date)"))
+    assert dates <= {"2026-12-07", "2026-12-08", "2026-12-09"} and dates
+    check(office, "campaign")
+
+    leader = signed_in(browser, server, "leader1", "/street")
+    assert leader.goto(office.url).status == 404  # the street's campaign is the office's
+    leader.goto("/street/campaigns")
+    leader.get_by_label("天数").evaluate("e => { e.removeAttribute('max'); e.value = '9'; }")
+    leader.get_by_role("button", name="安排集中活动").click()
+    assert "days" in leader.get_by_role("alert").inner_text()

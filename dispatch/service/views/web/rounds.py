@@ -36,7 +36,7 @@ bp = web_blueprint("web_rounds", teams=True)
 UNFINISHED = ("queued", "running")
 
 
-def _viewer() -> board.Viewer:
+def viewer() -> board.Viewer:
     info = user()
     assert info is not None  # the blueprint signs in first
     return board.viewer_of(info)
@@ -51,8 +51,8 @@ def form() -> Any:
 @bp.post("/street/rounds")
 @needs_role("planner", teams=True)
 def plan() -> Any:
-    viewer = _viewer()
-    team = viewer.team or request.form.get("team", "")
+    who = viewer()
+    team = who.team or request.form.get("team", "")
     date, visits = request.form.get("date", ""), request.form.get("visits") == "on"
     days = WEEK_DAYS if request.form.get("days") == str(WEEK_DAYS) else 1
     body: dict[str, Any] = {"team": team, "date": date}
@@ -62,9 +62,9 @@ def plan() -> Any:
     try:
         store = services().store
         if days == 1:
-            kind, document = "round", round_document(store, body | {"visits": visits}, viewer)
+            kind, document = "round", round_document(store, body | {"visits": visits}, who)
         else:
-            kind, document = "week", week_document(store, body | {"days": days}, viewer)
+            kind, document = "week", week_document(store, body | {"days": days}, who)
     except DispatchError as err:
         return _form(team, date, visits, days, error=f"{err.field}: {said(err.reason)}"), 422
     job_id = submit_round(document, DEFAULT_TIME_LIMIT_S * days, kind)
@@ -101,8 +101,7 @@ def result(job_id: str) -> Any:
 
 
 def _form(team: str, date: str, visits: bool, days: int, error: str | None) -> str:
-    viewer = _viewer()
-    teams = StreetLedger(services().store).records("teams", team=viewer.team)
+    teams = StreetLedger(services().store).records("teams", team=viewer().team)
     return render_template(
         "rounds_form.html",
         teams=teams,
@@ -115,9 +114,10 @@ def _form(team: str, date: str, visits: bool, days: int, error: str | None) -> s
     )
 
 
-def doors(document: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+def doors(document: Mapping[str, Any], campaign: str | None = None) -> dict[str, dict[str, Any]]:
     """Per task of the round's document: the building's address, the unit, the floor and
-    lift, and what is needed (a visit: nothing more), as a member's sheet shows them."""
+    lift, and what is needed (a visit: nothing more), as a member's sheet shows them; with
+    ``campaign`` (its kind) also each household's task of the campaign."""
     buildings = {b["id"]: b for b in document["buildings"]}
     households = {h["id"]: h for h in document["households"]}
     out: dict[str, dict[str, Any]] = {}
@@ -127,6 +127,8 @@ def doors(document: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
                                    "lift": b.get("lift", False), "needed": ""}  # fmt: skip
     for r in document["requests"]:
         out[r["id"]] = {**out[f"visit-{r['household']}"], "needed": r.get("needed", "")}
+    if campaign is not None:
+        out |= {f"{campaign}-{h}": out[f"visit-{h}"] for h in households}
     return out
 
 
