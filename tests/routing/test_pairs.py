@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
+from test_engines import line, vehicle
+from test_engines import node as engine_node
 
 from dispatch.routing import ortools_engine as solver
 from dispatch.routing import portfolio
@@ -15,7 +16,6 @@ from dispatch.routing.problem import (
     Solution,
     SolveParams,
     TimeCost,
-    Vehicle,
     check,
     cost,
     onboard_loads,
@@ -27,22 +27,9 @@ QUICK = SolveParams(iterations=300, seed=1, workers=1)  # reproducible on any ma
 ENGINES = {"ortools": solver.solve, "portfolio": portfolio.solve}
 
 
-def line(*positions: int) -> np.ndarray:
-    """Travel seconds between points on a line; the depot is the first position."""
-    p = np.array(positions, dtype=np.int64)
-    return np.abs(p[:, None] - p[None, :])
-
-
-def vehicle(**fields) -> Vehicle:
-    return Vehicle(
-        **{"profile": 0, "capacity": 10, "earliest_start_s": 0, "latest_end_s": 10_000, **fields}
-    )
-
-
 def node(**fields) -> Node:
-    return Node(
-        **{"demand": 0, "service_s": 10, "window_start_s": 0, "window_end_s": 10_000, **fields}
-    )
+    """A node that takes nothing from the depot (what it carries comes by a pair)."""
+    return engine_node(**{"demand": 0, **fields})
 
 
 def paths(solution: Solution) -> dict[int, list[int]]:
