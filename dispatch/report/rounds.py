@@ -62,9 +62,15 @@ def round_to_dict(
             }
             for lo in plan.left_out
         ],
-        "violations": [
-            {"rule": v.rule, "message": v.message, "message_zh": v.message_zh} for v in violations
-        ],
+        "violations": [_finding(v) for v in violations],
+    }
+
+
+def _finding(violation: Violation) -> dict[str, Any]:
+    return {
+        "rule": violation.rule,
+        "message": violation.message,
+        "message_zh": violation.message_zh,
     }
 
 
@@ -125,9 +131,7 @@ def week_to_dict(week: Week, findings: Sequence[Violation]) -> dict[str, Any]:
             "missed": missed,
             "households": households,
         },
-        "violations": [
-            {"rule": v.rule, "message": v.message, "message_zh": v.message_zh} for v in findings
-        ],
+        "violations": [_finding(v) for v in findings],
     }
 
 

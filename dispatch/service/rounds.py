@@ -61,14 +61,19 @@ def round_document(
     if not isinstance(visits, bool):
         raise InputError("visits", text("not_one_of", allowed="true, false", got=visits))
     settings = _settings(body.get("settings", {}))
-    document = street_document(store, team.street, team_id, date=date)
-    # Items may be fetched at any station of the street, not only the team's own.
-    stations = StreetLedger(store).records("stations", street=team.street)
-    document["stations"] = [{k: v for k, v in r.data.items() if k != "street"} for r in stations]
+    document = _every_station(store, street_document(store, team.street, team_id, date=date))
     rows = board.list_requests(store, viewer, team=team_id, status="open", now=now)
     moment = now or dt.datetime.now(dt.UTC)
     document["requests"] = [board.request_view(r, moment) for r in rows]
     return {**document, "team": team_id, "date": date, "visits": visits, "settings": settings}
+
+
+def _every_station(store: Store, document: dict[str, Any]) -> dict[str, Any]:
+    """``document`` with every station of its street: items may be fetched at any of them,
+    not only at the team's own."""
+    rows = StreetLedger(store).records("stations", street=document["street"]["id"])
+    document["stations"] = [{k: v for k, v in r.data.items() if k != "street"} for r in rows]
+    return document
 
 
 def _settings(value: Any) -> dict[str, Any]:
@@ -179,9 +184,7 @@ def campaign_document(
     if not isinstance(groups, list) or not groups or any(g not in GROUPS for g in groups):
         raise InputError("groups", text("not_one_of", allowed=", ".join(GROUPS), got=groups))
     settings = _settings(body.get("settings", {}))
-    document = street_document(store, street, team, date=date)
-    stations = ledger.records("stations", street=street)
-    document["stations"] = [{k: v for k, v in r.data.items() if k != "street"} for r in stations]
+    document = _every_station(store, street_document(store, street, team, date=date))
     campaign = {"days": days, "kind": kind, "items": items, "groups": groups, "team": team}
     return {**document, "date": date, "settings": settings, "campaign": campaign}
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from dispatch.messages import Text, text
 from dispatch.model import Location, Violation, clock
@@ -150,10 +150,9 @@ class _Check:
                     back=clock(return_s),
                 )
             )
-        return _Times(
-            out.arrivals, out.starts, out.leaves, out.loads, load, return_s,
-            metres + int(matrix.distance_m[here, home]), broken,
-        )  # fmt: skip
+        return replace(
+            out, return_s=return_s, distance_m=metres + int(matrix.distance_m[here, home])
+        )
 
     def fits(self, member: RoundMember, visits: Sequence[Visit]) -> bool:
         """Whether ``member`` can make ``visits``: leaving at the start of their hours gives

@@ -19,9 +19,9 @@ from dispatch.service.http import services
 from dispatch.service.rounds import CAMPAIGN_DAYS, MAX_CAMPAIGN_DAYS, campaign_document
 from dispatch.service.street_ledger import StreetLedger
 from dispatch.service.views.rounds import DEFAULT_TIME_LIMIT_S, round_row, submit_round
-from dispatch.service.views.web.common import needs_role, said, web_blueprint
+from dispatch.service.views.web.common import needs_role, said, street_viewer, web_blueprint
 from dispatch.service.views.web.plans import status_body
-from dispatch.service.views.web.rounds import UNFINISHED, doors, viewer
+from dispatch.service.views.web.rounds import UNFINISHED, doors
 
 bp = web_blueprint("web_campaigns", teams=True)
 
@@ -35,7 +35,7 @@ def form() -> Any:
 @bp.post("/street/campaigns")
 @needs_role("planner", teams=True)
 def plan() -> Any:
-    who = viewer()
+    who = street_viewer()
     form = request.form
     days = form.get("days", "")
     body: dict[str, Any] = {
@@ -86,7 +86,7 @@ def _form(body: dict[str, Any], error: str | None) -> str:
     return render_template(
         "campaign_form.html",
         streets=ledger.records("streets"),
-        teams=ledger.records("teams", team=viewer().team),
+        teams=ledger.records("teams", team=street_viewer().team),
         body=body,
         kinds=REQUEST_KINDS,
         groups=GROUPS,

@@ -26,6 +26,7 @@ from dispatch.errors import (
 )
 from dispatch.messages import Text, has_text
 from dispatch.messages import text as message
+from dispatch.service import requests as board
 from dispatch.service.http import services
 from dispatch.service.keys import KeyInfo, Role, require_role
 from dispatch.service.users import signed_in
@@ -65,6 +66,13 @@ def said(reason: Text) -> str:
 
 def user() -> KeyInfo | None:
     return g.get("key")
+
+
+def street_viewer() -> board.Viewer:
+    """Who a street page's login is on the request board (a team, or the street office)."""
+    info = user()
+    assert info is not None  # the blueprint signs in first
+    return board.viewer_of(info)
 
 
 def safe_next(target: str | None) -> str:

@@ -20,7 +20,6 @@ from flask import current_app, jsonify, redirect, render_template, request, url_
 from dispatch.errors import DispatchError, NotFoundError
 from dispatch.messages import text
 from dispatch.scenario.schedule import today
-from dispatch.service import requests as board
 from dispatch.service.courier_links import ROUND_SALT, RouteLink, make_token, read_token
 from dispatch.service.http import services
 from dispatch.service.round_marks import MARKS, mark, marks_of
@@ -29,17 +28,11 @@ from dispatch.service.store import utcnow
 from dispatch.service.street_ledger import StreetLedger
 from dispatch.service.tables import PlanRow
 from dispatch.service.views.rounds import DEFAULT_TIME_LIMIT_S, round_row, submit_round
-from dispatch.service.views.web.common import needs_role, said, user, web_blueprint
+from dispatch.service.views.web.common import needs_role, said, street_viewer, web_blueprint
 from dispatch.service.views.web.plans import status_body
 
 bp = web_blueprint("web_rounds", teams=True)
 UNFINISHED = ("queued", "running")
-
-
-def viewer() -> board.Viewer:
-    info = user()
-    assert info is not None  # the blueprint signs in first
-    return board.viewer_of(info)
 
 
 @bp.get("/street/rounds")
@@ -51,7 +44,7 @@ def form() -> Any:
 @bp.post("/street/rounds")
 @needs_role("planner", teams=True)
 def plan() -> Any:
-    who = viewer()
+    who = street_viewer()
     team = who.team or request.form.get("team", "")
     date, visits = request.form.get("date", ""), request.form.get("visits") == "on"
     days = WEEK_DAYS if request.form.get("days") == str(WEEK_DAYS) else 1
@@ -101,7 +94,7 @@ def result(job_id: str) -> Any:
 
 
 def _form(team: str, date: str, visits: bool, days: int, error: str | None) -> str:
-    teams = StreetLedger(services().store).records("teams", team=viewer().team)
+    teams = StreetLedger(services().store).records("teams", team=street_viewer().team)
     return render_template(
         "rounds_form.html",
         teams=teams,

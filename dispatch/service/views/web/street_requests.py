@@ -22,15 +22,9 @@ from dispatch.service import requests as board
 from dispatch.service.http import services
 from dispatch.service.street_ledger import StreetLedger
 from dispatch.service.street_register import street_document
-from dispatch.service.views.web.common import needs_role, said, t, user, web_blueprint
+from dispatch.service.views.web.common import needs_role, said, street_viewer, t, web_blueprint
 
 bp = web_blueprint("web_requests", teams=True)
-
-
-def _viewer() -> board.Viewer:
-    info = user()
-    assert info is not None  # the blueprint signs in first
-    return board.viewer_of(info)
 
 
 @bp.get("/street/requests")
@@ -48,7 +42,7 @@ def step(request_id: str) -> Any:
             services().store,
             request_id,
             form.get("action", ""),
-            viewer=_viewer(),
+            viewer=street_viewer(),
             reason=form.get("reason") or None,
             note=form.get("note") or None,
         )
@@ -58,7 +52,7 @@ def step(request_id: str) -> Any:
 
 
 def _page(error: str | None) -> Any:
-    viewer, now = _viewer(), dt.datetime.now(dt.UTC)
+    viewer, now = street_viewer(), dt.datetime.now(dt.UTC)
     status = request.args.get("status") or None
     rows = board.list_requests(
         services().store,
@@ -85,7 +79,7 @@ def _report() -> Any:
         on = dt.date.fromisoformat(on_text)
     except ValueError:
         on = today()
-    viewer = _viewer()
+    viewer = street_viewer()
     streets = StreetLedger(services().store).records("streets")
     street = request.args.get("street") or (streets[0].record_id if streets else None)
     if street is None:
