@@ -143,6 +143,28 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{actual}",
         "住户“{household}”记为{stated}走访，但路线上首次服务日期为{actual}",
     ),
+    "round_check_hours": (
+        "member '{member}' is stated out {stated} s over the campaign, but the rounds take "
+        "{actual} s",
+        "成员“{member}”记为工时{stated}秒，但路线合计{actual}秒",
+    ),
+    "round_check_mean": (
+        "the team's stated mean is {stated} s, but the members not capped average {actual} s",
+        "记载的队均工时为{stated}秒，但未封顶成员平均为{actual}秒",
+    ),
+    "round_check_capped_band": (
+        "the members stated capped average {hours} s, not under the band about the others' "
+        "mean {mean} s",
+        "记为已尽其所能的成员平均工时{hours}秒，并未低于其他成员均值{mean}秒的容差下限",
+    ),
+    "round_check_capped_task": (
+        "member '{member}' is stated capped, but could take task '{task}' from '{holder}'",
+        "成员“{member}”记为已尽其所能，但本可承担“{holder}”的任务“{task}”",
+    ),
+    "round_bad_tolerance": (
+        "must be a share of the mean above 0 and at most 1 (0.15: ±15 %)",
+        "应为大于0且不超过1的比例（0.15即±15%）",
+    ),
     "round_bad_days": (
         "must be a whole number of days from 1 to {most}",
         "应为1到{most}之间的整数天",
@@ -176,13 +198,19 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "web_campaign_n_days": ("{days} days", "{days}天"),
     "web_campaign_summary": (
         "{delivered} of {households} households served; {balanced} of {teams} teams with "
-        "every member within ±{tolerance}% of the team's mean hours.",
-        "{households}户中已安排{delivered}户；{teams}个小分队中{balanced}个的成员工时均在队均值±{tolerance}%以内。",
+        "every member within ±{tolerance}% of the team's mean hours (but for members who "
+        "already do every household they can reach).",
+        "{households}户中已安排{delivered}户；{teams}个小分队中{balanced}个的成员工时均在队均值±{tolerance}%以内"
+        "（已承担其能到达的全部住户的成员除外）。",
     ),
     "web_campaign_balanced": ("shared fairly", "分担均衡"),
     "web_campaign_unbalanced": ("not all within the tolerance", "部分成员超出容差"),
     "web_campaign_member": ("Member", "成员"),
     "web_campaign_hours": ("Hours", "工时（小时）"),
     "web_campaign_off_mean": ("From the team's mean", "与队均值相差"),
+    "web_campaign_capped": (
+        "does every household they can reach (no stairs); from the mean of those who do",
+        "已承担其能到达的全部住户（不爬楼），与此类成员均值相比",
+    ),
     "web_campaign_who": ("Who gets one", "送达名单"),
 }

@@ -38,6 +38,7 @@ class RoundMember:
     start_s: int
     end_s: int
     span_target_s: int | None = None  # a campaign's fair share of the day, in seconds
+    person: str | None = None  # a campaign's member behind this worker, hours balanced over days
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,3 +145,33 @@ class Week:
 
     days: tuple[tuple[RoundDay, RoundPlan, tuple[Violation, ...]], ...]
     coverage: tuple[Covered, ...]
+
+
+@dataclass(frozen=True)
+class Shares:
+    """How a team's campaign work is shared: each member's seconds out over the days, the
+    members who already do all they can (``capped``: members who do not climb, in a team
+    whose households are mostly up the stairs, doing every household they reach, on
+    average under the others' band), the mean of the others, and the ``tolerance`` each
+    member is to lie within (a share of the mean of their own kind: capped or not)."""
+
+    hours_s: Mapping[str, int]
+    capped: frozenset[str]
+    mean_s: float
+    tolerance: float
+
+    @property
+    def capped_mean_s(self) -> float:
+        """The capped members' mean hours (0 with none)."""
+        low = [self.hours_s[m] for m in self.capped]
+        return sum(low) / len(low) if low else 0.0
+
+    def off_mean(self, member: str) -> float:
+        """How far ``member``'s hours lie from the mean of their kind, as a share of it."""
+        mean = self.capped_mean_s if member in self.capped else self.mean_s
+        return 0.0 if mean == 0 else (self.hours_s[member] - mean) / mean
+
+    @property
+    def balanced(self) -> bool:
+        """Whether every member lies within the tolerance of the mean of their kind."""
+        return all(abs(self.off_mean(m)) <= self.tolerance for m in self.hours_s)

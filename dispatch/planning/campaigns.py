@@ -7,9 +7,16 @@ a worker of their own (``member@date``, their hours on that day), every househol
 (the items loaded at the station). The work is shared out by what a member-day costs: e
 seconds out cost e² / 60 seconds of travel (``EXCESS_COST``), so two half days cost less
 than one whole and the engine spreads the households over the members and days, even at
-some more travel. Every household not served gets its reason, as on any round, and each
-team's campaign goes through the rounds' verifier. Teams are planned side by side in up to
-two processes.
+some more travel; the last pass then evens out each member's hours over the days
+(``routing.balance``, the workers' ``person``). Every household not served gets its
+reason, as on any round, and each team's campaign goes through the rounds' verifier. Teams
+are planned side by side in up to two processes.
+
+The hours are balanced when every member lies within ``TOLERANCE`` of the team's mean, but
+for the members who already do all they can (``shares``): a member who does not climb
+stairs, in a team whose households are mostly up the stairs of buildings without a lift,
+may do every household they reach and still fall short. Such members are ``capped`` and the
+others are balanced about their own mean; the verifier checks each capped member's claim.
 """
 
 from __future__ import annotations
@@ -23,26 +30,29 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from dispatch.model import Location, Violation, Window
-from dispatch.model.rounds import RoundDay, RoundPlan, RoundTask
+from dispatch.model.rounds import RoundDay, RoundPlan, RoundTask, Shares
 from dispatch.planning.rounds import planned_rounds
+from dispatch.rules import may_do
 from dispatch.scenario.rounds import DAY_S, round_day, service_table
 from dispatch.scenario.street_records import GROUPS
+from dispatch.verify.rounds import verify_shares
 
 EXCESS_COST = 20  # a member-day e seconds long costs e² / 60 seconds of travel: even shares
 SEP = "@"
 ROUNDS = 3  # passes: from no share, then each pass's mean share of the one before
 PRIORITY = 100
+TOLERANCE = 0.15  # each member's hours within ±15 % of the team's mean
 
 
 @dataclass(frozen=True)
 class TeamCampaign:
     """One team's campaign: its "day" (a worker per member and day), the plan, the
-    verifier's findings, and each member's hours (seconds, over every day)."""
+    verifier's findings, and how the work is shared."""
 
     day: RoundDay
     plan: RoundPlan
     violations: tuple[Violation, ...]
-    hours_s: Mapping[str, int]
+    shares: Shares
 
 
 def member_of(worker: str) -> tuple[str, str]:
@@ -90,7 +100,7 @@ def campaign_day(
             )
         )
     workers = tuple(
-        replace(m, id=f"{m.id}{SEP}{(first + dt.timedelta(days=k)).isoformat()}")
+        replace(m, id=f"{m.id}{SEP}{(first + dt.timedelta(days=k)).isoformat()}", person=m.id)
         for k in range(days)
         for m in base.members
     )
@@ -112,6 +122,35 @@ def spread(hours: Mapping[str, int]) -> float:
     return 0.0 if mean == 0 else max(abs(h - mean) for h in hours.values()) / mean
 
 
+def shares(day: RoundDay, plan: RoundPlan, tolerance: float = TOLERANCE) -> Shares:
+    """Each member's hours, and who is capped: a group of members under the mean of the
+    others, whose every possible task is done by one of them (and whose own mean lies under
+    the others' band); found again against the new mean until no one more is."""
+    hours = hours_of(day, plan)
+    holder = {s.task: member_of(r.member)[0] for r in plan.rounds for s in r.steps}
+    may: dict[str, set[str]] = {}
+    for worker in day.members:
+        member = member_of(worker.id)[0]
+        may.setdefault(member, set()).update(t.id for t in day.tasks if may_do(worker, t))
+    capped: set[str] = set()
+    while True:
+        rest = [m for m in hours if m not in capped]
+        mean = sum(hours[m] for m in rest) / len(rest)
+        group = {m for m in rest if hours[m] < mean}
+        while True:  # those who could take nothing more from the members outside the group
+            closed = {m for m in group if all(holder.get(t) in capped | group for t in may[m])}
+            if closed == group:
+                break
+            group = closed
+        others = [hours[m] for m in rest if m not in group]
+        if not group or not others:
+            return Shares(hours, frozenset(capped), mean, tolerance)
+        below = sum(hours[m] for m in group) / len(group)
+        if below >= (1 - tolerance) * sum(others) / len(others):
+            return Shares(hours, frozenset(capped), mean, tolerance)
+        capped |= group
+
+
 def plan_team(
     document: Mapping[str, Any],
     team: str,
@@ -123,22 +162,28 @@ def plan_team(
     kind: str = "gift_pack",
     items: int = 1,
     groups: Sequence[str] = GROUPS,
+    tolerance: float = TOLERANCE,
 ) -> TeamCampaign:
     """One team's campaign, shared out over its members and days (``ROUNDS`` passes)."""
     day = campaign_day(document, team, days, kind=kind, items=items, groups=groups)
-    members = len({member_of(w.id)[0] for w in day.members})
+    members = len({w.person for w in day.members})
     share = 0
-    for _ in range(ROUNDS):
+    for k in range(ROUNDS):
+        last = k == ROUNDS - 1  # the passes before only find the share
         fair = replace(
             day,
-            members=tuple(replace(w, span_target_s=share) for w in day.members),
+            members=tuple(
+                replace(w, span_target_s=share, person=w.person if last else None)
+                for w in day.members
+            ),
             span_excess_cost=EXCESS_COST,
         )
         plan, violations = planned_rounds(
             fair, time_limit_s=time_limit_s / ROUNDS, seed=seed, iterations=iterations
         )
         share = sum(hours_of(fair, plan).values()) // (members * days)
-    return TeamCampaign(fair, plan, tuple(violations), hours_of(fair, plan))
+    shared = shares(fair, plan, tolerance)
+    return TeamCampaign(fair, plan, (*violations, *verify_shares(fair, plan, shared)), shared)
 
 
 def _team(
@@ -162,13 +207,15 @@ def plan_campaign(
     kind: str = "gift_pack",
     items: int = 1,
     groups: Sequence[str] = GROUPS,
+    tolerance: float = TOLERANCE,
     workers: int | None = None,
 ) -> list[TeamCampaign]:
     """Every team's campaign (or ``teams``'), each with ``time_limit_s``, in up to
     ``workers`` processes (default: up to two cores, one inside a worker process)."""
     chosen = list(teams) if teams is not None else [t["id"] for t in document["teams"]]
     options = {"time_limit_s": time_limit_s, "seed": seed, "iterations": iterations,
-               "kind": kind, "items": items, "groups": tuple(groups)}  # fmt: skip
+               "kind": kind, "items": items, "groups": tuple(groups),
+               "tolerance": tolerance}  # fmt: skip
     jobs = [(document, team, days, options) for team in chosen]
     if workers is None:
         inside = multiprocessing.parent_process() is not None
@@ -182,5 +229,5 @@ def plan_campaign(
     out = []
     for team, (plan, violations) in zip(chosen, answers, strict=True):
         day = campaign_day(document, team, days, kind=kind, items=items, groups=groups)
-        out.append(TeamCampaign(day, plan, violations, hours_of(day, plan)))
+        out.append(TeamCampaign(day, plan, violations, shares(day, plan, tolerance)))
     return out

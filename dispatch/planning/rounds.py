@@ -5,10 +5,12 @@ comes back. A task is a stop of its own (its kind's time at the door, the stairs
 household's floor); a task whose items are fetched at a station first is a pick-up and a
 delivery for one member, pick-up first (the engine's pairs), so a member on foot may go back
 to the station for more. A household's responsible member does its tasks when that costs
-less than ``KEEP_S`` of travel more. Every task left out gets a reason that holds: nobody on
-the round climbs to that floor, nobody who could carries that many, nobody could do it even
-alone inside its window and their hours, or the rounds are full (no member's round takes it
-anywhere: the repair step puts in whatever still fits).
+less than ``KEEP_S`` of travel more. A person on several days' rounds (a campaign's
+member) gets their hours evened out with the others' (``routing.balance``). Every task left
+out gets a reason that holds: nobody on the round climbs to that floor, nobody who could
+carries that many, nobody could do it even alone inside its window and their hours, or the
+rounds are full (no member's round takes it anywhere: the repair step puts in whatever
+still fits).
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from dispatch.model.rounds import (
     RoundTask,
 )
 from dispatch.routing import portfolio
+from dispatch.routing.balance import balance
 from dispatch.routing.problem import (
     Node,
     Pair,
@@ -101,6 +104,10 @@ def plan_rounds(day: RoundDay, params: SolveParams) -> RoundPlan:
     kept, left_out = _screened(day, stops, everything)
     problem, used = _part(kept, everything), [stops[k] for k in kept]
     solution = repair(problem, portfolio.solve(problem, params))
+    people = [m.person or m.id for m in day.members]
+    if len(set(people)) < len(people):  # one person on several days: even out their hours
+        groups = {p: [v for v, q in enumerate(people) if q == p] for p in dict.fromkeys(people)}
+        solution = balance(problem, solution, list(groups.values()))
     screened = {lo.task for lo in left_out}
     for k in solution.dropped:
         task = used[k].task

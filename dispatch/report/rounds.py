@@ -5,11 +5,11 @@ household's unit and floor, the request's kind, the items)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from dispatch.model import Violation, clock
-from dispatch.model.rounds import RoundDay, RoundPlan, RoundStep, Week
+from dispatch.model.rounds import RoundDay, RoundPlan, RoundStep, Shares, Week
 from dispatch.scenario.rounds import DAY_S
 
 
@@ -136,27 +136,29 @@ def week_to_dict(week: Week, findings: Sequence[Violation]) -> dict[str, Any]:
 
 
 def campaign_to_dict(
-    teams: Sequence[tuple[RoundDay, RoundPlan, Sequence[Violation], Mapping[str, int]]],
-    tolerance: float,
+    teams: Sequence[tuple[RoundDay, RoundPlan, Sequence[Violation], Shares]],
 ) -> dict[str, Any]:
-    """A campaign: per team its rounds (workers ``member@date``), each member's hours and
-    how far from the team's mean, and who got one: per household the member and the day,
-    or the reason it was left out."""
+    """A campaign: per team its rounds (workers ``member@date``), each member's hours,
+    whether capped (already doing every household they can reach) and how far from the
+    mean of their kind (capped or not), and who got one: per household the member and the day, or
+    the reason it was left out."""
     out = []
     got: list[dict[str, Any]] = []
-    for day, plan, violations, hours_s in teams:
-        mean = sum(hours_s.values()) / len(hours_s) if hours_s else 0
+    tolerance = teams[0][3].tolerance if teams else 0.0
+    for day, plan, violations, shares in teams:
         members: list[dict[str, Any]] = [
-            {"member": m, "hours": round(h / 3600, 2),
-             "off_mean": round((h - mean) / mean, 3) if mean else 0.0}
-            for m, h in hours_s.items()
+            {"member": m, "hours": round(h / 3600, 2), "off_mean": round(shares.off_mean(m), 3),
+             "capped": m in shares.capped}
+            for m, h in shares.hours_s.items()
         ]  # fmt: skip
         out.append(
             {
                 "team": day.team,
                 "team_name": day.team_name,
+                "mean_hours": round(shares.mean_s / 3600, 2),
+                "capped_mean_hours": round(shares.capped_mean_s / 3600, 2),
                 "members": members,
-                "balanced": all(abs(m["off_mean"]) <= tolerance for m in members),
+                "balanced": shares.balanced,
                 "plan": round_to_dict(day, plan, violations),
             }
         )

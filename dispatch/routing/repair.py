@@ -75,19 +75,20 @@ def _cheapest_insertion(
     """
     ways: list[_Way] = []
     for vehicle in range(len(problem.vehicles)):
-        if all(_allows(problem, k, vehicle) for k in unit):
+        if all(allows(problem, k, vehicle) for k in unit):
             ways += _ways_in(problem, vehicle, paths.get(vehicle, []), unit)
     ways.sort(key=lambda w: w[0])
     for _, vehicle, positions in ways:
         path = _inserted(paths.get(vehicle, []), unit, positions)
         on_board = onboard_loads(problem, path, changes)
         fits = max(on_board) <= problem.vehicles[vehicle].capacity
-        if fits and _feasible(problem, vehicle, path) is not None:
+        if fits and feasible(problem, vehicle, path) is not None:
             return vehicle, path
     return None
 
 
-def _allows(problem: Problem, node: int, vehicle: int) -> bool:
+def allows(problem: Problem, node: int, vehicle: int) -> bool:
+    """Whether ``vehicle`` may serve ``node``."""
     allowed = problem.nodes[node].allowed_vehicles
     return allowed is None or vehicle in allowed
 
@@ -141,7 +142,7 @@ def _run(
     return starts, t + (int(matrix[previous, 0]) if problem.return_to_depot else 0)
 
 
-def _feasible(problem: Problem, vehicle: int, path: list[int]) -> tuple[int, list[int]] | None:
+def feasible(problem: Problem, vehicle: int, path: list[int]) -> tuple[int, list[int]] | None:
     """The earliest departure that keeps the span, and the starts, if every rule holds.
 
     Leaving later only delays starts and the end; leaving earlier only lengthens the span:

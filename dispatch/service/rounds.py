@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from dispatch.errors import InputError, NotFoundError
 from dispatch.messages import text
-from dispatch.planning.campaigns import plan_campaign
+from dispatch.planning.campaigns import TOLERANCE, plan_campaign
 from dispatch.planning.rounds import planned_rounds
 from dispatch.planning.visit_week import plan_week
 from dispatch.report.rounds import campaign_to_dict, round_to_dict, week_to_dict
@@ -144,8 +144,10 @@ def solve_week(
     return week_to_dict(week, verify_coverage(week))
 
 
-CAMPAIGN_FIELDS = ("street", "team", "date", "days", "kind", "items", "groups", "settings")
-CAMPAIGN_DAYS, MAX_CAMPAIGN_DAYS, TOLERANCE = 3, 7, 0.15
+CAMPAIGN_FIELDS = (
+    "street", "team", "date", "days", "kind", "items", "groups", "tolerance", "settings"
+)  # fmt: skip
+CAMPAIGN_DAYS, MAX_CAMPAIGN_DAYS = 3, 7
 
 
 def campaign_document(
@@ -153,7 +155,9 @@ def campaign_document(
 ) -> dict[str, Any]:
     """A campaign's document: the street's register (a team's key: its own team only), the
     first ``date``, ``days`` (1 to 7, default 3), what is handed out (``kind``, default
-    ``gift_pack``, ``items`` each) and to whom (``groups``, default all five)."""
+    ``gift_pack``, ``items`` each), to whom (``groups``, default all five) and how evenly
+    (``tolerance``: each member's hours within this share of the team's mean, default
+    0.15)."""
     extra = next((k for k in body if k not in CAMPAIGN_FIELDS), None)
     if extra is not None:
         raise InputError(extra, text("unknown_field", name=extra))
@@ -183,9 +187,17 @@ def campaign_document(
     groups = body.get("groups", list(GROUPS))
     if not isinstance(groups, list) or not groups or any(g not in GROUPS for g in groups):
         raise InputError("groups", text("not_one_of", allowed=", ".join(GROUPS), got=groups))
+    tolerance = body.get("tolerance", TOLERANCE)
+    if (
+        not isinstance(tolerance, int | float)
+        or isinstance(tolerance, bool)
+        or not (0 < tolerance <= 1)
+    ):
+        raise InputError("tolerance", text("round_bad_tolerance"))
     settings = _settings(body.get("settings", {}))
     document = _every_station(store, street_document(store, street, team, date=date))
-    campaign = {"days": days, "kind": kind, "items": items, "groups": groups, "team": team}
+    campaign = {"days": days, "kind": kind, "items": items, "groups": groups, "team": team,
+                "tolerance": float(tolerance)}  # fmt: skip
     return {**document, "date": date, "settings": settings, "campaign": campaign}
 
 
@@ -211,6 +223,7 @@ def solve_campaign(
         kind=str(campaign["kind"]),
         items=int(campaign["items"]),
         groups=tuple(campaign["groups"]),
+        tolerance=float(campaign.get("tolerance", TOLERANCE)),
     )
-    parts = [(t.day, t.plan, t.violations, t.hours_s) for t in teams]
-    return {"date": document["date"], **campaign, **campaign_to_dict(parts, TOLERANCE)}
+    parts = [(t.day, t.plan, t.violations, t.shares) for t in teams]
+    return {"date": document["date"], **campaign, **campaign_to_dict(parts)}

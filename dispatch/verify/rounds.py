@@ -7,7 +7,9 @@ done once or left out, inside its window and the member's hours, on floors the m
 reaches, items fetched at their station before the household on the same round, never more
 on board than the member carries; and each reason for a task left out holds (the rounds
 are full only when no member's round takes it anywhere). For a week of visits,
-``verify_coverage`` checks that the coverage it states is what its rounds do.
+``verify_coverage`` checks that the coverage it states is what its rounds do; for a
+campaign, ``verify_shares`` checks each member's hours and each claim that a member already
+does all they can.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from dispatch.model.rounds import (
     RoundMember,
     RoundPlan,
     RoundTask,
+    Shares,
     Week,
 )
 from dispatch.rules import may_do, task_service_s
@@ -319,4 +322,45 @@ def verify_coverage(week: Week) -> list[Violation]:
                 actual=actual.isoformat() if actual else "—",
             )
             found.append(_violation("round_coverage", message, task=covered.household))
+    return found
+
+
+def verify_shares(day: RoundDay, plan: RoundPlan, shares: Shares) -> list[Violation]:
+    """Whether a campaign's stated shares are what its rounds do: each member's hours (their
+    days' rounds, leaving to back, workers named ``member@date``), the mean of the members
+    not capped, that the capped members' mean lies under the band about it, and that every
+    task a capped member may do is done by a capped member."""
+    hours = {m.id.rpartition("@")[0]: 0 for m in day.members}
+    holder: dict[str, str] = {}
+    for member_round in plan.rounds:
+        member = member_round.member.rpartition("@")[0]
+        hours[member] += member_round.return_s - member_round.departure_s
+        holder |= {s.task: member for s in member_round.steps if s.type == "task"}
+    found = []
+    for member, actual in hours.items():
+        if shares.hours_s.get(member) != actual:
+            stated = shares.hours_s.get(member, "—")
+            message = text("round_check_hours", member=member, stated=stated, actual=actual)
+            found.append(_violation("round_share", message, member))
+    rest = [hours[m] for m in hours if m not in shares.capped]
+    mean = sum(rest) / len(rest) if rest else 0.0
+    if abs(mean - shares.mean_s) > 0.5:
+        message = text("round_check_mean", stated=round(shares.mean_s), actual=round(mean))
+        found.append(_violation("round_share", message))
+    low = [hours[m] for m in shares.capped if m in hours]
+    if low and sum(low) / len(low) >= (1 - shares.tolerance) * mean:
+        message = text(
+            "round_check_capped_band", hours=round(sum(low) / len(low)), mean=round(mean)
+        )
+        found.append(_violation("round_share", message))
+    for member in sorted(shares.capped):
+        workers = [m for m in day.members if m.id.rpartition("@")[0] == member]
+        for task in day.tasks:
+            owner = holder.get(task.id)
+            if owner not in shares.capped and any(may_do(w, task) for w in workers):
+                message = text(
+                    "round_check_capped_task", member=member, task=task.id, holder=owner or "—"
+                )
+                found.append(_violation("round_share", message, member, task.id))
+                break
     return found

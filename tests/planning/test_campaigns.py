@@ -4,10 +4,13 @@ mean; every member-day's round passes the independent verifier."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from test_rounds import HOME, document, member
 
 from dispatch.planning.campaigns import campaign_day, hours_of, plan_campaign, plan_team, spread
 from dispatch.planning.rounds import planned_rounds
+from dispatch.verify.rounds import verify_shares
 
 GROUP = [{"name": "甲", "group": "severely_disabled"}]
 
@@ -40,13 +43,13 @@ def test_every_household_gets_one_and_the_hours_are_shared():
     assert sorted(served) == sorted(f"gift_pack-h{n}" for n in range(24))  # not "none"
     assert {r.member.rpartition("@")[2] for r in campaign.plan.rounds} <= {
         "2026-12-07", "2026-12-08", "2026-12-09"}  # fmt: skip
-    assert spread(campaign.hours_s) <= 0.15, campaign.hours_s
+    assert spread(campaign.shares.hours_s) <= 0.15, campaign.shares.hours_s
 
     # On travel alone the e-bikes would do nearly everything.
     day = campaign_day(doc, "t", 3)
     alone, found = planned_rounds(day, time_limit_s=5, seed=1, iterations=100)
     assert found == []
-    assert spread(hours_of(day, alone)) > spread(campaign.hours_s)
+    assert spread(hours_of(day, alone)) > spread(campaign.shares.hours_s)
 
 
 def test_a_street_campaign_plans_each_team_and_the_same_in_one_process_or_two():
@@ -59,3 +62,39 @@ def test_a_street_campaign_plans_each_team_and_the_same_in_one_process_or_two():
     two = plan_campaign(doc, 3, time_limit_s=5, seed=1, iterations=50, workers=2)
     assert [t.day.team for t in one] == ["t", "u"]
     assert [t.plan for t in one] == [t.plan for t in two]
+
+
+def stairs_street() -> dict:
+    """``team_street`` with no lift anywhere and ``m3`` not climbing: only the six
+    ground-floor households are hers to take."""
+    doc = team_street()
+    doc["teams"][0]["members"][2]["climbs"] = False
+    for building in doc["buildings"]:
+        building["lift"] = False
+    for n, household in enumerate(doc["households"][:24]):
+        household["floor"] = 1 if n % 4 == 1 else 3 + n % 6
+    return doc
+
+
+def test_a_member_who_does_all_she_can_is_capped_and_the_others_balanced():
+    doc = stairs_street()
+    campaign = plan_team(doc, "t", 3, time_limit_s=5, seed=1, iterations=100)
+    assert campaign.violations == ()
+    shares = campaign.shares
+    assert shares.capped == {"m3"}
+    mine = {s.task for r in campaign.plan.rounds if r.member.startswith("m3@") for s in r.steps}
+    assert mine == {f"gift_pack-h{n}" for n in range(24) if n % 4 == 1}
+    assert shares.hours_s["m3"] < 0.85 * shares.mean_s  # no share of the stairs for her
+    assert shares.balanced
+
+
+def test_the_verifier_refuses_a_false_claim_of_hours_or_of_a_cap():
+    doc = stairs_street()
+    campaign = plan_team(doc, "t", 3, time_limit_s=5, seed=1, iterations=100)
+    day, plan, shares = campaign.day, campaign.plan, campaign.shares
+    wrong_hours = replace(shares, hours_s={**shares.hours_s, "m1": shares.hours_s["m1"] + 60})
+    assert {v.rule for v in verify_shares(day, plan, wrong_hours)} == {"round_share"}
+    climber = replace(shares, capped=frozenset({"m1"}))  # she could take any household
+    found = verify_shares(day, plan, climber)
+    assert any(v.courier == "m1" and v.client for v in found)
+    assert verify_shares(day, plan, shares) == []

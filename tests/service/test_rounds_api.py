@@ -114,6 +114,9 @@ def test_a_street_campaign_hands_a_gift_pack_to_every_special_group_household(cl
     plan = made.get_json()["plan"]
     assert [t["team"] for t in plan["teams"]] == ["t1", "t2", "t3", "t4"]
     assert all(t["plan"]["violations"] == [] for t in plan["teams"])
+    for t in plan["teams"]:  # each member within ±15 % of the mean of their kind
+        within = all(abs(m["off_mean"]) <= plan["tolerance"] for m in t["members"])
+        assert t["balanced"] == within and {"capped", "hours"} <= set(t["members"][0])
     coverage = plan["coverage"]
     assert coverage["households"] == 60 == coverage["delivered"] + coverage["left_out"]
     who = {g["household"] for g in coverage["who"]}
@@ -133,6 +136,8 @@ def test_a_street_campaign_hands_a_gift_pack_to_every_special_group_household(cl
         ({"street": "jiangnan", "date": "2026-12-07", "days": 9}, "days"),
         ({"street": "jiangnan", "date": "2026-12-07", "groups": ["rich"]}, "groups"),
         ({"street": "jiangnan", "date": "2026-12-07", "kind": "cake"}, "kind"),
+        ({"street": "jiangnan", "date": "2026-12-07", "tolerance": 0}, "tolerance"),
+        ({"street": "jiangnan", "date": "2026-12-07", "tolerance": "15%"}, "tolerance"),
         ({"street": "nowhere", "date": "2026-12-07"}, "street"),
     ],
 )
