@@ -198,10 +198,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "web_campaign_n_days": ("{days} days", "{days}天"),
     "web_campaign_summary": (
         "{delivered} of {households} households served; {balanced} of {teams} teams with "
-        "every member within ±{tolerance}% of the team's mean hours (but for members who "
-        "already do every household they can reach).",
+        "every member within ±{tolerance}% of the team's mean hours (members who already do "
+        "every household they can reach: of their own mean).",
         "{households}户中已安排{delivered}户；{teams}个小分队中{balanced}个的成员工时均在队均值±{tolerance}%以内"
-        "（已承担其能到达的全部住户的成员除外）。",
+        "（已承担其能到达的全部住户的成员按此类成员均值计）。",
     ),
     "web_campaign_balanced": ("shared fairly", "分担均衡"),
     "web_campaign_unbalanced": ("not all within the tolerance", "部分成员超出容差"),

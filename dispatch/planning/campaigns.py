@@ -15,8 +15,9 @@ are planned side by side in up to two processes.
 The hours are balanced when every member lies within ``TOLERANCE`` of the team's mean, but
 for the members who already do all they can (``shares``): a member who does not climb
 stairs, in a team whose households are mostly up the stairs of buildings without a lift,
-may do every household they reach and still fall short. Such members are ``capped`` and the
-others are balanced about their own mean; the verifier checks each capped member's claim.
+may do every household they reach and still fall short. Such members are ``capped`` and
+held to their own mean, the others to theirs; the verifier checks the cap
+(``verify_shares``).
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ EXCESS_COST = 20  # a member-day e seconds long costs e² / 60 seconds of travel
 SEP = "@"
 ROUNDS = 3  # passes: from no share, then each pass's mean share of the one before
 PRIORITY = 100
-TOLERANCE = 0.15  # each member's hours within ±15 % of the team's mean
+TOLERANCE = 0.15  # each member's hours within ±15 % of the mean of their kind
 
 
 @dataclass(frozen=True)
