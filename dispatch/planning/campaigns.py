@@ -189,12 +189,12 @@ def plan_team(
 
 def _team(
     args: tuple[Mapping[str, Any], str, int, dict[str, Any]],
-) -> tuple[RoundPlan, tuple[Violation, ...]]:
-    """One team's plan and findings (runs in a pool process; a ``RoundDay`` does not pickle,
-    so the caller builds it again)."""
+) -> tuple[RoundPlan, tuple[Violation, ...], Shares]:
+    """One team's plan, findings and shares (runs in a pool process; a ``RoundDay`` does not
+    pickle, so the caller builds it again)."""
     document, team, days, options = args
     campaign = plan_team(document, team, days, **options)
-    return campaign.plan, campaign.violations
+    return campaign.plan, campaign.violations, campaign.shares
 
 
 def plan_campaign(
@@ -228,7 +228,7 @@ def plan_campaign(
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
             answers = list(pool.map(_team, jobs))
     out = []
-    for team, (plan, violations) in zip(chosen, answers, strict=True):
+    for team, (plan, violations, shared) in zip(chosen, answers, strict=True):
         day = campaign_day(document, team, days, kind=kind, items=items, groups=groups)
-        out.append(TeamCampaign(day, plan, violations, shares(day, plan, tolerance)))
+        out.append(TeamCampaign(day, plan, violations, shared))
     return out

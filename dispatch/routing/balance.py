@@ -38,7 +38,7 @@ class _Move:
 
 
 class _State:
-    """The paths, each vehicle's span and each group's hours, as moves change them."""
+    """The paths and each group's hours as moves change them; every span met is kept."""
 
     def __init__(self, problem: Problem, solution: Solution, groups: Sequence[Sequence[int]]):
         self.problem = problem
@@ -51,8 +51,11 @@ class _State:
         self.changes = load_changes(problem)
         self.spans: dict[tuple[int, tuple[int, ...]], int] = {}
         self.paired = {k for p in problem.pairs for k in (p.pickup, p.delivery)}
-        self.span = {v: self.span_of(v, p) for v, p in self.paths.items()}
-        self.hours = [sum(self.span[v] for v in g) for g in self.groups]
+        self.hours = [sum(self.span(v) for v in g) for g in self.groups]
+
+    def span(self, vehicle: int) -> int:
+        """``vehicle``'s span on its path as it stands."""
+        return self.span_of(vehicle, self.paths[vehicle])
 
     def span_of(self, vehicle: int, path: list[int]) -> int:
         key = (vehicle, tuple(path))
@@ -98,19 +101,16 @@ class _State:
         again)."""
         out: list[tuple[int, int, _Move]] = []
         for g in donors:
+            fewer = [v for h in takers if self.hours[h] < self.hours[g] for v in self.groups[h]]
             for donor in self.groups[g]:
                 path = self.paths[donor]
                 for i, node in enumerate(path):
                     if node in self.paired:
                         continue
-                    less = self.span[donor] - self.span_of(donor, path[:i] + path[i + 1 :])
-                    for h in takers:
-                        if h == g or self.hours[h] >= self.hours[g]:
-                            continue
-                        for taker in self.groups[h]:
-                            if allows(self.problem, node, taker):
-                                j, more = self.cheapest(taker, self.paths[taker], node)
-                                out.append((less, more, _Move(node, donor, taker, j)))
+                    less = self.span(donor) - self.span_of(donor, path[:i] + path[i + 1 :])
+                    for taker in (v for v in fewer if allows(self.problem, node, v)):
+                        j, more = self.cheapest(taker, self.paths[taker], node)
+                        out.append((less, more, _Move(node, donor, taker, j)))
         return out
 
     def best_move(self, narrow: bool) -> _Move | None:
@@ -136,19 +136,16 @@ class _State:
         taker_path.insert(move.position, move.node)
         if not self.fits(move.donor, donor_path) or not self.fits(move.taker, taker_path):
             return False
-        less = self.span[move.donor] - self.span_of(move.donor, donor_path)
-        more = self.span_of(move.taker, taker_path) - self.span[move.taker]
+        less = self.span(move.donor) - self.span_of(move.donor, donor_path)
+        more = self.span_of(move.taker, taker_path) - self.span(move.taker)
         return self.score(move, less, more, narrow) is not None
 
     def apply(self, move: _Move) -> None:
+        before = {v: self.span(v) for v in (move.donor, move.taker)}
         self.paths[move.donor].remove(move.node)
         self.paths[move.taker].insert(move.position, move.node)
-        for vehicle in (move.donor, move.taker):
-            before, self.span[vehicle] = (
-                self.span[vehicle],
-                self.span_of(vehicle, self.paths[vehicle]),
-            )
-            self.hours[self.group_of[vehicle]] += self.span[vehicle] - before
+        for vehicle, span in before.items():
+            self.hours[self.group_of[vehicle]] += self.span(vehicle) - span
 
 
 def balance(
